@@ -1,0 +1,61 @@
+"""Minerva IoT: Milesight Development Platform sensors and TTLock locks in Home Assistant.
+
+Each config entry talks to one cloud; `entry.data["vendor"]` says which, and this module hands the
+entry to that vendor's package (`milesight/` or `ttlock/`).
+"""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers.typing import ConfigType
+
+from . import milesight, ttlock
+from .const import CONF_VENDOR, DOMAIN, VENDOR_TTLOCK
+from .webhook_url import async_delete_cloudhook
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+def _is_ttlock(entry: ConfigEntry) -> bool:
+    return bool(entry.data.get(CONF_VENDOR) == VENDOR_TTLOCK)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions once, whatever entries exist (action-setup)."""
+    ttlock.async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Set up one cloud account."""
+    if _is_ttlock(entry):
+        return await ttlock.async_setup_entry(hass, entry)
+    return await milesight.async_setup_entry(hass, entry)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Unload an entry; webhooks are unregistered through entry.async_on_unload."""
+    if _is_ttlock(entry):
+        return await ttlock.async_unload_entry(hass, entry)
+    return await milesight.async_unload_entry(hass, entry)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clean up what outlives an unload: the Nabu Casa cloudhook and the entry's repair issues."""
+    await async_delete_cloudhook(hass, entry)
+    if _is_ttlock(entry):
+        await ttlock.async_remove_entry(hass, entry)
+    else:
+        await milesight.async_remove_entry(hass, entry)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: ConfigEntry, device: DeviceEntry
+) -> bool:
+    """Let the user delete a device the cloud no longer reports."""
+    if _is_ttlock(entry):
+        return await ttlock.async_remove_config_entry_device(hass, entry, device)
+    return await milesight.async_remove_config_entry_device(hass, entry, device)

@@ -1,0 +1,1 @@
+"""Simulators of the Milesight Development Platform and TTLock clouds (loopback only)."""

@@ -1,0 +1,1 @@
+"""Tests of the Minerva IoT integration and its cloud simulators."""

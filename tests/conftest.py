@@ -1,0 +1,13 @@
+"""Fixtures shared by every test of the integration."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> Generator[None]:
+    """Let Home Assistant load custom_components.minerva_iot in every test."""
+    return

@@ -1,0 +1,1 @@
+"""Checks of the package layout, manifest and translations."""
