@@ -1,42 +1,360 @@
-"""Milesight steps of the config flow. STUB from the foundation issue (the Milesight issue fills it)."""
+"""Milesight steps of the config flow, reauth, reconfigure and options.
+
+Decision: the webhook secret is REQUIRED on every entry. MDP shows a secret on every
+Application and signs every delivery with it; accepting unsigned pushes would let anyone who
+learns the URL write sensor values, so an entry without a secret would be useless by design.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers import config_entry_oauth2_flow
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from ..const import CONF_CLOUDHOOK_URL, CONF_VENDOR, CONF_WEBHOOK_ID, VENDOR_MILESIGHT
+from .compat import OptionsFlowWithReload
+from .const import (
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_SERVER_ADDRESS,
+    CONF_WEBHOOK_SECRET,
+    DEFAULT_REFRESH_MINUTES,
+    DEFAULT_SEED_FROM_API,
+    MAX_REFRESH_MINUTES,
+    MIN_REFRESH_MINUTES,
+    OPT_REFRESH_MINUTES,
+    OPT_SEED_FROM_API,
+)
+from .validation import (
+    ValidationError,
+    async_validate_api,
+    clean_webhook_secret,
+    webhook_only_unique_id,
+)
+
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+_TEXT = TextSelector(TextSelectorConfig(type=TextSelectorType.TEXT))
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+
+STEP_FINISH = "milesight_finish"
+STEP_FINISH_NO_URL = "milesight_finish_no_url"
+
+
+def _api_schema(defaults: dict[str, Any], *, secrets_optional: bool = False) -> vol.Schema:
+    secret_key = vol.Optional if secrets_optional else vol.Required
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_SERVER_ADDRESS, default=defaults.get(CONF_SERVER_ADDRESS, vol.UNDEFINED)
+            ): _URL,
+            vol.Required(CONF_CLIENT_ID, default=defaults.get(CONF_CLIENT_ID, vol.UNDEFINED)): _TEXT,
+            secret_key(CONF_CLIENT_SECRET): _PASSWORD,
+            secret_key(CONF_WEBHOOK_SECRET): _PASSWORD,
+        }
+    )
+
+
+def _webhook_schema(*, optional: bool = False) -> vol.Schema:
+    key = vol.Optional if optional else vol.Required
+    return vol.Schema({key(CONF_WEBHOOK_SECRET): _PASSWORD})
+
+
+def _cloud_subscribed(hass: Any) -> bool:
+    if "cloud" not in hass.config.components:
+        return False
+    from homeassistant.components import cloud
+
+    return bool(cloud.async_active_subscription(hass))
 
 
 class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
     """Steps `milesight`, `milesight_webhook`, reauth, reconfigure."""
 
+    _milesight_entry: dict[str, Any]
+    _milesight_title: str
+    _milesight_dropped_path: str = ""
+
     async def async_step_milesight(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Milesight application with API credentials and webhook."""
-        return self.async_abort(reason="not_implemented")
+        errors: dict[str, str] = {}
+        placeholders = {"error_detail": ""}
+        if user_input is not None:
+            try:
+                secret = clean_webhook_secret(user_input.get(CONF_WEBHOOK_SECRET, ""))
+                api = await async_validate_api(
+                    self.hass,
+                    user_input[CONF_SERVER_ADDRESS],
+                    user_input[CONF_CLIENT_ID],
+                    user_input[CONF_CLIENT_SECRET],
+                )
+            except ValidationError as err:
+                errors[err.field] = err.error
+                placeholders["error_detail"] = err.detail
+            else:
+                await self.async_set_unique_id(api.client_id)
+                self._abort_if_unique_id_configured()
+                self._milesight_dropped_path = api.dropped_path
+                self._milesight_title = f"Milesight {api.server_address.split('://', 1)[1]}"
+                self._milesight_entry = {
+                    CONF_VENDOR: VENDOR_MILESIGHT,
+                    CONF_SERVER_ADDRESS: api.server_address,
+                    CONF_CLIENT_ID: api.client_id,
+                    CONF_CLIENT_SECRET: api.client_secret,
+                    CONF_WEBHOOK_SECRET: secret,
+                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                }
+                return await self._async_step_milesight_show_url()
+        return self.async_show_form(
+            step_id="milesight",
+            data_schema=self.add_suggested_values_to_schema(
+                _api_schema({}), _without_secrets(user_input)
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     async def async_step_milesight_webhook(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Milesight webhook only."""
-        return self.async_abort(reason="not_implemented")
+        """Milesight webhook only: no API credentials, entities come from the pushes."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                secret = clean_webhook_secret(user_input.get(CONF_WEBHOOK_SECRET, ""))
+            except ValidationError as err:
+                errors[err.field] = err.error
+            else:
+                await self.async_set_unique_id(webhook_only_unique_id(secret))
+                self._abort_if_unique_id_configured()
+                self._milesight_title = "Milesight webhook"
+                self._milesight_entry = {
+                    CONF_VENDOR: VENDOR_MILESIGHT,
+                    CONF_WEBHOOK_SECRET: secret,
+                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                }
+                return await self._async_step_milesight_show_url()
+        return self.async_show_form(
+            step_id="milesight_webhook", data_schema=_webhook_schema(), errors=errors
+        )
+
+    async def _async_step_milesight_show_url(self) -> ConfigFlowResult:
+        """Tell the user which URL to paste into the Application's webhook settings."""
+        webhook_id = self._milesight_entry[CONF_WEBHOOK_ID]
+        url: str | None = None
+        if _cloud_subscribed(self.hass):
+            from homeassistant.components import cloud
+
+            try:
+                url = await cloud.async_create_cloudhook(self.hass, webhook_id)
+            except cloud.CloudNotAvailable:
+                url = None
+            else:
+                # webhook_url.py reuses (and on removal deletes) the stored cloudhook.
+                self._milesight_entry[CONF_CLOUDHOOK_URL] = url
+        if url is None:
+            try:
+                url = webhook.async_generate_url(
+                    self.hass, webhook_id, allow_internal=False, prefer_external=True
+                )
+            except NoURLAvailableError:
+                url = None
+        if url is None:
+            return self.async_show_form(step_id=STEP_FINISH_NO_URL)
+        return self.async_show_form(
+            step_id=STEP_FINISH,
+            description_placeholders={
+                "webhook_url": url,
+                "server_address": self._milesight_entry.get(CONF_SERVER_ADDRESS, "-"),
+                "dropped_path": self._milesight_dropped_path or "-",
+            },
+        )
+
+    async def async_step_milesight_finish(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Create the entry once the user has read the webhook instructions."""
+        return self.async_create_entry(title=self._milesight_title, data=self._milesight_entry)
+
+    async def async_step_milesight_finish_no_url(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Create the entry; a repair issue keeps asking for an external URL."""
+        return await self.async_step_milesight_finish(user_input)
 
     async def async_step_milesight_reauth(self, entry_data: dict[str, Any]) -> ConfigFlowResult:
-        """Ask for a new client secret."""
-        return self.async_abort(reason="not_implemented")
+        """Ask for a new client secret (the old one was regenerated or revoked)."""
+        return await self.async_step_milesight_reauth_confirm()
+
+    async def async_step_milesight_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Validate the new client secret with the entry's server and client id."""
+        entry = self._get_reauth_entry()
+        if CONF_CLIENT_ID not in entry.data:
+            return self.async_abort(reason="milesight_reauth_not_needed")
+        errors: dict[str, str] = {}
+        placeholders = {"client_id": entry.data[CONF_CLIENT_ID], "error_detail": ""}
+        if user_input is not None:
+            try:
+                api = await async_validate_api(
+                    self.hass,
+                    entry.data[CONF_SERVER_ADDRESS],
+                    entry.data[CONF_CLIENT_ID],
+                    user_input[CONF_CLIENT_SECRET],
+                )
+            except ValidationError as err:
+                errors[err.field] = err.error
+                placeholders["error_detail"] = err.detail
+            else:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_CLIENT_SECRET: api.client_secret}
+                )
+        return self.async_show_form(
+            step_id="milesight_reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_CLIENT_SECRET): _PASSWORD}),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     async def async_step_milesight_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change server, credentials, webhook secret."""
-        return self.async_abort(reason="not_implemented")
+        """Change server, credentials, webhook secret (blank secrets keep the stored ones)."""
+        entry = self._get_reconfigure_entry()
+        if CONF_CLIENT_ID not in entry.data:
+            return await self._async_reconfigure_webhook_only(user_input)
+        errors: dict[str, str] = {}
+        placeholders = {"error_detail": ""}
+        if user_input is not None:
+            try:
+                secret = clean_webhook_secret(
+                    user_input.get(CONF_WEBHOOK_SECRET) or entry.data[CONF_WEBHOOK_SECRET]
+                )
+                api = await async_validate_api(
+                    self.hass,
+                    user_input[CONF_SERVER_ADDRESS],
+                    user_input[CONF_CLIENT_ID],
+                    user_input.get(CONF_CLIENT_SECRET) or entry.data[CONF_CLIENT_SECRET],
+                )
+            except ValidationError as err:
+                errors[err.field] = err.error
+                placeholders["error_detail"] = err.detail
+            else:
+                await self.async_set_unique_id(api.client_id)
+                self._abort_if_unique_id_mismatch(reason="milesight_wrong_application")
+                return self.async_update_reload_and_abort(
+                    entry,
+                    data_updates={
+                        CONF_SERVER_ADDRESS: api.server_address,
+                        CONF_CLIENT_SECRET: api.client_secret,
+                        CONF_WEBHOOK_SECRET: secret,
+                    },
+                )
+        defaults = {**entry.data, **_without_secrets(user_input)}
+        return self.async_show_form(
+            step_id="milesight_reconfigure",
+            data_schema=_api_schema(defaults, secrets_optional=True),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_reconfigure_webhook_only(
+        self, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                secret = clean_webhook_secret(user_input.get(CONF_WEBHOOK_SECRET, ""))
+            except ValidationError as err:
+                errors[err.field] = err.error
+            else:
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=webhook_only_unique_id(secret),
+                    data_updates={CONF_WEBHOOK_SECRET: secret},
+                )
+        return self.async_show_form(
+            step_id="milesight_reconfigure", data_schema=_webhook_schema(), errors=errors
+        )
 
 
-class MilesightOptionsFlow(OptionsFlow):
-    """Milesight options."""
+def _without_secrets(user_input: dict[str, Any] | None) -> dict[str, Any]:
+    """Values to re-show after an error; secrets are never echoed back into the form."""
+    if not user_input:
+        return {}
+    return {
+        key: value
+        for key, value in user_input.items()
+        if key not in (CONF_CLIENT_SECRET, CONF_WEBHOOK_SECRET)
+    }
+
+
+class MilesightOptionsFlow(OptionsFlowWithReload):
+    """Milesight options: API seeding at start-up and an optional slow refresh."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the Milesight options."""
-        return self.async_abort(reason="not_implemented")
+        """Continue to the Milesight options step."""
+        return await self.async_step_milesight_options()
+
+    async def async_step_milesight_options(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show or save the Milesight options."""
+        if CONF_CLIENT_ID not in self.config_entry.data:
+            return self.async_abort(reason="milesight_no_api_options")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            minutes = int(user_input[OPT_REFRESH_MINUTES])
+            if 0 < minutes < MIN_REFRESH_MINUTES:
+                errors[OPT_REFRESH_MINUTES] = "milesight_refresh_too_short"
+            else:
+                return self.async_create_entry(
+                    data={
+                        OPT_SEED_FROM_API: bool(user_input[OPT_SEED_FROM_API]),
+                        OPT_REFRESH_MINUTES: minutes,
+                    }
+                )
+        current = {
+            OPT_SEED_FROM_API: self.config_entry.options.get(
+                OPT_SEED_FROM_API, DEFAULT_SEED_FROM_API
+            ),
+            OPT_REFRESH_MINUTES: self.config_entry.options.get(
+                OPT_REFRESH_MINUTES, DEFAULT_REFRESH_MINUTES
+            ),
+        }
+        schema = vol.Schema(
+            {
+                vol.Required(OPT_SEED_FROM_API): BooleanSelector(),
+                vol.Required(OPT_REFRESH_MINUTES): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_REFRESH_MINUTES,
+                        step=1,
+                        unit_of_measurement="min",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="milesight_options",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or current),
+            errors=errors,
+            description_placeholders={"minimum": str(MIN_REFRESH_MINUTES)},
+        )

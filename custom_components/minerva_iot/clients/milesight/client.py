@@ -1,0 +1,154 @@
+"""Async client of the Milesight Development Platform Open API (device side)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import aiohttp
+
+from .address import normalize_server_address
+from .errors import MilesightAuthError, MilesightResponseError
+from .models import MilesightDevice, ThingSpecification, flatten_payload
+from .token import MilesightTokenManager
+from .transport import async_request_json
+
+DEVICE_API = "/device/openapi/v1"
+# Bounds on paging loops: a misbehaving server must not make us burn the daily API budget.
+MAX_SEARCH_PAGES = 100
+MAX_HISTORY_PAGES = 10
+HISTORY_PAGE_SIZE = 100
+
+
+class MilesightClient:
+    """Devices, thing models and history of one MDP Application.
+
+    Every call carries the Bearer token of ``token_manager``; a 401 drops the token, fetches a
+    new one once and retries the call once.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        server: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        timeout: float = 30,
+    ) -> None:
+        self._session = session
+        self._server, _ = normalize_server_address(server)
+        self._timeout = timeout
+        self.token_manager = MilesightTokenManager(
+            session, self._server, client_id, client_secret, timeout=timeout
+        )
+
+    @property
+    def server(self) -> str:
+        """Normalised base URL of the API."""
+        return self._server
+
+    async def _async_call(
+        self,
+        method: str,
+        path: str,
+        *,
+        endpoint: str,
+        json_body: Any = None,
+        params: dict[str, str] | None = None,
+    ) -> Any:
+        for attempt in range(2):
+            token = await self.token_manager.async_get_token()
+            try:
+                return await async_request_json(
+                    self._session,
+                    method,
+                    f"{self._server}{DEVICE_API}{path}",
+                    timeout_s=self._timeout,
+                    endpoint=endpoint,
+                    headers={"Authorization": f"Bearer {token}"},
+                    json_body=json_body,
+                    params=params,
+                )
+            except MilesightAuthError as err:
+                if err.status != 401 or attempt:
+                    raise
+                self.token_manager.invalidate(token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def async_search_devices(self, *, page_size: int = 100) -> list[MilesightDevice]:
+        """Return every device of the Application, following all pages."""
+        devices: list[MilesightDevice] = []
+        for page_number in range(1, MAX_SEARCH_PAGES + 1):
+            data = await self._async_call(
+                "POST",
+                "/devices/search",
+                endpoint="devices/search",
+                json_body={"pageSize": page_size, "pageNumber": page_number},
+            )
+            if not isinstance(data, dict) or not isinstance(data.get("content", []), list):
+                raise MilesightResponseError("devices/search: unexpected body")
+            content = data.get("content") or []
+            devices.extend(MilesightDevice.from_api(item) for item in content)
+            try:
+                total = int(data.get("total", 0))
+            except (TypeError, ValueError) as err:
+                raise MilesightResponseError("devices/search: invalid total") from err
+            if not content or len(devices) >= total:
+                break
+        return devices
+
+    async def async_get_device(self, device_id: str) -> MilesightDevice:
+        """Return the detail of one device."""
+        data = await self._async_call("GET", f"/devices/{device_id}", endpoint="devices/detail")
+        return MilesightDevice.from_api(data)
+
+    async def async_get_thing_specification(self, device_id: str) -> ThingSpecification:
+        """Return the thing model (TSL) of one device."""
+        data = await self._async_call(
+            "GET",
+            f"/devices/{device_id}/thing-specification",
+            endpoint="devices/thing-specification",
+        )
+        return ThingSpecification.from_api(data)
+
+    async def async_get_latest_values(
+        self, device_id: str, *, lookback_s: int = 86400
+    ) -> dict[str, Any]:
+        """Return the latest value of every property reported in the last ``lookback_s`` seconds.
+
+        There is no latest-values endpoint and each history row holds only the keys of one
+        uplink, so rows are read newest first and merged per flattened key, newest value wins.
+        """
+        end_ms = int(time.time() * 1000)
+        params = {
+            "startTime": str(end_ms - lookback_s * 1000),
+            "endTime": str(end_ms),
+            "pageSize": str(HISTORY_PAGE_SIZE),
+            "order": "desc",
+        }
+        rows: list[tuple[float, dict[str, Any]]] = []
+        for _ in range(MAX_HISTORY_PAGES):
+            data = await self._async_call(
+                "GET",
+                f"/devices/{device_id}/properties/history",
+                endpoint="devices/properties-history",
+                params=params,
+            )
+            if not isinstance(data, dict) or not isinstance(data.get("list", []), list):
+                raise MilesightResponseError("properties/history: unexpected body")
+            for row in data.get("list") or []:
+                if isinstance(row, dict) and isinstance(row.get("properties"), dict):
+                    ts = row.get("ts")
+                    rows.append((ts if isinstance(ts, int | float) else 0, row["properties"]))
+            next_key = data.get("nextPageKey")
+            if not next_key or not data.get("list"):
+                break
+            params = {**params, "pageKey": str(next_key)}
+        # Sorting is stable, so rows without a timestamp keep the server's newest-first order.
+        rows.sort(key=lambda row: row[0], reverse=True)
+        latest: dict[str, Any] = {}
+        for _, properties in rows:
+            for key, value in flatten_payload(properties).items():
+                latest.setdefault(key, value)
+        return latest

@@ -1,0 +1,119 @@
+"""One HTTP exchange with the cloud: send, read the envelope, map failures to our exceptions.
+
+Success is HTTP 2xx with ``{"status": "Success", "data": ...}``; failure is 4xx/5xx with
+``{"status": "Failed", "errCode": ..., "errMsg": ..., "requestId": ...}``. Both the HTTP status
+and ``status`` are checked because neither alone is reliable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import aiohttp
+
+from .errors import (
+    MilesightAuthError,
+    MilesightConnectionError,
+    MilesightError,
+    MilesightRateLimitError,
+    MilesightResponseError,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+AUTH_ERROR_CODES = frozenset({"authentication_failed", "token_not_found"})
+# No list of codes is published; these are the spellings seen in comparable gateways.
+RATE_LIMIT_ERROR_CODES = frozenset(
+    {"too_many_requests", "rate_limit_exceeded", "request_limit_exceeded", "api_limit_exceeded"}
+)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None  # an HTTP date: rare enough to let the caller pick its own back-off
+    return max(seconds, 0.0)
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+async def async_request_json(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    timeout_s: float,
+    endpoint: str,
+    headers: dict[str, str] | None = None,
+    json_body: Any = None,
+    form: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
+) -> Any:
+    """Perform one request and return the ``data`` member of a success envelope.
+
+    ``endpoint`` is a short name used in log and error messages instead of the URL.
+    """
+    try:
+        async with session.request(
+            method,
+            url,
+            headers=headers,
+            json=json_body,
+            data=form,
+            params=params,
+            timeout=aiohttp.ClientTimeout(total=timeout_s),
+        ) as response:
+            status = response.status
+            retry_after = response.headers.get("Retry-After")
+            text = await response.text()
+    except TimeoutError as err:
+        raise MilesightConnectionError(f"{endpoint}: timeout") from err
+    except aiohttp.ClientError as err:
+        raise MilesightConnectionError(f"{endpoint}: {type(err).__name__}") from err
+
+    try:
+        body: Any = json.loads(text) if text else None
+    except ValueError:
+        body = None
+    envelope = body if isinstance(body, dict) else {}
+    details: dict[str, Any] = {
+        "status": status,
+        "err_code": _str_or_none(envelope.get("errCode")),
+        "err_msg": _str_or_none(envelope.get("errMsg")),
+        "request_id": _str_or_none(envelope.get("requestId")),
+    }
+    err_code = details["err_code"]
+    if status >= 400 or envelope.get("status") != "Success":
+        _LOGGER.debug(
+            "%s failed: HTTP %s errCode=%s errMsg=%s requestId=%s",
+            endpoint,
+            status,
+            err_code,
+            details["err_msg"],
+            details["request_id"],
+        )
+    error: MilesightError | None = None
+    if status == 429 or err_code in RATE_LIMIT_ERROR_CODES:
+        error = MilesightRateLimitError(
+            f"{endpoint}: rate limited", retry_after=_retry_after(retry_after), **details
+        )
+    elif status == 401 or err_code in AUTH_ERROR_CODES:
+        error = MilesightAuthError(f"{endpoint}: unauthorized ({err_code})", **details)
+    elif status >= 500:
+        error = MilesightConnectionError(f"{endpoint}: server error HTTP {status}", **details)
+    elif not isinstance(body, dict):
+        error = MilesightResponseError(f"{endpoint}: unexpected body (HTTP {status})", **details)
+    elif status >= 300 or envelope.get("status") != "Success":
+        error = MilesightResponseError(
+            f"{endpoint}: failed ({err_code}: {details['err_msg']})", **details
+        )
+    if error is not None:
+        raise error
+    return envelope.get("data")

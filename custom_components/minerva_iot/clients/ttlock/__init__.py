@@ -1,0 +1,70 @@
+"""HA-free async client of the TTLock Open API (cloud): OAuth grants, /v3 calls, typed models."""
+
+from __future__ import annotations
+
+from .auth import async_password_grant, async_refresh_grant, md5_password
+from .client import TokenProvider, TTLockClient
+from .const import REGION_HOSTS
+from .errors import (
+    TTLockActionableError,
+    TTLockAppNotApprovedError,
+    TTLockAuthError,
+    TTLockClockSkewError,
+    TTLockConnectionError,
+    TTLockError,
+    TTLockGatewayOfflineError,
+    TTLockInvalidClientError,
+    TTLockInvalidGrantError,
+    TTLockLockOfflineError,
+    TTLockNoGatewayError,
+    TTLockNotFoundError,
+    TTLockPermissionError,
+    TTLockQuotaExceededError,
+    TTLockRemoteUnlockDisabledError,
+    TTLockTokenExpiredError,
+    TTLockTransientError,
+    TTLockValidationError,
+    error_for,
+)
+from .models import (
+    Feature,
+    OpenState,
+    TTLockGateway,
+    TTLockLock,
+    TTLockPasscode,
+    TTLockRecord,
+)
+
+__all__ = [
+    "REGION_HOSTS",
+    "Feature",
+    "OpenState",
+    "TTLockActionableError",
+    "TTLockAppNotApprovedError",
+    "TTLockAuthError",
+    "TTLockClient",
+    "TTLockClockSkewError",
+    "TTLockConnectionError",
+    "TTLockError",
+    "TTLockGateway",
+    "TTLockGatewayOfflineError",
+    "TTLockInvalidClientError",
+    "TTLockInvalidGrantError",
+    "TTLockLock",
+    "TTLockLockOfflineError",
+    "TTLockNoGatewayError",
+    "TTLockNotFoundError",
+    "TTLockPasscode",
+    "TTLockPermissionError",
+    "TTLockQuotaExceededError",
+    "TTLockRecord",
+    "TTLockRemoteUnlockDisabledError",
+    "TTLockTokenExpiredError",
+    "TTLockTransientError",
+    "TTLockValidationError",
+    "TokenProvider",
+    "async_password_grant",
+    "async_refresh_grant",
+    "error_for",
+    "md5_password",
+]

@@ -1,0 +1,66 @@
+"""Constants of the Milesight side: entry keys, options, event types, repair issue keys."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# entry.data keys (besides const.CONF_VENDOR and const.CONF_WEBHOOK_ID).
+CONF_SERVER_ADDRESS: Final = "server_address"
+CONF_CLIENT_ID: Final = "client_id"
+CONF_CLIENT_SECRET: Final = "client_secret"
+CONF_WEBHOOK_SECRET: Final = "webhook_secret"
+
+# entry.options keys.
+OPT_SEED_FROM_API: Final = "seed_from_api"
+OPT_REFRESH_MINUTES: Final = "refresh_minutes"
+DEFAULT_SEED_FROM_API: Final = True
+# 0 = no periodic API calls (the default: MDP quotas are small, pushes carry the data).
+DEFAULT_REFRESH_MINUTES: Final = 0
+MIN_REFRESH_MINUTES: Final = 15
+MAX_REFRESH_MINUTES: Final = 1440
+
+# Types of the `minerva_iot_event` bus event and of the device triggers. Automations store
+# these strings: never rename them.
+EVENT_BUTTON_SHORT_PRESS: Final = "button_short_press"
+EVENT_BUTTON_LONG_PRESS: Final = "button_long_press"
+EVENT_BUTTON_DOUBLE_PRESS: Final = "button_double_press"
+EVENT_ALARM: Final = "alarm"
+EVENT_ALARM_CLEARED: Final = "alarm_cleared"
+EVENT_DEVICE_EVENT: Final = "device_event"
+EVENT_SERVICE_RESULT: Final = "service_result"
+EVENT_TASK_RESULT: Final = "task_result"
+
+BUTTON_TRIGGER_TYPES: Final = (
+    EVENT_BUTTON_SHORT_PRESS,
+    EVENT_BUTTON_LONG_PRESS,
+    EVENT_BUTTON_DOUBLE_PRESS,
+)
+ALARM_TRIGGER_TYPES: Final = (EVENT_ALARM, EVENT_ALARM_CLEARED)
+
+# Event types of the event entities (translated under entity.event.<key>.state_attributes).
+PRESS_SHORT: Final = "short_press"
+PRESS_LONG: Final = "long_press"
+PRESS_DOUBLE: Final = "double_press"
+BUTTON_EVENT_TYPES: Final = (PRESS_SHORT, PRESS_LONG, PRESS_DOUBLE)
+ALARM_EVENT_TYPES: Final = (EVENT_ALARM, EVENT_ALARM_CLEARED)
+
+# Repair issue translation keys; issue ids are `<key>_<entry_id>`.
+ISSUE_WEBHOOK_SETUP: Final = "milesight_webhook_setup"
+ISSUE_NO_EXTERNAL_URL: Final = "milesight_no_external_url"
+ISSUE_DELIVERIES_SUSPENDED: Final = "milesight_deliveries_suspended"
+ISSUE_PUSH_LIMIT: Final = "milesight_push_limit"
+ISSUE_SYSTEM_MESSAGE: Final = "milesight_system_message"
+ISSUE_REJECTED_DELIVERIES: Final = "milesight_rejected_deliveries"
+ALL_ISSUES: Final = (
+    ISSUE_WEBHOOK_SETUP,
+    ISSUE_NO_EXTERNAL_URL,
+    ISSUE_DELIVERIES_SUSPENDED,
+    ISSUE_PUSH_LIMIT,
+    ISSUE_SYSTEM_MESSAGE,
+    ISSUE_REJECTED_DELIVERIES,
+)
+# Consecutive rejected deliveries before a repair issue suggests a rotated secret or clock skew.
+REJECTED_DELIVERIES_ISSUE_THRESHOLD: Final = 5
+
+# Seconds the "Test webhook" button waits for its delivery to come back from the internet.
+WEBHOOK_TEST_TIMEOUT_S: Final = 15

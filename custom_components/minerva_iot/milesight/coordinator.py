@@ -1,0 +1,256 @@
+"""Push-first coordinator of one Milesight Application.
+
+Webhook deliveries update the devices and publish them with `async_set_updated_data`. The API
+(when configured) is used once at start-up (device list, thing models, optionally the latest
+values) and, only if the user enables it, for a slow periodic refresh: MDP quotas are small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from ..clients.milesight import (
+    MilesightAuthError,
+    MilesightClient,
+    MilesightDevice,
+    MilesightError,
+    MilesightRateLimitError,
+)
+from ..const import DOMAIN
+from .const import (
+    DEFAULT_REFRESH_MINUTES,
+    DEFAULT_SEED_FROM_API,
+    OPT_REFRESH_MINUTES,
+    OPT_SEED_FROM_API,
+)
+from .device_events import BUTTON_KEYS, is_event_key
+from .models import DeliveryStats, DeviceEventRecord, DeviceState, PropertyHint
+
+_LOGGER = logging.getLogger(__name__)
+
+STORE_VERSION = 1
+_SAVE_DELAY_S = 10
+
+
+def device_identifier(sn: str) -> tuple[str, str]:
+    """Device registry identifier of a Milesight device (serial number based, stable)."""
+    return (DOMAIN, f"milesight_{sn}")
+
+
+def store_key(entry_id: str) -> str:
+    """Storage key of an entry's known devices."""
+    return f"{DOMAIN}.milesight_{entry_id}"
+
+
+class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
+    """Devices of one Application, fed by webhooks and (optionally) the API."""
+
+    config_entry: ConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, client: MilesightClient | None
+    ) -> None:
+        """Push-only unless the user enabled the slow refresh (API entries only)."""
+        minutes = int(entry.options.get(OPT_REFRESH_MINUTES, DEFAULT_REFRESH_MINUTES))
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name=f"Milesight {entry.title}",
+            update_interval=timedelta(minutes=minutes) if client and minutes else None,
+        )
+        self.client = client
+        self.devices: dict[str, DeviceState] = {}
+        self.stats = DeliveryStats()
+        self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, store_key(entry.entry_id))
+        self._event_seq = 0
+        self._first_sync_done = False
+        self._waiters: dict[str, asyncio.Future[None]] = {}
+        self.data = self.devices
+
+    # --- persistence -------------------------------------------------------------------------
+
+    async def _async_setup(self) -> None:
+        """Load the devices and keys known before the restart."""
+        stored = await self._store.async_load() or {}
+        for raw in stored.get("devices", []):
+            device = DeviceState.from_dict(raw)
+            self.devices[device.sn] = device
+        self.stats.webhook_verified = bool(stored.get("webhook_verified"))
+
+    def _stored(self) -> dict[str, Any]:
+        return {
+            "devices": [device.as_dict() for device in self.devices.values()],
+            "webhook_verified": self.stats.webhook_verified,
+        }
+
+    @callback
+    def async_schedule_save(self) -> None:
+        """Persist the known devices a little later (batches bursts of uplinks)."""
+        self._store.async_delay_save(self._stored, _SAVE_DELAY_S)
+
+    async def async_save_now(self) -> None:
+        """Persist immediately (on unload)."""
+        await self._store.async_save(self._stored())
+
+    # --- API ---------------------------------------------------------------------------------
+
+    async def _async_update_data(self) -> dict[str, DeviceState]:
+        """Read the device list (and values when seeding or refreshing) from the API."""
+        if self.client is None:
+            return self.devices
+        with_values = self._first_sync_done or bool(
+            self.config_entry.options.get(OPT_SEED_FROM_API, DEFAULT_SEED_FROM_API)
+        )
+        try:
+            for api_device in await self.client.async_search_devices():
+                await self._async_sync_device(self.client, api_device, with_values)
+        except MilesightAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="milesight_auth_failed"
+            ) from err
+        except MilesightError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="milesight_api_error",
+                translation_placeholders={"error": type(err).__name__},
+            ) from err
+        self._first_sync_done = True
+        self.async_schedule_save()
+        return self.devices
+
+    async def _async_sync_device(
+        self, client: MilesightClient, api_device: MilesightDevice, with_values: bool
+    ) -> None:
+        if not api_device.sn:
+            return
+        device = self.devices.setdefault(api_device.sn, DeviceState(sn=api_device.sn))
+        device.device_id = api_device.device_id
+        device.name = api_device.name or device.name
+        device.model = api_device.model or device.model
+        device.dev_eui = api_device.dev_eui or device.dev_eui
+        device.firmware_version = api_device.firmware_version or device.firmware_version
+        device.hardware_version = api_device.hardware_version or device.hardware_version
+        if api_device.connect_status:
+            # DISCONNECT means "never connected": as unusable as OFFLINE for Home Assistant.
+            device.online = api_device.connect_status.upper() == "ONLINE"
+        self.async_update_device_registry(device)
+        try:
+            if not device.tsl_loaded:
+                spec = await client.async_get_thing_specification(api_device.device_id)
+                device.hints = {
+                    key: PropertyHint.from_thing_property(prop)
+                    for key, prop in spec.properties.items()
+                }
+                device.tsl_loaded = True
+            if with_values:
+                self.apply_values(device, await client.async_get_latest_values(api_device.device_id))
+        except (MilesightAuthError, MilesightRateLimitError):
+            raise
+        except MilesightError as err:
+            # One device without a thing model or history must not hide the others.
+            _LOGGER.debug("Milesight device %s: API read failed: %s", api_device.sn, err)
+
+    # --- state changes (called by the webhook processing) ------------------------------------
+
+    @callback
+    def get_or_create_device(self, sn: str) -> DeviceState:
+        """The device with this serial number, created on first sight."""
+        if sn not in self.devices:
+            self.devices[sn] = DeviceState(sn=sn)
+            self.async_schedule_save()
+        return self.devices[sn]
+
+    @callback
+    def apply_values(self, device: DeviceState, flat: dict[str, Any]) -> None:
+        """Store current property values; new keys are remembered for the next start."""
+        new_keys = False
+        for key, value in flat.items():
+            if isinstance(value, (list, dict)) or is_event_key(key):
+                if key in BUTTON_KEYS:
+                    device.has_button = True
+                elif is_event_key(key):
+                    device.has_alarm = True
+                continue
+            device.values[key] = value
+            if key not in device.keys:
+                device.keys.add(key)
+                new_keys = True
+        if new_keys:
+            self.async_schedule_save()
+
+    @callback
+    def record_device_event(
+        self, device: DeviceState, kind: str, event_type: str, attributes: dict[str, Any]
+    ) -> None:
+        """Remember a button press / alarm for the event entities."""
+        self._event_seq += 1
+        record = DeviceEventRecord(self._event_seq, event_type, attributes)
+        if kind == "button":
+            device.has_button = True
+            device.last_button = record
+        else:
+            device.has_alarm = True
+            device.last_alarm = record
+        self.async_schedule_save()
+
+    @callback
+    def async_update_device_registry(self, device: DeviceState) -> str:
+        """Create or refresh the device registry entry; return its Home Assistant id."""
+        registry_device = dr.async_get(self.hass).async_get_or_create(
+            config_entry_id=self.config_entry.entry_id,
+            identifiers={device_identifier(device.sn)},
+            manufacturer="Milesight",
+            name=device.name or device.sn,
+            model=device.model,
+            serial_number=device.sn,
+            sw_version=device.firmware_version,
+            hw_version=device.hardware_version,
+        )
+        return registry_device.id
+
+    @callback
+    def publish(self) -> None:
+        """Hand the current devices to the entities (also marks the coordinator healthy)."""
+        self.async_set_updated_data(self.devices)
+
+    # --- webhook self-test ---------------------------------------------------------------------
+
+    def expect_event(self, event_id: str) -> asyncio.Future[None]:
+        """A future resolved when a delivery carrying `event_id` is accepted."""
+        future: asyncio.Future[None] = self.hass.loop.create_future()
+        self._waiters[event_id] = future
+        return future
+
+    def forget_event(self, event_id: str) -> None:
+        """Stop waiting for `event_id`."""
+        self._waiters.pop(event_id, None)
+
+    @callback
+    def resolve_waiter(self, event_id: str | None) -> None:
+        """Resolve the self-test waiting for this event id, if any."""
+        if event_id and (future := self._waiters.pop(event_id, None)) and not future.done():
+            future.set_result(None)
+
+    @callback
+    def note_delivery(self, when: datetime) -> None:
+        """A valid delivery arrived."""
+        self.stats.last_delivery = when
+        self.stats.consecutive_rejected = 0
+
+    @callback
+    def note_rejected(self) -> None:
+        """A delivery was refused (signature, freshness, replay or body)."""
+        self.stats.rejected += 1
+        self.stats.consecutive_rejected += 1
+        self.async_update_listeners()

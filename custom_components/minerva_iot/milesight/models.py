@@ -1,0 +1,124 @@
+"""In-memory state of the Milesight devices of one entry, and its persisted form.
+
+What is persisted (devices, the keys they reported, their thing-model hints, whether the
+webhook was ever verified) lets entities be re-created after a restart before any uplink or
+API call; the values themselves come back through RestoreSensor / RestoreEntity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..clients.milesight import ThingProperty
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyHint:
+    """What the thing model (TSL) says about one property: label, unit and enum labels."""
+
+    name: str | None = None
+    unit: str | None = None
+    data_type: str | None = None
+    enum: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_thing_property(cls, prop: ThingProperty) -> PropertyHint:
+        """Keep the parts of a TSL property the entities use."""
+        return cls(name=prop.name, unit=prop.unit, data_type=prop.data_type, enum=dict(prop.enum))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialisable form."""
+        return {"name": self.name, "unit": self.unit, "data_type": self.data_type, "enum": self.enum}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> PropertyHint:
+        """Inverse of as_dict."""
+        return cls(
+            name=raw.get("name"),
+            unit=raw.get("unit"),
+            data_type=raw.get("data_type"),
+            enum=dict(raw.get("enum") or {}),
+        )
+
+
+@dataclass(slots=True)
+class DeviceEventRecord:
+    """The latest button press or alarm of a device; `seq` tells event entities it is new."""
+
+    seq: int
+    event_type: str
+    attributes: dict[str, Any]
+
+
+@dataclass(slots=True)
+class DeviceState:
+    """One Milesight device, keyed by serial number (`device_id` is kept for API calls)."""
+
+    sn: str
+    device_id: str | None = None
+    name: str | None = None
+    model: str | None = None
+    dev_eui: str | None = None
+    firmware_version: str | None = None
+    hardware_version: str | None = None
+    # Flattened property values of the latest uplink/API read; keys persist, values do not.
+    values: dict[str, Any] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
+    hints: dict[str, PropertyHint] = field(default_factory=dict)
+    # None = unknown (no ONLINE/OFFLINE seen yet): treated as available.
+    online: bool | None = None
+    last_seen: datetime | None = None
+    has_button: bool = False
+    has_alarm: bool = False
+    last_button: DeviceEventRecord | None = None
+    last_alarm: DeviceEventRecord | None = None
+    tsl_loaded: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialisable form for the entry's store."""
+        return {
+            "sn": self.sn,
+            "device_id": self.device_id,
+            "name": self.name,
+            "model": self.model,
+            "dev_eui": self.dev_eui,
+            "firmware_version": self.firmware_version,
+            "hardware_version": self.hardware_version,
+            "keys": sorted(self.keys),
+            "hints": {key: hint.as_dict() for key, hint in self.hints.items()},
+            "has_button": self.has_button,
+            "has_alarm": self.has_alarm,
+            "tsl_loaded": self.tsl_loaded,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> DeviceState:
+        """Inverse of as_dict."""
+        return cls(
+            sn=raw["sn"],
+            device_id=raw.get("device_id"),
+            name=raw.get("name"),
+            model=raw.get("model"),
+            dev_eui=raw.get("dev_eui"),
+            firmware_version=raw.get("firmware_version"),
+            hardware_version=raw.get("hardware_version"),
+            keys=set(raw.get("keys") or ()),
+            hints={
+                key: PropertyHint.from_dict(hint) for key, hint in (raw.get("hints") or {}).items()
+            },
+            has_button=bool(raw.get("has_button")),
+            has_alarm=bool(raw.get("has_alarm")),
+            tsl_loaded=bool(raw.get("tsl_loaded")),
+        )
+
+
+@dataclass(slots=True)
+class DeliveryStats:
+    """Webhook health shown by the diagnostic entities."""
+
+    last_delivery: datetime | None = None
+    rejected: int = 0
+    consecutive_rejected: int = 0
+    webhook_verified: bool = False

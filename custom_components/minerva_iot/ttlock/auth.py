@@ -1,0 +1,77 @@
+"""OAuth implementation for TTLock's password grant, built on Home Assistant's application credentials.
+
+TTLock has no browser authorisation: the app account's username and MD5 password are exchanged for
+a token directly. The API base URL is stored inside the token dict, because the implementation
+is rebuilt from the credential alone and a refresh must reach the cloud that issued the token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.application_credentials import (
+    AuthImplementation,
+    AuthorizationServer,
+    ClientCredential,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from ..clients.ttlock import (
+    REGION_HOSTS,
+    async_password_grant,
+    async_refresh_grant,
+)
+from .const import TOKEN_API_HOST
+
+
+def api_host_for(region: str, api_url: str | None) -> str:
+    """The API base URL of an entry: the explicit `api_url`, else the region's cloud."""
+    if api_url:
+        return api_url.rstrip("/")
+    return REGION_HOSTS[region]
+
+
+class TTLockAuthImplementation(AuthImplementation):
+    """Application credential (client id / secret) + TTLock app account → TTLock token."""
+
+    def __init__(self, hass: HomeAssistant, auth_domain: str, credential: ClientCredential) -> None:
+        """No authorize or token URL: the host comes from the login form or the stored token."""
+        super().__init__(hass, auth_domain, credential, AuthorizationServer("", ""))
+
+    async def async_password_login(self, host: str, username: str, password: str) -> dict[str, Any]:
+        """Log in with the TTLock app account; raises the client's TTLockError subclasses.
+
+        The client sends the password as MD5; the returned token carries `api_host`.
+        """
+        token = await async_password_grant(
+            async_get_clientsession(self.hass),
+            host,
+            self.client_id,
+            self.client_secret,
+            username,
+            password,
+        )
+        token = {**token, TOKEN_API_HOST: host}
+        token["expires_in"] = int(token["expires_in"])
+        return token
+
+    async def async_resolve_external_data(self, external_data: Any) -> dict[str, Any]:
+        """The flow logs in itself; external data, if ever used, carries the same fields."""
+        return await self.async_password_login(
+            external_data["host"], external_data["username"], external_data["password"]
+        )
+
+    async def _async_refresh_token(self, token: dict[str, Any]) -> dict[str, Any]:
+        """Refresh at the token's own host; a refusal raises, so an error body is never stored.
+
+        Fields the refresh response omits (`uid`, the host, possibly the refresh token) are kept.
+        """
+        new_token = await async_refresh_grant(
+            async_get_clientsession(self.hass),
+            token[TOKEN_API_HOST],
+            self.client_id,
+            self.client_secret,
+            token["refresh_token"],
+        )
+        return {**token, **new_token}

@@ -1,0 +1,45 @@
+"""Constants of the TTLock side: entry keys, options and their defaults, timings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+VENDOR_LOGGER_NAME: Final = "custom_components.minerva_iot.ttlock"
+
+# entry.data keys (besides vendor, auth_implementation, token, webhook_id).
+CONF_REGION: Final = "region"
+CONF_API_URL: Final = "api_url"
+CONF_USERNAME: Final = "username"
+# Set once a valid push arrived on the entry's callback URL, so the set-up repair stays away.
+CONF_CALLBACK_CONFIRMED: Final = "callback_confirmed"
+
+REGIONS: Final = ("eu", "cn")
+DEFAULT_REGION: Final = "eu"
+
+# Key of the API base URL inside the stored token dict: the refresh must reach the same cloud,
+# and the OAuth implementation only sees the token, not the entry.
+TOKEN_API_HOST: Final = "api_host"
+
+# Options.
+CONF_POLL_MINUTES: Final = "poll_minutes"
+CONF_SLOW_HOURS: Final = "slow_hours"
+CONF_SAFETY_RECHECK: Final = "safety_recheck"
+DEFAULT_POLL_MINUTES: Final = 30
+DEFAULT_SLOW_HOURS: Final = 6
+DEFAULT_SAFETY_RECHECK: Final = True
+MIN_POLL_MINUTES: Final = 5
+MAX_POLL_MINUTES: Final = 1440
+MIN_SLOW_HOURS: Final = 1
+MAX_SLOW_HOURS: Final = 48
+
+# How long a command waits for its confirming push before asking the lock (queryOpenState).
+COMMAND_CONFIRM_TIMEOUT: Final = timedelta(seconds=45)
+# After errcode 30006 (monthly quota exhausted) the cloud is left alone this long.
+QUOTA_BACKOFF: Final = timedelta(hours=6)
+# Auto-lock delay assumed when the lock reports none (autoLockTime missing or -1).
+AUTO_LOCK_UNKNOWN: Final = -1
+
+# Portal where the TTLock application (client id / secret, callback URL) is managed.
+DEVELOPER_PORTAL_URL: Final = "https://euopen.ttlock.com/manager"
+DEVELOPER_PORTAL_URL_CN: Final = "https://cnopen.ttlock.com/manager"

@@ -1,0 +1,77 @@
+"""Turn TTLock client errors into translated Home Assistant errors that say what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    HomeAssistantError,
+    ServiceValidationError,
+)
+
+from ..clients.ttlock import (
+    TTLockAuthError,
+    TTLockClockSkewError,
+    TTLockError,
+    TTLockGatewayOfflineError,
+    TTLockLockOfflineError,
+    TTLockNoGatewayError,
+    TTLockNotFoundError,
+    TTLockPermissionError,
+    TTLockQuotaExceededError,
+    TTLockRemoteUnlockDisabledError,
+    TTLockTransientError,
+    TTLockValidationError,
+)
+from ..const import DOMAIN
+
+# Most specific first: the first matching class decides the message.
+_MESSAGES: list[tuple[type[TTLockError], str]] = [
+    (TTLockRemoteUnlockDisabledError, "ttlock_remote_unlock_disabled"),
+    (TTLockNoGatewayError, "ttlock_no_gateway"),
+    (TTLockGatewayOfflineError, "ttlock_gateway_offline"),
+    (TTLockLockOfflineError, "ttlock_lock_offline"),
+    (TTLockQuotaExceededError, "ttlock_quota_exceeded"),
+    (TTLockClockSkewError, "ttlock_clock_skew"),
+    (TTLockPermissionError, "ttlock_permission_denied"),
+    (TTLockNotFoundError, "ttlock_not_found"),
+    (TTLockAuthError, "ttlock_auth_failed"),
+    (TTLockTransientError, "ttlock_temporary_failure"),
+]
+
+
+def translate_error(err: TTLockError) -> HomeAssistantError:
+    """The translated exception for a failed command or action."""
+    if isinstance(err, TTLockValidationError):
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="ttlock_rejected_value",
+            translation_placeholders={"errcode": str(err.errcode), "errmsg": err.errmsg or ""},
+        )
+    for error_class, key in _MESSAGES:
+        if isinstance(err, error_class):
+            return HomeAssistantError(translation_domain=DOMAIN, translation_key=key)
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="ttlock_command_failed",
+        translation_placeholders={"errcode": str(err.errcode), "errmsg": err.errmsg or ""},
+    )
+
+
+async def async_run_command[T](
+    hass: HomeAssistant, entry: ConfigEntry, command: Awaitable[T]
+) -> T:
+    """Await a command; TTLock errors become translated errors, auth failures start reauth."""
+    try:
+        return await command
+    except ConfigEntryAuthFailed as err:
+        entry.async_start_reauth(hass)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="ttlock_auth_failed"
+        ) from err
+    except TTLockError as err:
+        raise translate_error(err) from err
+

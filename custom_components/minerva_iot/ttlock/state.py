@@ -1,0 +1,32 @@
+"""What the integration knows about a TTLock account: locks, gateways and each lock's live state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..clients.ttlock import TTLockGateway, TTLockLock, TTLockRecord
+
+
+@dataclass
+class LockState:
+    """Live state of one lock, fed mostly by callback pushes (None = unknown)."""
+
+    locked: bool | None = None
+    door_open: bool | None = None
+    battery: int | None = None
+    passage_mode: bool | None = None
+    auto_lock_seconds: int | None = None
+    last_record: TTLockRecord | None = None
+
+
+@dataclass
+class TTLockAccount:
+    """Coordinator data: the account's locks and gateways by id, and the locks' states."""
+
+    locks: dict[int, TTLockLock] = field(default_factory=dict)
+    gateways: dict[int, TTLockGateway] = field(default_factory=dict)
+    states: dict[int, LockState] = field(default_factory=dict)
+
+    def state(self, lock_id: int) -> LockState:
+        """The state of `lock_id`, created empty on first use."""
+        return self.states.setdefault(lock_id, LockState())

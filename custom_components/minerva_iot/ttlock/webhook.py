@@ -1,0 +1,182 @@
+"""The TTLock callback webhook: one per TTLock application, shared by every entry that uses it.
+
+TTLock allows one Callback URL per developer application (client id), not per account, so all
+entries of that application share one webhook id: the handler is registered with the first entry
+that loads, every push is handed to each loaded entry (each ignores locks it does not own), and the
+handler is unregistered when the last entry unloads. Pushes carry no signature: the unguessable URL
+is the only secret, so input is validated and capped, and the answer is always `success`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+import hashlib
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import config_entry_oauth2_flow, issue_registry as ir
+from homeassistant.util.hass_dict import HassKey
+
+from ..clients.ttlock.callback import CallbackFormatError, CallbackPush, parse_callback
+from ..const import CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
+from ..webhook_url import async_get_public_webhook_url
+from .const import CONF_CALLBACK_CONFIRMED, DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN
+
+if TYPE_CHECKING:
+    from .coordinator import TTLockCoordinator
+
+_LOGGER = logging.getLogger(__name__)
+
+# A push is a few records of a few hundred bytes each.
+MAX_BODY_BYTES = 64 * 1024
+
+ISSUE_CALLBACK_URL = "ttlock_callback_url"
+ISSUE_NO_PUBLIC_URL = "ttlock_no_public_url"
+
+
+@dataclass
+class SharedWebhook:
+    """The entries (by entry id) currently served by one registered webhook id."""
+
+    receivers: dict[str, TTLockCoordinator] = field(default_factory=dict)
+
+
+_WEBHOOKS: HassKey[dict[str, SharedWebhook]] = HassKey(f"{DOMAIN}_ttlock_webhooks")
+
+
+def callback_issue_id(webhook_id: str) -> str:
+    """Issue id scoped by webhook (= application) without exposing the webhook id itself."""
+    return f"ttlock_callback_{hashlib.sha256(webhook_id.encode()).hexdigest()[:16]}"
+
+
+def _ttlock_entries(hass: HomeAssistant) -> list[ConfigEntry]:
+    return [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_VENDOR) == VENDOR_TTLOCK
+    ]
+
+
+async def async_shared_webhook_id(hass: HomeAssistant, client_id: str) -> str:
+    """The webhook id of an existing entry of the same TTLock application, else a new one."""
+    implementations = await config_entry_oauth2_flow.async_get_implementations(hass, DOMAIN)
+    for entry in _ttlock_entries(hass):
+        implementation = implementations.get(entry.data.get("auth_implementation", ""))
+        if getattr(implementation, "client_id", None) == client_id and entry.data.get(
+            CONF_WEBHOOK_ID
+        ):
+            return str(entry.data[CONF_WEBHOOK_ID])
+    return webhook.async_generate_id()
+
+
+@callback
+def async_attach_entry(
+    hass: HomeAssistant, entry: ConfigEntry, coordinator: TTLockCoordinator
+) -> Callable[[], None]:
+    """Route the entry's webhook to `coordinator`; returns the detach callback for unload."""
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    shared = hass.data.setdefault(_WEBHOOKS, {})
+    if webhook_id not in shared:
+        webhook.async_register(
+            hass, DOMAIN, "TTLock callback", webhook_id, _async_handle_webhook
+        )
+        shared[webhook_id] = SharedWebhook()
+    shared[webhook_id].receivers[entry.entry_id] = coordinator
+
+    @callback
+    def _detach() -> None:
+        hook = shared.get(webhook_id)
+        if hook is None:
+            return
+        hook.receivers.pop(entry.entry_id, None)
+        if not hook.receivers:
+            webhook.async_unregister(hass, webhook_id)
+            del shared[webhook_id]
+
+    return _detach
+
+
+async def _async_handle_webhook(
+    hass: HomeAssistant, webhook_id: str, request: web.Request
+) -> web.Response:
+    """Parse a push and hand it to every entry sharing the webhook; never raises."""
+    try:
+        push = await _async_read_push(request)
+    except CallbackFormatError as err:
+        _LOGGER.debug("Ignoring a TTLock callback that is not a lock-records push: %s", err)
+        return web.Response(text="success")
+    _async_confirm_callback(hass, webhook_id)
+    for coordinator in list(hass.data.get(_WEBHOOKS, {}).get(webhook_id, SharedWebhook()).receivers.values()):
+        try:
+            coordinator.async_handle_push(push)
+        except Exception:
+            _LOGGER.exception("Error handling a TTLock push for lock %s", push.lock_id)
+    return web.Response(text="success")
+
+
+async def _async_read_push(request: web.Request) -> CallbackPush:
+    body = await request.content.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        raise CallbackFormatError("body too large")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CallbackFormatError("body is not UTF-8") from err
+    return parse_callback(parse_qsl(text, keep_blank_values=True))
+
+
+@callback
+def _async_confirm_callback(hass: HomeAssistant, webhook_id: str) -> None:
+    """A valid push proves the Callback URL works: drop the set-up repair for good."""
+    ir.async_delete_issue(hass, DOMAIN, callback_issue_id(webhook_id))
+    for entry in _ttlock_entries(hass):
+        if entry.data.get(CONF_WEBHOOK_ID) == webhook_id and not entry.data.get(
+            CONF_CALLBACK_CONFIRMED
+        ):
+            hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_CALLBACK_CONFIRMED: True}
+            )
+
+
+async def async_raise_callback_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Until the first push arrives, show the URL to paste into the TTLock developer console."""
+    if entry.data.get(CONF_CALLBACK_CONFIRMED):
+        return
+    url = await async_get_public_webhook_url(hass, entry)
+    placeholders = {"portal_url": DEVELOPER_PORTAL_URL, "portal_url_cn": DEVELOPER_PORTAL_URL_CN}
+    if url is None:
+        translation_key = ISSUE_NO_PUBLIC_URL
+    else:
+        translation_key = ISSUE_CALLBACK_URL
+        placeholders["webhook_url"] = url
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        callback_issue_id(entry.data[CONF_WEBHOOK_ID]),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=translation_key,
+        translation_placeholders=placeholders,
+    )
+
+
+@callback
+def async_delete_callback_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Remove the set-up repair when the last entry of the application goes away."""
+    webhook_id = entry.data.get(CONF_WEBHOOK_ID)
+    if not webhook_id:
+        return
+    others = [
+        other
+        for other in _ttlock_entries(hass)
+        if other.entry_id != entry.entry_id and other.data.get(CONF_WEBHOOK_ID) == webhook_id
+    ]
+    if not others:
+        ir.async_delete_issue(hass, DOMAIN, callback_issue_id(webhook_id))

@@ -1,0 +1,272 @@
+"""State and in-process API of the simulated Milesight cloud."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+import contextlib
+import json
+import logging
+import random
+import secrets
+import time
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from . import events
+from .catalogue import PAYLOADS, SimulatedDevice, default_devices
+from .cloud_api import CloudApi
+from .control_api import ControlApi
+from .signing import signed_headers
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_CLIENT_ID = "sim-milesight-client"
+DEFAULT_CLIENT_SECRET = "sim-milesight-secret"
+DEFAULT_WEBHOOK_SECRET = "sim-webhook-secret"
+DEFAULT_WEBHOOK_UUID = "2b7e1516-28ae-4d2a-abf7-158809cf4f3c"
+FAILURE_KINDS = ("http500", "timeout", "429", "401")
+TOKEN_LIFETIME_S = 3600
+
+
+class MilesightSimulator:
+    """An aiohttp server speaking the MDP wire protocol, plus a signed webhook sender."""
+
+    def __init__(
+        self,
+        *,
+        client_id: str = DEFAULT_CLIENT_ID,
+        client_secret: str = DEFAULT_CLIENT_SECRET,
+        webhook_secret: str = DEFAULT_WEBHOOK_SECRET,
+        webhook_uuid: str = DEFAULT_WEBHOOK_UUID,
+        uplink_interval: float | None = None,
+        token_lifetime: int = TOKEN_LIFETIME_S,
+        timeout_delay: float = 30.0,
+        seed: int | None = None,
+    ) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.webhook_secret = webhook_secret
+        self.webhook_uuid = webhook_uuid
+        self.webhook_url: str | None = None
+        self.uplink_interval = uplink_interval
+        self.token_lifetime = token_lifetime
+        # How long a "timeout" failure holds the request (clients give up earlier).
+        self.timeout_delay = timeout_delay
+        self.devices: list[SimulatedDevice] = default_devices()
+        self.calls: Counter[str] = Counter()
+        self.stopping = asyncio.Event()
+        self._tokens: dict[str, float] = {}
+        self._failures: list[str] = []
+        self._rng = random.Random(seed)
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._uplink_task: asyncio.Task[None] | None = None
+        self._port: int | None = None
+        self._host = "127.0.0.1"
+        self._seed_history()
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL of the running server (what users paste as the Server Address)."""
+        if self._port is None:
+            raise RuntimeError("simulator not started")
+        return f"http://{self._host}:{self._port}"
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        """Serve on ``host:port`` (port 0: a free one) and start periodic uplinks if configured."""
+        app = web.Application()
+        ControlApi(self).add_routes(app)
+        cloud = CloudApi(self)
+        cloud.add_routes(app)
+        cloud.add_catch_all(app)
+        self.stopping.clear()
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server  # aiohttp exposes the bound port only here
+        assert isinstance(server, asyncio.Server)
+        self._host = host
+        self._port = server.sockets[0].getsockname()[1]
+        self._session = aiohttp.ClientSession()
+        if self.uplink_interval:
+            self._uplink_task = asyncio.create_task(self._periodic_uplinks(self.uplink_interval))
+
+    async def stop(self) -> None:
+        """Stop the sender and the server; pending held requests are released first."""
+        self.stopping.set()
+        if self._uplink_task is not None:
+            self._uplink_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._uplink_task
+            self._uplink_task = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # --- devices and events -----------------------------------------------------------------
+
+    def find_device(self, key: str) -> SimulatedDevice | None:
+        """The device whose sn, deviceId or devEUI is ``key``."""
+        for device in self.devices:
+            if key in (device.sn, device.device_id, device.dev_eui):
+                return device
+        return None
+
+    def _device(self, sn: str | None) -> SimulatedDevice:
+        device = self.find_device(sn) if sn else None
+        if device is None:
+            raise KeyError(f"unknown device {sn!r}")
+        return device
+
+    def _payload(self, device: SimulatedDevice) -> dict[str, Any]:
+        generate = PAYLOADS.get(device.model)
+        return generate(self._rng) if generate else {"battery": self._rng.randint(80, 100)}
+
+    def _seed_history(self) -> None:
+        """Two stored uplinks per device: a full one 2 h ago and a partial one 30 min ago."""
+        now_ms = int(time.time() * 1000)
+        for device in self.devices:
+            device.record(now_ms - 7_200_000, self._payload(device))
+            newer = self._payload(device)
+            first_key = next(iter(newer))
+            device.record(now_ms - 1_800_000, {first_key: newer[first_key]})
+
+    def uplink_event(self, sn: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A DEVICE_DATA/PROPERTY event of device ``sn``; stored in its history too."""
+        device = self._device(sn)
+        payload = data if data is not None else self._payload(device)
+        ts_ms = int(time.time() * 1000)
+        device.record(ts_ms, payload)
+        device.connect_status = "ONLINE"
+        return events.device_data(device, "PROPERTY", payload, ts_ms=ts_ms)
+
+    def event(self, event_type: str, sn: str | None = None, **fields: Any) -> dict[str, Any]:
+        """Another kind of event.
+
+        ``ONLINE``/``OFFLINE`` (alias ``DEVICE_ONLINE``/``DEVICE_OFFLINE``; field ``payload``),
+        ``WEBHOOK_TEST``, ``SYSTEM_MESSAGES`` (fields ``message_type``, ``info``, ``err_code``),
+        ``TASK_DATA`` (fields ``task_type``, ``status``, ``subcommand``), ``HISTORICAL_DATA``
+        (an EVENT re-sending a stored reading) and ``PROPERTY`` (field ``data``).
+        """
+        kind = event_type.upper()
+        if kind in events.CONNECTIVITY_TYPES:
+            device = self._device(sn)
+            device.connect_status = events.CONNECTIVITY_TYPES[kind]
+            return events.device_data(
+                device, device.connect_status, dict(fields.get("payload", {}))
+            )
+        if kind == "WEBHOOK_TEST":
+            return events.webhook_test()
+        if kind == "SYSTEM_MESSAGES":
+            return events.system_message(**fields)
+        if kind == "TASK_DATA":
+            return events.task_data(self._device(sn), **fields)
+        if kind == "HISTORICAL_DATA":
+            device = self._device(sn)
+            payload = {"timestamp": int(time.time()) - 3600, **self._payload(device)}
+            return events.device_data(
+                device, "EVENT", payload, tsl_id="historical_data", ts_ms=int(time.time() * 1000)
+            )
+        if kind == "PROPERTY":
+            return self.uplink_event(self._device(sn).sn, fields.get("data"))
+        raise ValueError(f"unknown event type {event_type!r}")
+
+    # --- webhook sender ---------------------------------------------------------------------
+
+    def build_delivery(
+        self,
+        events_: list[dict[str, Any]],
+        *,
+        timestamp: int | None = None,
+        nonce: str | None = None,
+        secret: str | None = None,
+    ) -> tuple[dict[str, str], bytes]:
+        """Signed headers and JSON-array body of one delivery, for tests to POST themselves.
+
+        ``timestamp``/``nonce``/``secret`` force stale, replayed or wrongly signed deliveries.
+        """
+        headers = signed_headers(
+            self.webhook_secret if secret is None else secret,
+            self.webhook_uuid,
+            timestamp=timestamp,
+            nonce=nonce,
+        )
+        return headers, json.dumps(events_).encode()
+
+    async def deliver(self, events_: list[dict[str, Any]]) -> int:
+        """POST a signed batch to ``webhook_url`` and return the HTTP status."""
+        if self.webhook_url is None:
+            raise RuntimeError("webhook_url is not set")
+        if self._session is None:
+            raise RuntimeError("simulator not started")
+        headers, body = self.build_delivery(events_)
+        async with self._session.post(
+            self.webhook_url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
+        ) as response:
+            await response.read()
+            return response.status
+
+    async def _periodic_uplinks(self, interval: float) -> None:
+        index = 0
+        while True:
+            await asyncio.sleep(interval)
+            device = self.devices[index % len(self.devices)]
+            index += 1
+            event = self.uplink_event(device.sn)
+            if self.webhook_url is None:
+                continue
+            try:
+                status = await self.deliver([event])
+            except (aiohttp.ClientError, TimeoutError) as err:
+                _LOGGER.warning(
+                    "Delivery of %s uplink failed: %s", device.model, type(err).__name__
+                )
+            else:
+                _LOGGER.debug("Delivered %s uplink: HTTP %s", device.model, status)
+
+    # --- tokens, credentials and failure injection --------------------------------------------
+
+    def credentials_match(self, client_id: str, client_secret: str) -> bool:
+        """Constant-time check of the client credentials."""
+        return secrets.compare_digest(client_id, self.client_id) & secrets.compare_digest(
+            client_secret, self.client_secret
+        )
+
+    def issue_token(self) -> tuple[str, int]:
+        """A new access token and its lifetime in seconds."""
+        token = f"sim.{secrets.token_urlsafe(24)}"
+        self._tokens[token] = time.time() + self.token_lifetime
+        return token, self.token_lifetime
+
+    def token_is_valid(self, token: str) -> bool:
+        """True for an issued token that has not expired."""
+        expires = self._tokens.get(token)
+        return expires is not None and expires > time.time()
+
+    def expire_tokens(self) -> None:
+        """Every issued token dies: the next API calls get 401."""
+        self._tokens.clear()
+
+    def rotate_secret(self, new_secret: str) -> None:
+        """The client secret is regenerated in the console: old tokens and the old secret die."""
+        self.client_secret = new_secret
+        self.expire_tokens()
+
+    def fail_next(self, n: int, kind: str) -> None:
+        """Make the next ``n`` cloud calls fail with ``kind`` (http500, timeout, 429, 401)."""
+        if kind not in FAILURE_KINDS:
+            raise ValueError(f"unknown failure kind {kind!r}")
+        self._failures.extend([kind] * n)
+
+    def take_failure(self) -> str | None:
+        """The failure the current call must suffer, if any."""
+        return self._failures.pop(0) if self._failures else None
