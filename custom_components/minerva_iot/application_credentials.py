@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from homeassistant.components.application_credentials import ClientCredential
-from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
 from .ttlock.auth import TTLockAuthImplementation
 from .ttlock.const import DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 
 from .simulator import (
     DEFAULT_CLIENT_ID,
@@ -41,8 +42,11 @@ async def run(args: argparse.Namespace) -> None:
     sim.webhook_url = args.webhook_url
     await sim.start(host=args.host, port=args.port)
     logging.getLogger(__name__).info("Milesight simulator listening on %s", sim.url)
+    stop = asyncio.Event()
+    # SIGTERM (from scripts/develop or the e2e harness) stops cleanly, like Ctrl-C.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await sim.stop()
 

@@ -27,7 +27,7 @@ class SimulatedDevice:
     firmware_version: str = "v1.3"
     hardware_version: str = "v1.0"
     connect_status: str = "ONLINE"
-    electricity: int | None = 90
+    electricity: int | None = None  # battery %, set by uplinks that report one
     last_update_ms: int | None = None
     history: list[tuple[int, Payload]] = field(default_factory=list, repr=False)
 

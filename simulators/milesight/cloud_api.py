@@ -42,8 +42,8 @@ class CloudApi:
         """
         app.router.add_route("*", "/{tail:.*}", self.unknown)
 
-    async def _injected_failure(self) -> web.Response | None:
-        kind = self._sim.take_failure()
+    async def _injected_failure(self, endpoint: str) -> web.Response | None:
+        kind = self._sim.take_failure(endpoint)
         if kind is None:
             return None
         if kind == "429":
@@ -62,7 +62,7 @@ class CloudApi:
     async def _guard(self, request: web.Request, name: str) -> web.Response | None:
         """Count the call, apply injected failures, then require a valid bearer token."""
         self._sim.calls[name] += 1
-        if (injected := await self._injected_failure()) is not None:
+        if (injected := await self._injected_failure(name)) is not None:
             return injected
         header = request.headers.get("Authorization", "")
         token = header[7:].strip() if header[:7].lower() == "bearer " else ""
@@ -74,7 +74,7 @@ class CloudApi:
     async def token(self, request: web.Request) -> web.Response:
         """Form-encoded client-credentials grant."""
         self._sim.calls["oauth/token"] += 1
-        if (injected := await self._injected_failure()) is not None:
+        if (injected := await self._injected_failure("oauth/token")) is not None:
             return injected
         form = await request.post()
         if form.get("grant_type") != "client_credentials":
@@ -171,12 +171,16 @@ class CloudApi:
         if page_size < 1 or offset < 0:
             return failure(400, "parameter_invalid", "Invalid paging")
         order = query.get("order", "desc").lower()
+        # Sort on (ts, arrival) so rows stored in the same millisecond keep a stable order.
         rows = sorted(
-            (row for row in device.history if start <= row[0] <= end),
-            key=lambda row: row[0],
+            (
+                (ts, index, properties)
+                for index, (ts, properties) in enumerate(device.history)
+                if start <= ts <= end
+            ),
             reverse=order != "asc",
         )
-        page = rows[offset : offset + page_size]
+        page = [(ts, properties) for ts, _, properties in rows[offset : offset + page_size]]
         more = offset + page_size < len(rows)
         return success(
             {

@@ -93,10 +93,15 @@ class ControlApi:
         return web.json_response({"url": self._sim.webhook_url, "uuid": self._sim.webhook_uuid})
 
     async def fail(self, request: web.Request) -> web.Response:
-        """``{count, kind}``: the next ``count`` cloud calls fail."""
+        """``{count, kind, endpoint?}``: the next ``count`` cloud calls fail."""
         body = await self._body(request)
         try:
-            self._sim.fail_next(int(body.get("count", 1)), str(body.get("kind", "")))
+            endpoint = body.get("endpoint")
+            self._sim.fail_next(
+                int(body.get("count", 1)),
+                str(body.get("kind", "")),
+                endpoint=str(endpoint) if endpoint is not None else None,
+            )
         except (ValueError, TypeError) as err:
             return _error(400, str(err))
         return web.json_response({"ok": True})

@@ -59,7 +59,7 @@ class MilesightSimulator:
         self.calls: Counter[str] = Counter()
         self.stopping = asyncio.Event()
         self._tokens: dict[str, float] = {}
-        self._failures: list[str] = []
+        self._failures: list[tuple[str, str | None]] = []
         self._rng = random.Random(seed)
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -89,10 +89,8 @@ class MilesightSimulator:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server  # aiohttp exposes the bound port only here
-        assert isinstance(server, asyncio.Server)
         self._host = host
-        self._port = server.sockets[0].getsockname()[1]
+        self._port = int(self._runner.addresses[0][1])
         self._session = aiohttp.ClientSession()
         if self.uplink_interval:
             self._uplink_task = asyncio.create_task(self._periodic_uplinks(self.uplink_interval))
@@ -261,12 +259,20 @@ class MilesightSimulator:
         self.client_secret = new_secret
         self.expire_tokens()
 
-    def fail_next(self, n: int, kind: str) -> None:
-        """Make the next ``n`` cloud calls fail with ``kind`` (http500, timeout, 429, 401)."""
+    def fail_next(self, n: int, kind: str, *, endpoint: str | None = None) -> None:
+        """Make the next ``n`` cloud calls fail with ``kind`` (http500, timeout, 429, 401).
+
+        ``endpoint`` (a name of ``calls``, e.g. ``device/search``) limits the failures to that
+        endpoint; by default any call, the token call included, takes them.
+        """
         if kind not in FAILURE_KINDS:
             raise ValueError(f"unknown failure kind {kind!r}")
-        self._failures.extend([kind] * n)
+        self._failures.extend([(kind, endpoint)] * n)
 
-    def take_failure(self) -> str | None:
-        """The failure the current call must suffer, if any."""
-        return self._failures.pop(0) if self._failures else None
+    def take_failure(self, endpoint: str) -> str | None:
+        """The failure the current call to ``endpoint`` must suffer, if any."""
+        for index, (kind, only) in enumerate(self._failures):
+            if only is None or only == endpoint:
+                del self._failures[index]
+                return kind
+        return None

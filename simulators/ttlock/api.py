@@ -26,7 +26,11 @@ _PASSCODE = re.compile(r"\d{4,9}")
 # Reference §5 bit numbers.
 _BIT_AUTO_LOCK = 4
 _BIT_LOCK_COMMAND = 8
+_BIT_SOUND = 15
 _BIT_PASSAGE_MODE = 22
+# lock/updateSetting ``type`` values (reference §4); only the sound switch changes state here.
+_SETTING_TYPES = frozenset({2, 3, 4, 6, 7, 8, 10, 11})
+_SETTING_SOUND = 6
 
 
 def _lock(sim: TTLockSimulator, params: dict[str, str]) -> SimulatedLock:
@@ -164,12 +168,32 @@ async def set_auto_lock_time(sim: TTLockSimulator, params: dict[str, str]) -> di
     return ok_body()
 
 
+async def update_setting(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
+    """v3/lock/updateSetting (``type`` 6 = sound, ``value`` 1 on / 2 off, ``changeType`` 2)."""
+    lock = _lock(sim, params)
+    setting = int_param(params, "type")
+    value = int_param(params, "value")
+    if setting not in _SETTING_TYPES:
+        raise SimError(-3, "invalid parameter: type")
+    if setting == _SETTING_SOUND and not lock.supports(_BIT_SOUND):
+        raise SimError(-4043, "function not supported")
+    if _via_gateway(params, "changeType"):
+        await sim.reach_lock(lock)
+        if setting == _SETTING_SOUND:
+            lock.sound_enabled = value == 1
+    return ok_body()
+
+
+def _check_passcode_digits(code: str) -> None:
+    if not _PASSCODE.fullmatch(code):
+        raise SimError(-2009, "invalid passcode: 4 to 9 digits")
+
+
 async def add_passcode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/keyboardPwd/add (4-9 digits; type 3 "period" by default needs start/end dates)."""
     lock = _lock(sim, params)
     code = params.get("keyboardPwd", "")
-    if not _PASSCODE.fullmatch(code):
-        raise SimError(-2009, "invalid passcode: 4 to 9 digits")
+    _check_passcode_digits(code)
     passcode_type = int_param(params, "keyboardPwdType", default=3)
     start = int_param(params, "startDate", default=0)
     end = int_param(params, "endDate", default=0)
@@ -192,6 +216,33 @@ async def add_passcode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str
         sim.now_ms(),
     )
     return {"keyboardPwdId": passcode_id}
+
+
+async def change_passcode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
+    """v3/keyboardPwd/change: optional new name, digits and period (``changeType`` 2)."""
+    lock = _lock(sim, params)
+    passcode = lock.passcodes.get(int_param(params, "keyboardPwdId"))
+    if passcode is None:
+        raise SimError(-1007, "passcode does not exist")
+    new_code = params.get("newKeyboardPwd")
+    if new_code is not None:
+        _check_passcode_digits(new_code)
+        if any(other.passcode == new_code for other in lock.passcodes.values()):
+            raise SimError(-3007, "passcode already exists")
+    has_period = "startDate" in params or "endDate" in params
+    start = int_param(params, "startDate") if has_period else passcode.start
+    end = int_param(params, "endDate") if has_period else passcode.end
+    if has_period and not 0 < start < end:
+        raise SimError(-3, "invalid parameter: startDate/endDate")
+    if _via_gateway(params, "changeType"):
+        await sim.reach_lock(lock)
+    if new_code is not None:
+        passcode.passcode = new_code
+    if "keyboardPwdName" in params:
+        passcode.name = params["keyboardPwdName"]
+    if has_period:
+        passcode.passcode_type, passcode.start, passcode.end = 3, start, end
+    return ok_body()
 
 
 async def delete_passcode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
@@ -218,7 +269,9 @@ ENDPOINTS: dict[str, Handler] = {
     "lock/setAutoLockTime": set_auto_lock_time,
     "lock/listKeyboardPwd": passcode_list,
     "keyboardPwd/add": add_passcode,
+    "keyboardPwd/change": change_passcode,
     "keyboardPwd/delete": delete_passcode,
+    "lock/updateSetting": update_setting,
     "gateway/list": gateway_list,
     "gateway/listByLock": gateway_list_by_lock,
     "lockRecord/list": record_list,

@@ -88,6 +88,7 @@ class SimulatedLock:
     battery: int = 87
     passage_mode: bool = False
     remote_unlock_enabled: bool = True
+    sound_enabled: bool = True
     model: str = "SN9161_PV53"
     firmware: str = "6.1.23.0810"
     passcodes: dict[int, SimulatedPasscode] = field(default_factory=dict)
@@ -121,7 +122,7 @@ class SimulatedLock:
             "hardwareRevision": "1.3",
             "firmwareRevision": self.firmware,
             "autoLockTime": self.auto_lock_time,
-            "lockSound": 1,
+            "lockSound": 1 if self.sound_enabled else 2,
             "soundVolume": 3,
             "privacyLock": 2,
             "tamperAlert": 1,

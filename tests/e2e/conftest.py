@@ -9,36 +9,49 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 import shutil
+from typing import Any
 
 import aiohttp
 import pytest
 
+from .entries import wait_entry_state
 from .hass_client import HomeAssistantClient
-from .processes import HassProcess, ManagedProcess, free_port, start_simulator, write_config
+from .processes import (
+    ROOT,
+    HassProcess,
+    ManagedProcess,
+    free_port,
+    start_simulator,
+    write_config,
+)
+from .provision_demo import (
+    TTLOCK_CLIENT_ID,
+    TTLOCK_CLIENT_SECRET,
+    TTLOCK_CREDENTIAL_NAME,
+    ensure_entry,
+    milesight_answers,
+    ttlock_answers,
+)
 
 OWNER_USERNAME = "e2e-owner"
-OWNER_PASSWORD = "e2e-password-123"  # noqa: S105 - throwaway instance on loopback
+OWNER_PASSWORD = "e2e-password-123"
 
 
 @dataclass(slots=True)
-class Simulators:
-    """Both cloud simulators of the session."""
+class Simulator:
+    """One cloud simulator of the session."""
 
-    milesight: ManagedProcess
-    milesight_url: str
-    ttlock: ManagedProcess
-    ttlock_url: str
+    process: ManagedProcess
+    url: str
 
 
-def simulators_available() -> bool:
-    """True when both simulator packages are importable."""
-    return all(
-        importlib.util.find_spec(f"simulators.{vendor}") is not None
-        for vendor in ("milesight", "ttlock")
-    )
+def simulator_missing(vendor: str) -> str | None:
+    """Why a simulator cannot run, or None when its package is there."""
+    if (ROOT / "simulators" / vendor / "__main__.py").exists():
+        return None
+    return f"the {vendor} simulator (python -m simulators.{vendor}) does not exist yet"
 
 
 @pytest.fixture(scope="session")
@@ -47,28 +60,27 @@ def e2e_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("minerva-e2e")
 
 
-@pytest.fixture(scope="session")
-def simulators(e2e_dir: Path) -> Iterator[Simulators]:
-    """Both simulators on free loopback ports."""
-    if not simulators_available():
-        pytest.skip("the cloud simulators (simulators.milesight, simulators.ttlock) do not exist yet")
-    milesight_port, ttlock_port = free_port(), free_port()
-    milesight = start_simulator("milesight", milesight_port, e2e_dir)
+def _simulator(vendor: str, log_dir: Path) -> Iterator[Simulator]:
+    if (reason := simulator_missing(vendor)) is not None:
+        pytest.skip(reason)
+    port = free_port()
+    process = start_simulator(vendor, port, log_dir)
     try:
-        ttlock = start_simulator("ttlock", ttlock_port, e2e_dir)
-    except Exception:
-        milesight.stop()
-        raise
-    try:
-        yield Simulators(
-            milesight,
-            f"http://127.0.0.1:{milesight_port}",
-            ttlock,
-            f"http://127.0.0.1:{ttlock_port}",
-        )
+        yield Simulator(process, f"http://127.0.0.1:{port}")
     finally:
-        ttlock.stop()
-        milesight.stop()
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def milesight_sim(e2e_dir: Path) -> Iterator[Simulator]:
+    """The Milesight cloud simulator on a free loopback port."""
+    yield from _simulator("milesight", e2e_dir)
+
+
+@pytest.fixture(scope="session")
+def ttlock_sim(e2e_dir: Path) -> Iterator[Simulator]:
+    """The TTLock cloud simulator on a free loopback port."""
+    yield from _simulator("ttlock", e2e_dir)
 
 
 @pytest.fixture(scope="session")
@@ -83,7 +95,7 @@ def hass_process(e2e_dir: Path) -> Iterator[HassProcess]:
         yield hass
     finally:
         hass.stop()
-        keep = Path(__file__).resolve().parents[2] / "artifacts" / "e2e-logs"
+        keep = ROOT / "artifacts" / "e2e-logs"
         keep.mkdir(parents=True, exist_ok=True)
         for log in [*hass.log_files(), *e2e_dir.glob("simulator-*.log")]:
             shutil.copy(log, keep / log.name)
@@ -112,3 +124,33 @@ async def ha(
         yield client
     finally:
         await client.close()
+
+
+@pytest.fixture(scope="session")
+async def milesight_entry(
+    ha: HomeAssistantClient, hass_process: HassProcess, milesight_sim: Simulator
+) -> dict[str, Any]:
+    """The Milesight entry (made by the flow test, or here with the happy path), loaded."""
+    entry = await ensure_entry(
+        ha, hass_process.config_dir, "milesight", milesight_answers(milesight_sim.url)
+    )
+    await wait_entry_state(ha, entry["entry_id"], "loaded")
+    return entry
+
+
+@pytest.fixture(scope="session")
+async def ttlock_entry(
+    ha: HomeAssistantClient, hass_process: HassProcess, ttlock_sim: Simulator
+) -> dict[str, Any]:
+    """The TTLock entry (made by the flow test, or here with the happy path), loaded."""
+    credential = await ha.create_application_credential(
+        TTLOCK_CLIENT_ID, TTLOCK_CLIENT_SECRET, TTLOCK_CREDENTIAL_NAME
+    )
+    entry = await ensure_entry(
+        ha,
+        hass_process.config_dir,
+        "ttlock",
+        ttlock_answers(ttlock_sim.url, credential["id"]),
+    )
+    await wait_entry_state(ha, entry["entry_id"], "loaded")
+    return entry

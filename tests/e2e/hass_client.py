@@ -34,12 +34,12 @@ class Tokens:
 async def poll[T](
     probe: Callable[[], Awaitable[T | None]],
     *,
-    timeout: float,
+    within: float,
     what: str,
     interval: float = 0.25,
 ) -> T:
-    """Call probe until it returns something other than None (or False); fail after timeout."""
-    deadline = time.monotonic() + timeout
+    """Call probe until it returns something other than None (or False); fail after `within` seconds."""
+    deadline = time.monotonic() + within
     last_error: Exception | None = None
     while True:
         try:
@@ -50,7 +50,7 @@ async def poll[T](
             return value
         if time.monotonic() >= deadline:
             detail = f" (last error: {last_error})" if last_error else ""
-            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
+            raise TimeoutError(f"timed out after {within:.0f} s waiting for {what}{detail}")
         await asyncio.sleep(interval)
 
 

@@ -60,7 +60,7 @@ class ManagedProcess:
         """Start the process, its stdout and stderr appended to log_path."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - argv built by us, no shell
+            self.process = subprocess.Popen(
                 self.argv,
                 cwd=self.cwd,
                 stdout=log,
@@ -157,7 +157,7 @@ class HassProcess(ManagedProcess):
 
     def log_files(self) -> list[Path]:
         """Every log file written so far (one per start), oldest first."""
-        return sorted(self.config_dir.glob("hass-*.log"))
+        return sorted(self.config_dir.glob("hass-[0-9]*.log"))
 
     def start(self) -> None:
         """Start hass without runtime pip installs, logging to a fresh file, and wait for HTTP."""

@@ -28,12 +28,12 @@ DEMO_PASSWORD = "minerva-demo"
 
 # Defaults baked into the simulators (see simulators/*/__main__.py).
 MILESIGHT_CLIENT_ID = "sim-milesight-client"
-MILESIGHT_CLIENT_SECRET = "sim-milesight-secret"  # noqa: S105 - simulator's public default
-MILESIGHT_WEBHOOK_SECRET = "sim-webhook-secret"  # noqa: S105
+MILESIGHT_CLIENT_SECRET = "sim-milesight-secret"
+MILESIGHT_WEBHOOK_SECRET = "sim-webhook-secret"
 TTLOCK_CLIENT_ID = "sim-ttlock-client"
-TTLOCK_CLIENT_SECRET = "sim-ttlock-secret"  # noqa: S105
+TTLOCK_CLIENT_SECRET = "sim-ttlock-secret"
 TTLOCK_USERNAME = "demo@example.com"
-TTLOCK_PASSWORD = "demo-password"  # noqa: S105
+TTLOCK_PASSWORD = "demo-password"
 TTLOCK_CREDENTIAL_NAME = "TTLock simulator"
 
 STARTUP_TIMEOUT = 120.0
@@ -113,7 +113,7 @@ async def ensure_entry(
         return None
 
     # Home Assistant writes its storage a moment after the change.
-    return await poll(saved, timeout=ENTRY_TIMEOUT, what=f"the {vendor} entry on disk")
+    return await poll(saved, within=ENTRY_TIMEOUT, what=f"the {vendor} entry on disk")
 
 
 async def wait_loaded(client: HomeAssistantClient, entry_id: str) -> str:
@@ -128,7 +128,7 @@ async def wait_loaded(client: HomeAssistantClient, entry_id: str) -> str:
                 return str(entry["state"])
         return None
 
-    return await poll(settled, timeout=ENTRY_TIMEOUT, what="the entry to set up")
+    return await poll(settled, within=ENTRY_TIMEOUT, what="the entry to set up")
 
 
 async def point_simulators(
@@ -163,7 +163,7 @@ async def provision(config_dir: Path, hass_url: str, milesight_url: str, ttlock_
             steps = await client.onboarding_steps()
             return steps is not None
 
-        await poll(up, timeout=STARTUP_TIMEOUT, what="Home Assistant to answer")
+        await poll(up, within=STARTUP_TIMEOUT, what="Home Assistant to answer")
         if not await log_in(client):
             return 0
         try:

@@ -31,6 +31,11 @@ _HA_CONSTANTS = {
 _EXTRA_ENTITY_BASES = {"RestoreSensor": "sensor", "RestoreNumber": "number"}
 
 
+# Absolute imports of the package's own modules.
+PACKAGE_IMPORT = "custom_components.minerva_iot"
+COLLECTION_CALLS = {"frozenset", "tuple", "list", "set"}
+
+
 def snake_case(name: str) -> str:
     """`BinarySensorEntity` -> `binary_sensor_entity`."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
@@ -52,6 +57,27 @@ def is_external_entity_base(name: str) -> bool:
     return name in _EXTRA_ENTITY_BASES or (
         name.endswith("Entity") and not name.endswith("EntityDescription")
     )
+
+
+def module_string_constants(
+    module: ModuleInfo, prefix: str = ""
+) -> list[tuple[str, str, ast.stmt]]:
+    """Module-level `NAME = "text"` / `NAME: Final = "text"`: (name, text, statement)."""
+    found: list[tuple[str, str, ast.stmt]] = []
+    for stmt in module.tree.body:
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            targets, value = [stmt.target], stmt.value
+        else:
+            continue
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            found.extend(
+                (t.id, value.value, stmt)
+                for t in targets
+                if isinstance(t, ast.Name) and t.id.startswith(prefix)
+            )
+    return found
 
 
 def call_name(call: ast.Call) -> str:
@@ -173,6 +199,10 @@ class PackageIndex:
         self.classes: dict[str, ClassInfo] = {}
         self._by_name: dict[str, list[ClassInfo]] = {}
         self.constants: dict[str, set[str]] = {}
+        # (module, name) -> value of every module-level assignment, for collection look-ups.
+        self._assignments: dict[tuple[str, str], ast.expr] = {}
+        # Other indexes (the vendor clients) where string enums used by this package live.
+        self.enum_sources: list[PackageIndex] = []
         for module in self.modules.values():
             self._index_module(module)
 
@@ -194,19 +224,26 @@ class PackageIndex:
 
     def _index_module(self, module: ModuleInfo) -> None:
         for stmt in module.tree.body:
-            if isinstance(stmt, ast.ImportFrom) and stmt.level > 0:
-                base = module.package_parts
-                base = base[: len(base) - (stmt.level - 1)] if stmt.level > 1 else base
-                target = ".".join([*base, *(stmt.module.split(".") if stmt.module else [])])
+            if isinstance(stmt, ast.ImportFrom) and (
+                stmt.level > 0 or (stmt.module or "").startswith(PACKAGE_IMPORT)
+            ):
+                if stmt.level > 0:
+                    base = module.package_parts
+                    base = base[: len(base) - (stmt.level - 1)] if stmt.level > 1 else base
+                    target = ".".join([*base, *(stmt.module.split(".") if stmt.module else [])])
+                else:
+                    target = (stmt.module or "").removeprefix(PACKAGE_IMPORT).lstrip(".")
                 for alias in stmt.names:
                     module.imports[alias.asname or alias.name] = (target, alias.name)
             elif isinstance(stmt, ast.Assign | ast.AnnAssign):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 value = stmt.value
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    for target in targets:
-                        if isinstance(target, ast.Name):
-                            self.constants.setdefault(target.id, set()).add(value.value)
+                for target in targets:
+                    if not isinstance(target, ast.Name) or value is None:
+                        continue
+                    self._assignments[(module.name, target.id)] = value
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        self.constants.setdefault(target.id, set()).add(value.value)
         for node in ast.walk(module.tree):
             if isinstance(node, ast.ClassDef):
                 info = _collect_class(module, node)
@@ -228,16 +265,110 @@ class PackageIndex:
             return _HA_CONSTANTS.get(name)
         return None
 
+    def _assigned_value(self, name: str, module: ModuleInfo) -> ast.expr | None:
+        """Module-level value bound to `name` in `module`, following package imports."""
+        if (module.name, name) in self._assignments:
+            return self._assignments[(module.name, name)]
+        if name in module.imports:
+            return self._assignments.get(module.imports[name])
+        return None
+
+    def resolve_strings(
+        self, node: ast.expr | None, module: ModuleInfo, depth: int = 0
+    ) -> list[str] | None:
+        """Strings of a collection expression: literals, constants, `*spread`, `frozenset(X)`.
+
+        Follows module-level names across the package's imports; None when anything is
+        computed at run time.
+        """
+        if node is None or depth > 10:
+            return None
+        if isinstance(node, ast.Starred):
+            return self.resolve_strings(node.value, module, depth + 1)
+        if (
+            isinstance(node, ast.Call)
+            and call_name(node) in COLLECTION_CALLS
+            and len(node.args) == 1
+        ):
+            return self.resolve_strings(node.args[0], module, depth + 1)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            values: list[str] = []
+            for element in node.elts:
+                if isinstance(element, ast.Starred):
+                    found = self.resolve_strings(element, module, depth + 1)
+                else:
+                    single = self._resolve_string(element, module, depth + 1)
+                    found = [single] if single is not None else None
+                if found is None:
+                    return None
+                values.extend(found)
+            return values
+        if isinstance(node, ast.Name):
+            value = self._assigned_value(node.id, module)
+            if value is not None:
+                owner = self._owner_module(node.id, module)
+                return self.resolve_strings(value, owner, depth + 1)
+        return self.string_list(node)
+
+    def resolve_rows(
+        self, node: ast.expr | None, module: ModuleInfo
+    ) -> list[list[str | None]] | None:
+        """A table of tuples (`[(ErrorClass, "key"), ...]`): the strings of each row, by column."""
+        if isinstance(node, ast.Name):
+            value = self._assigned_value(node.id, module)
+            if value is not None:
+                return self.resolve_rows(value, self._owner_module(node.id, module))
+            return None
+        if not isinstance(node, ast.List | ast.Tuple):
+            return None
+        rows: list[list[str | None]] = []
+        for row in node.elts:
+            if not isinstance(row, ast.Tuple):
+                return None
+            rows.append([self._resolve_string(cell, module, 0) for cell in row.elts])
+        return rows
+
+    def _owner_module(self, name: str, module: ModuleInfo) -> ModuleInfo:
+        if (module.name, name) not in self._assignments and name in module.imports:
+            return self.modules.get(module.imports[name][0], module)
+        return module
+
+    def _resolve_string(self, node: ast.expr, module: ModuleInfo, depth: int) -> str | None:
+        if isinstance(node, ast.Name):
+            value = self._assigned_value(node.id, module)
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                return value.value
+        return self.string_value(node)
+
     def string_list(self, node: ast.expr | None) -> list[str] | None:
         """A literal list/tuple/set of strings (constants resolved), else None."""
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             values = [self.string_value(elt) for elt in node.elts]
             if all(value is not None for value in values):
                 return [value for value in values if value is not None]
+        if isinstance(node, ast.ListComp) and len(node.generators) == 1:
+            # `[kind.value for kind in RecordKind]`: the members of a string enum.
+            iterated = node.generators[0].iter
+            if isinstance(iterated, ast.Name):
+                return self.enum_values(iterated.id)
         if isinstance(node, ast.Dict):  # menu_options may be a dict: option -> label
             keys = [self.string_value(key) for key in node.keys if key is not None]
             if all(key is not None for key in keys):
                 return [key for key in keys if key is not None]
+        return None
+
+    def enum_values(self, class_name: str) -> list[str] | None:
+        """String member values of a class named `class_name` here or in `enum_sources`."""
+        for index in (self, *self.enum_sources):
+            candidates = index._by_name.get(class_name, [])
+            if len(candidates) == 1:
+                return [
+                    value.value
+                    for stmt in candidates[0].node.body
+                    if isinstance(stmt, ast.Assign)
+                    and isinstance(value := stmt.value, ast.Constant)
+                    and isinstance(value.value, str)
+                ]
         return None
 
     def resolve_class(self, name: str, module: ModuleInfo) -> ClassInfo | None:

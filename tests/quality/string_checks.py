@@ -154,7 +154,7 @@ def check_data_descriptions(strings: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     for section in ("config", "options"):
         for step, body in (_get(strings, section, "step") or {}).items():
-            for name in (_get(body, "data") or {}).keys():
+            for name in _get(body, "data") or {}:
                 if not _text(body, "data_description", name):
                     problems.append(f"missing {section}.step.{step}.data_description.{name}")
     return problems

@@ -9,7 +9,16 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .source_index import PLATFORMS, ClassInfo, ModuleInfo, PackageIndex, call_name, keyword
+from .source_index import (
+    PLATFORMS,
+    ClassInfo,
+    ModuleInfo,
+    PackageIndex,
+    call_name,
+    keyword,
+    module_string_constants,
+    snake_case,
+)
 
 _ISSUE_CALLS = {"async_create_issue", "create_issue"}
 _EXCEPTION_SUFFIXES = ("Error", "Exception", "Failed", "NotReady", "Invalid")
@@ -106,9 +115,60 @@ def _entity_key_from_call(
         has_device_class=device_class is not None
         and not (isinstance(device_class, ast.Constant) and device_class.value is None),
         name_is_none=isinstance(name, ast.Constant) and name.value is None,
-        event_types=index.string_list(keyword(call, "event_types")),
-        options=index.string_list(keyword(call, "options")),
+        event_types=index.resolve_strings(keyword(call, "event_types"), module),
+        options=index.resolve_strings(keyword(call, "options"), module),
     )
+
+
+def _dataclass_fields(cls: ClassInfo) -> list[ast.AnnAssign]:
+    return [
+        stmt
+        for stmt in cls.node.body
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+    ]
+
+
+def _entity_keys_from_rule_tables(index: PackageIndex) -> list[EntityKey]:
+    """Rows of package tables like `_SensorRule(pattern, "light_level", None, ...)`.
+
+    Any call of a package class (not an entity description) that has `translation_key` and
+    `device_class` fields counts; positional arguments follow the field order, and the platform
+    comes from the annotation of `device_class` (`BinarySensorDeviceClass` -> binary_sensor).
+    """
+    keys: list[EntityKey] = []
+    for module, call in index.calls():
+        cls = index.resolve_class(call_name(call), module)
+        if cls is None or index.description_platform(call, module) is not None:
+            continue
+        fields = _dataclass_fields(cls)
+        names = [f.target.id for f in fields if isinstance(f.target, ast.Name)]
+        if not {"translation_key", "device_class"} <= set(names):
+            continue
+        values: dict[str, ast.expr] = dict(zip(names, call.args, strict=False))
+        values.update({kw.arg: kw.value for kw in call.keywords if kw.arg})
+        key = index.string_value(values.get("translation_key"))
+        if key is None:
+            continue
+        annotation = ast.unparse(fields[names.index("device_class")].annotation)
+        platform = next(
+            (
+                snake_case(word.removesuffix("DeviceClass"))
+                for word in annotation.replace("|", " ").split()
+                if word.endswith("DeviceClass") and word != "DeviceClass"
+            ),
+            None,
+        )
+        device_class = values.get("device_class")
+        keys.append(
+            EntityKey(
+                platform=platform if platform in PLATFORMS else None,
+                key=key,
+                where=_where(module, call),
+                has_device_class=device_class is not None
+                and not (isinstance(device_class, ast.Constant) and device_class.value is None),
+            )
+        )
+    return keys
 
 
 def _entity_keys_from_classes(index: PackageIndex) -> list[EntityKey]:
@@ -123,7 +183,7 @@ def _entity_keys_from_classes(index: PackageIndex) -> list[EntityKey]:
             event_types = [
                 found
                 for node in index.ancestors_assign(cls, "_attr_event_types")
-                if (found := index.string_list(node)) is not None
+                if (found := index.resolve_strings(node, cls.module)) is not None
             ]
             keys.append(
                 EntityKey(
@@ -142,13 +202,34 @@ def _entity_keys_from_classes(index: PackageIndex) -> list[EntityKey]:
 
 def _flow_section(index: PackageIndex, cls: ClassInfo) -> str | None:
     _, external = index.ancestry(cls)
-    if not external & _FLOW_BASES:
-        return None
-    return "options" if any(name.startswith("OptionsFlow") for name in external) else "config"
+    # Compatibility aliases (`OptionsFlowBase = OptionsFlowWithReload or OptionsFlow`) count too.
+    if any("OptionsFlow" in name for name in external):
+        return "options"
+    if external & _FLOW_BASES or any("ConfigFlow" in name for name in external):
+        return "config"
+    return None
 
 
-def _schema_fields(index: PackageIndex, module: ModuleInfo, node: ast.expr | None) -> set[str]:
-    """Field names of a voluptuous schema expression, following module-level names/functions."""
+def _dict_schema_keys(index: PackageIndex, node: ast.expr) -> set[str]:
+    """Keys of `vol.Schema({vol.Required(KEY): ..., key_marker(KEY): ...})`."""
+    if not isinstance(node, ast.Dict):
+        return set()
+    keys: set[str] = set()
+    for key in node.keys:
+        if isinstance(key, ast.Call) and key.args:
+            key = key.args[0]
+        if key is not None and (name := index.string_value(key)) is not None:
+            keys.add(name)
+    return keys
+
+
+def _schema_fields(
+    index: PackageIndex, module: ModuleInfo, node: ast.expr | None, scope: ast.AST | None = None
+) -> set[str]:
+    """Field names of a voluptuous schema expression, following names and helper functions.
+
+    Names are looked up in `scope` (the step method) first, then at module level.
+    """
     if node is None:
         return set()
     fields: set[str] = set()
@@ -159,7 +240,8 @@ def _schema_fields(index: PackageIndex, module: ModuleInfo, node: ast.expr | Non
         for stmt in module.tree.body
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef)
     }
-    for stmt in module.tree.body:
+    local = list(ast.walk(scope)) if scope is not None else []
+    for stmt in [*module.tree.body, *local]:
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 if isinstance(target, ast.Name):
@@ -167,10 +249,15 @@ def _schema_fields(index: PackageIndex, module: ModuleInfo, node: ast.expr | Non
     while pending:
         current = pending.pop()
         for sub in ast.walk(current):
-            if isinstance(sub, ast.Call) and call_name(sub) in {"Required", "Optional"}:
-                field_name = index.string_value(sub.args[0]) if sub.args else None
-                if field_name is not None:
-                    fields.add(field_name)
+            if isinstance(sub, ast.Call) and call_name(sub) == "Schema" and sub.args:
+                fields.update(_dict_schema_keys(index, sub.args[0]))
+            if (
+                isinstance(sub, ast.Call)
+                and call_name(sub) in {"Required", "Optional"}
+                and sub.args
+                and (marker := index.string_value(sub.args[0])) is not None
+            ):
+                fields.add(marker)
             name = None
             if isinstance(sub, ast.Name):
                 name = sub.id
@@ -189,24 +276,38 @@ def _collect_flow(index: PackageIndex, cls: ClassInfo, flow: FlowStrings) -> Non
             continue
         for node in ast.walk(method):
             if isinstance(node, ast.Call):
-                _collect_flow_call(index, module, method.name, node, flow)
+                _collect_flow_call(index, module, method, node, flow)
             elif isinstance(node, ast.Assign):
                 _collect_error_assign(index, module, node, flow)
 
 
 def _collect_flow_call(
-    index: PackageIndex, module: ModuleInfo, method: str, call: ast.Call, flow: FlowStrings
+    index: PackageIndex,
+    module: ModuleInfo,
+    scope: ast.FunctionDef | ast.AsyncFunctionDef,
+    call: ast.Call,
+    flow: FlowStrings,
 ) -> None:
     name = call_name(call)
+    method = scope.name
     where = _where(module, call)
+    # Helpers forwarding an abort reason (`_async_update_entry(..., reason="reauth_successful")`).
+    forwarded = index.string_value(keyword(call, "reason"))
+    if forwarded is not None:
+        flow.aborts.setdefault(forwarded, where)
+    if name == "async_step_pick_implementation":
+        # The OAuth2 base flow aborts when no application credential exists, and asks which
+        # one to use when there are several.
+        flow.aborts.setdefault("missing_credentials", where)
+        flow.steps.setdefault("pick_implementation", where)
     if name in _STEP_CALLS:
         step = index.string_value(keyword(call, "step_id"))
         if step is not None:
             flow.steps.setdefault(step, where)
-            options = index.string_list(keyword(call, "menu_options"))
+            options = index.resolve_strings(keyword(call, "menu_options"), module)
             if options is not None:
                 flow.menu_options.setdefault(step, set()).update(options)
-            fields = _schema_fields(index, module, keyword(call, "data_schema"))
+            fields = _schema_fields(index, module, keyword(call, "data_schema"), scope)
             if fields:
                 flow.fields.setdefault(step, set()).update(fields)
         errors = keyword(call, "errors")
@@ -254,19 +355,28 @@ def _collect_error_assign(
                     flow.errors.setdefault(error, _where(module, node))
 
 
-def _collect_module_level_errors(index: PackageIndex, module: ModuleInfo, flow: FlowStrings) -> None:
-    """`{"base": "invalid_auth"}` built by helper functions of a flow module."""
+def _collect_module_level_errors(
+    index: PackageIndex, module: ModuleInfo, flow: FlowStrings
+) -> None:
+    """`{"base": "invalid_auth"}` and `ERROR_* = "..."` constants of flow/validation modules."""
+    for _, value, stmt in module_string_constants(module, "ERROR_"):
+        flow.errors.setdefault(value, _where(module, stmt))
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
-                if key is not None and index.string_value(key) == "base":
-                    if (error := index.string_value(value)) is not None:
-                        flow.errors.setdefault(error, _where(module, node))
+                if (
+                    key is not None
+                    and index.string_value(key) == "base"
+                    and (error := index.string_value(value)) is not None
+                ):
+                    flow.errors.setdefault(error, _where(module, node))
 
 
-def _service_name(index: PackageIndex, call: ast.Call) -> str | None:
+def _service_names(index: PackageIndex, module: ModuleInfo, call: ast.Call) -> list[str]:
+    """Actions registered by `call`; a name computed in a loop means the module's SERVICE_*."""
     name = call_name(call)
     func = call.func
+    argument: ast.expr | None = None
     if (
         name == "async_register"
         and isinstance(func, ast.Attribute)
@@ -274,23 +384,93 @@ def _service_name(index: PackageIndex, call: ast.Call) -> str | None:
         and func.value.attr == "services"
         and len(call.args) >= 2
     ):
-        return index.string_value(call.args[1])
-    if name == "async_register_entity_service" and call.args:
-        return index.string_value(call.args[0])
-    if name in {"async_register_platform_entity_service", "async_register_admin_service"}:
-        return index.string_value(call.args[2]) if len(call.args) >= 3 else None
-    return None
+        argument = call.args[1]
+    elif name == "async_register_entity_service" and call.args:
+        argument = call.args[0]
+    elif name in {"async_register_platform_entity_service", "async_register_admin_service"}:
+        argument = call.args[2] if len(call.args) >= 3 else None
+    if argument is None:
+        return []
+    if (service := index.string_value(argument)) is not None:
+        return [service]
+    return [value for _, value, _ in module_string_constants(module, "SERVICE_")]
+
+
+def _forwarding_functions(index: PackageIndex) -> dict[str, tuple[int, str, str]]:
+    """Helpers that pass a parameter on as `translation_key`: name -> (position, param, kind).
+
+    `def _invalid(key): return ServiceValidationError(..., translation_key=key)` makes every
+    `_invalid("ttlock_not_a_lock")` call an exception key.
+    """
+    found: dict[str, tuple[int, str, str]] = {}
+    for module in index.modules.values():
+        for func in ast.walk(module.tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            params = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+            offset = 1 if params[:1] in (["self"], ["cls"]) else 0
+            for call in ast.walk(func):
+                value = keyword(call, "translation_key") if isinstance(call, ast.Call) else None
+                if (
+                    isinstance(call, ast.Call)
+                    and isinstance(value, ast.Name)
+                    and value.id in params
+                ):
+                    position = params.index(value.id) - offset
+                    found[func.name] = (position, value.id, _classify_translation_call(call))
+    return found
+
+
+def _loop_table_keys(index: PackageIndex) -> list[tuple[str, str, str]]:
+    """`for cls, key in _MESSAGES: ... Error(translation_key=key)`: (kind, key, where)."""
+    found: list[tuple[str, str, str]] = []
+    for module in index.modules.values():
+        for loop in ast.walk(module.tree):
+            if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Tuple)):
+                continue
+            names = [t.id if isinstance(t, ast.Name) else "" for t in loop.target.elts]
+            table = index.resolve_rows(loop.iter, module)
+            for call in ast.walk(loop):
+                value = keyword(call, "translation_key") if isinstance(call, ast.Call) else None
+                if not (isinstance(call, ast.Call) and isinstance(value, ast.Name)):
+                    continue
+                if value.id in names and table is not None:
+                    position = names.index(value.id)
+                    kind = _classify_translation_call(call)
+                    for row in table:
+                        if position < len(row) and row[position] is not None:
+                            found.append((kind, row[position], _where(module, loop)))
+    return found
+
+
+def _indirect_keys(index: PackageIndex) -> list[tuple[str, str, str]]:
+    """Keys reaching `translation_key` through a helper's parameter or a loop over a table."""
+    found = _loop_table_keys(index)
+    helpers = _forwarding_functions(index)
+    for module, call in index.calls():
+        helper = helpers.get(call_name(call))
+        if helper is None:
+            continue
+        position, param, kind = helper
+        argument = keyword(call, param)
+        if argument is None and 0 <= position < len(call.args):
+            argument = call.args[position]
+        if (key := index.string_value(argument)) is not None:
+            found.append((kind, key, _where(module, call)))
+    return found
 
 
 def collect_code_keys(index: PackageIndex) -> CodeKeys:
     """Walk the package and gather every key that needs strings or icons."""
     keys = CodeKeys()
+    computed_issue_keys = False
     for module, call in index.calls():
-        service = _service_name(index, call)
-        if service is not None:
+        for service in _service_names(index, module, call):
             keys.services.setdefault(service, _where(module, call))
         key = index.string_value(keyword(call, "translation_key"))
         if key is None:
+            if call_name(call) in _ISSUE_CALLS and keyword(call, "translation_key") is not None:
+                computed_issue_keys = True
             continue
         kind = _classify_translation_call(call)
         if kind == "issue":
@@ -298,18 +478,36 @@ def collect_code_keys(index: PackageIndex) -> CodeKeys:
                 IssueKey(key, _where(module, call), fixable=_is_true(keyword(call, "is_fixable")))
             )
         elif kind == "selector":
-            keys.selectors[key] = index.string_list(keyword(call, "options"))
+            keys.selectors[key] = index.resolve_strings(keyword(call, "options"), module)
         elif kind == "exception":
             keys.exceptions.setdefault(key, _where(module, call))
         else:
             keys.entities.append(_entity_key_from_call(index, module, call, key))
+    for kind, key, where in _indirect_keys(index):
+        if kind == "exception":
+            keys.exceptions.setdefault(key, where)
+        elif kind == "issue" and key not in {issue.key for issue in keys.issues}:
+            keys.issues.append(IssueKey(key, where))
+    if computed_issue_keys:
+        # Issues raised through a helper (`translation_key=key`): by convention the keys are the
+        # package's `ISSUE_*` constants.
+        known = {issue.key for issue in keys.issues}
+        for module in index.modules.values():
+            for _, value, stmt in module_string_constants(module, "ISSUE_"):
+                if value not in known:
+                    known.add(value)
+                    keys.issues.append(IssueKey(value, _where(module, stmt)))
     keys.entities.extend(_entity_keys_from_classes(index))
+    keys.entities.extend(_entity_keys_from_rule_tables(index))
     flow_modules: dict[str, str] = {}
     for cls in index.classes.values():
         section = _flow_section(index, cls)
         if section is not None:
             _collect_flow(index, cls, keys.flows[section])
             flow_modules.setdefault(cls.module.name, section)
+    for name, module in index.modules.items():
+        if module.stem == "validation" and name.rsplit(".", 1)[0] + ".config_flow" in flow_modules:
+            flow_modules.setdefault(name, "config")
     for module_name, section in flow_modules.items():
         _collect_module_level_errors(index, index.modules[module_name], keys.flows[section])
     return keys

@@ -1,35 +1,72 @@
-"""Milesight side of the integration: entry set-up, coordinator, webhook and entities.
-
-STUB from the foundation issue: the Milesight issue replaces it.
-"""
+"""Milesight side of the integration: entry set-up, coordinator, webhook and entities."""
 
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers.storage import Store
 
-PLATFORMS: list[Platform] = []
+from custom_components.minerva_iot.clients.milesight import MilesightClient
+from custom_components.minerva_iot.const import DOMAIN
+
+from .compat import async_listen_for_options_changes
+from .const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_SERVER_ADDRESS
+from .coordinator import STORE_VERSION, MilesightCoordinator, store_key
+from .data import MilesightConfigEntry, MilesightData
+from .issues import async_clear_all_issues
+from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+]
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up a Milesight entry."""
+async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -> bool:
+    """Set up a Milesight entry: API client (if any), coordinator, platforms, webhook."""
+    client: MilesightClient | None = None
+    if CONF_CLIENT_ID in entry.data:
+        client = MilesightClient(
+            async_get_clientsession(hass),
+            entry.data[CONF_SERVER_ADDRESS],
+            entry.data[CONF_CLIENT_ID],
+            entry.data[CONF_CLIENT_SECRET],
+        )
+    coordinator = MilesightCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    handler = MilesightWebhookHandler(hass, entry, coordinator)
+    entry.runtime_data = MilesightData(coordinator=coordinator, client=client, webhook=handler)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    async_register_webhook(hass, entry, handler)
+    entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry, coordinator)
+    async_listen_for_options_changes(hass, entry)
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload a Milesight entry."""
+async def async_unload_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -> bool:
+    """Unload a Milesight entry (the webhook is unregistered through async_on_unload)."""
+    await entry.runtime_data.coordinator.async_save_now()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Remove what a Milesight entry leaves behind."""
+    """Remove the entry's repair issues and its store of known devices."""
+    async_clear_all_issues(hass, entry.entry_id)
+    await Store[dict[str, object]](hass, STORE_VERSION, store_key(entry.entry_id)).async_remove()
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: ConfigEntry, device: DeviceEntry
+    hass: HomeAssistant, entry: MilesightConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Allow removing a device the cloud no longer reports."""
+    """Let the user delete a device; it is forgotten until it reports again."""
+    coordinator = entry.runtime_data.coordinator
+    for domain, identifier in device.identifiers:
+        if domain == DOMAIN and identifier.startswith("milesight_"):
+            coordinator.devices.pop(identifier.removeprefix("milesight_"), None)
+    coordinator.async_schedule_save()
     return True

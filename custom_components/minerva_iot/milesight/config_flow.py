@@ -24,7 +24,13 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from ..const import CONF_CLOUDHOOK_URL, CONF_VENDOR, CONF_WEBHOOK_ID, VENDOR_MILESIGHT
+from custom_components.minerva_iot.const import (
+    CONF_CLOUDHOOK_URL,
+    CONF_VENDOR,
+    CONF_WEBHOOK_ID,
+    VENDOR_MILESIGHT,
+)
+
 from .compat import OptionsFlowWithReload
 from .const import (
     CONF_CLIENT_ID,
@@ -60,7 +66,9 @@ def _api_schema(defaults: dict[str, Any], *, secrets_optional: bool = False) -> 
             vol.Required(
                 CONF_SERVER_ADDRESS, default=defaults.get(CONF_SERVER_ADDRESS, vol.UNDEFINED)
             ): _URL,
-            vol.Required(CONF_CLIENT_ID, default=defaults.get(CONF_CLIENT_ID, vol.UNDEFINED)): _TEXT,
+            vol.Required(
+                CONF_CLIENT_ID, default=defaults.get(CONF_CLIENT_ID, vol.UNDEFINED)
+            ): _TEXT,
             secret_key(CONF_CLIENT_SECRET): _PASSWORD,
             secret_key(CONF_WEBHOOK_SECRET): _PASSWORD,
         }

@@ -19,14 +19,15 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from ..clients.milesight import (
+from custom_components.minerva_iot.clients.milesight import (
     MilesightAuthError,
     MilesightClient,
     MilesightDevice,
     MilesightError,
     MilesightRateLimitError,
 )
-from ..const import DOMAIN
+from custom_components.minerva_iot.const import DOMAIN
+
 from .const import (
     DEFAULT_REFRESH_MINUTES,
     DEFAULT_SEED_FROM_API,
@@ -86,6 +87,7 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         for raw in stored.get("devices", []):
             device = DeviceState.from_dict(raw)
             self.devices[device.sn] = device
+            self.async_update_device_registry(device)
         self.stats.webhook_verified = bool(stored.get("webhook_verified"))
 
     def _stored(self) -> dict[str, Any]:
@@ -154,7 +156,9 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
                 }
                 device.tsl_loaded = True
             if with_values:
-                self.apply_values(device, await client.async_get_latest_values(api_device.device_id))
+                self.apply_values(
+                    device, await client.async_get_latest_values(api_device.device_id)
+                )
         except (MilesightAuthError, MilesightRateLimitError):
             raise
         except MilesightError as err:
@@ -176,7 +180,7 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         """Store current property values; new keys are remembered for the next start."""
         new_keys = False
         for key, value in flat.items():
-            if isinstance(value, (list, dict)) or is_event_key(key):
+            if isinstance(value, list | dict) or is_event_key(key):
                 if key in BUTTON_KEYS:
                     device.has_button = True
                 elif is_event_key(key):

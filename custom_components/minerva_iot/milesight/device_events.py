@@ -48,7 +48,7 @@ def alarm_state(value: Any) -> str:
     """`alarm` or `alarm_cleared` for a raw alarm value ("threshold alarm release", 0, ...)."""
     if isinstance(value, bool):
         return EVENT_ALARM if value else EVENT_ALARM_CLEARED
-    if isinstance(value, (int, float)):
+    if isinstance(value, int | float):
         return EVENT_ALARM if value else EVENT_ALARM_CLEARED
     text = str(value).strip().lower()
     if not text or text in ("0", "false") or any(word in text for word in _CLEARED_WORDS):

@@ -1,15 +1,67 @@
-"""Milesight diagnostics. STUB from the foundation issue."""
+"""Milesight diagnostics: entry, devices, webhook health; secrets and webhook ids redacted."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+
+from custom_components.minerva_iot.const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID
+
+from .const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_WEBHOOK_SECRET
+from .data import MilesightData
+
+TO_REDACT = {
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    CONF_WEBHOOK_SECRET,
+    CONF_WEBHOOK_ID,
+    CONF_CLOUDHOOK_URL,
+    "webhook_url",
+    "access_token",
+    "refresh_token",
+    "token",
+}
 
 
 async def async_get_milesight_diagnostics(
     hass: HomeAssistant, entry: ConfigEntry
 ) -> dict[str, Any]:
-    """Return redacted diagnostics."""
-    return {}
+    """Return redacted diagnostics of a Milesight entry."""
+    result: dict[str, Any] = {
+        "entry": {
+            "title": entry.title,
+            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "options": dict(entry.options),
+        }
+    }
+    data: MilesightData | None = getattr(entry, "runtime_data", None)
+    if data is None:
+        return result
+    coordinator = data.coordinator
+    stats = coordinator.stats
+    expires_at = data.client.token_manager.expires_at if data.client else None
+    result["webhook"] = {
+        "webhook_url": data.webhook_url,
+        "verified": stats.webhook_verified,
+        "last_delivery": stats.last_delivery.isoformat() if stats.last_delivery else None,
+        "rejected_deliveries": stats.rejected,
+        "consecutive_rejected": stats.consecutive_rejected,
+    }
+    result["api"] = {
+        "configured": data.client is not None,
+        "token_expires_at": expires_at,
+        "last_update_success": coordinator.last_update_success,
+    }
+    result["devices"] = [
+        {
+            **device.as_dict(),
+            "online": device.online,
+            "last_seen": device.last_seen.isoformat() if device.last_seen else None,
+            "values": dict(device.values),
+        }
+        for device in coordinator.devices.values()
+    ]
+    return async_redact_data(result, TO_REDACT)

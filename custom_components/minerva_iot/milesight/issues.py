@@ -5,7 +5,8 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from ..const import DOMAIN
+from custom_components.minerva_iot.const import DOMAIN
+
 from .const import ALL_ISSUES
 
 

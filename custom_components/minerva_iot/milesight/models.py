@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..clients.milesight import ThingProperty
+from custom_components.minerva_iot.clients.milesight import ThingProperty
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,12 @@ class PropertyHint:
 
     def as_dict(self) -> dict[str, Any]:
         """Serialisable form."""
-        return {"name": self.name, "unit": self.unit, "data_type": self.data_type, "enum": self.enum}
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "data_type": self.data_type,
+            "enum": self.enum,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> PropertyHint:

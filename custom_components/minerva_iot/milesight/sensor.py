@@ -1,13 +1,138 @@
-"""STUB from the foundation issue: sensor entities of this vendor."""
+"""Milesight sensors: device properties (restored across restarts) and entry health."""
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+)
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .coordinator import MilesightCoordinator
+from .data import MilesightConfigEntry, MilesightData
+from .descriptions import MilesightSensorEntityDescription, sensor_description
+from .entity import MilesightDeviceEntity, MilesightEntryEntity, async_add_device_entities
+from .models import DeviceState
+
+
+@dataclass(frozen=True, kw_only=True)
+class MilesightHealthSensorEntityDescription(SensorEntityDescription):
+    """A sensor about the Application; `value_fn` reads the runtime data."""
+
+    value_fn: Callable[[MilesightData], datetime | int | None]
+    api_only: bool = False
+
+
+def _token_expiry(data: MilesightData) -> datetime | None:
+    expires_at = data.client.token_manager.expires_at if data.client else None
+    return None if expires_at is None else dt_util.utc_from_timestamp(expires_at)
+
+
+HEALTH_SENSORS: tuple[MilesightHealthSensorEntityDescription, ...] = (
+    MilesightHealthSensorEntityDescription(
+        key="last_delivery",
+        translation_key="last_delivery",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.coordinator.stats.last_delivery,
+    ),
+    MilesightHealthSensorEntityDescription(
+        key="rejected_deliveries",
+        translation_key="rejected_deliveries",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda data: data.coordinator.stats.rejected,
+    ),
+    MilesightHealthSensorEntityDescription(
+        key="token_expires",
+        translation_key="token_expires",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_token_expiry,
+        api_only=True,
+    ),
+)
 
 
 async def async_setup_entry(
-    hass: HomeAssistant, entry: ConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+    hass: HomeAssistant,
+    entry: MilesightConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entities of one entry."""
+    """Add the health sensors, then property sensors as devices report keys."""
+    data = entry.runtime_data
+    async_add_entities(
+        MilesightHealthSensor(data, description)
+        for description in HEALTH_SENSORS
+        if data.client is not None or not description.api_only
+    )
+    coordinator = data.coordinator
+
+    def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
+        for key in sorted(device.keys):
+            description = sensor_description(key, device.hints.get(key))
+            if description is not None:
+                yield key, _factory(coordinator, device.sn, description)
+
+    async_add_device_entities(coordinator, async_add_entities, candidates)
+
+
+def _factory(
+    coordinator: MilesightCoordinator, sn: str, description: MilesightSensorEntityDescription
+) -> Callable[[], Entity]:
+    return lambda: MilesightPropertySensor(coordinator, sn, description)
+
+
+class MilesightPropertySensor(MilesightDeviceEntity, RestoreSensor):
+    """The latest value of one property; the last known value survives restarts."""
+
+    entity_description: MilesightSensorEntityDescription
+    _restored: Any = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the value shown before the restart until the next uplink."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_sensor_data()) is not None:
+            self._restored = last.native_value
+
+    @property
+    def native_value(self) -> Any:
+        """Current value, mapped through the TSL enum labels when there are some."""
+        device = self.device
+        key = self.entity_description.property_key
+        if device is None or key not in device.values:
+            return self._restored
+        value = device.values[key]
+        if self.entity_description.enum:
+            return self.entity_description.enum.get(str(value), str(value))
+        if isinstance(value, bool):
+            return str(value).lower()
+        return value
+
+
+class MilesightHealthSensor(MilesightEntryEntity, SensorEntity):
+    """Last delivery, rejected deliveries, token expiry."""
+
+    entity_description: MilesightHealthSensorEntityDescription
+
+    def __init__(
+        self, data: MilesightData, description: MilesightHealthSensorEntityDescription
+    ) -> None:
+        """Read from the entry's runtime data."""
+        super().__init__(data.coordinator, description)
+        self._data = data
+
+    @property
+    def native_value(self) -> datetime | int | None:
+        """The health figure."""
+        return self.entity_description.value_fn(self._data)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ..clients.milesight import (
+from custom_components.minerva_iot.clients.milesight import (
     MilesightAuthError,
     MilesightClient,
     MilesightConnectionError,

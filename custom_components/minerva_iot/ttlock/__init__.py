@@ -1,40 +1,110 @@
-"""TTLock side of the integration: entry set-up, coordinator, webhook and entities.
-
-STUB from the foundation issue: the TTLock issue replaces it.
-"""
+"""TTLock side of the integration: entry set-up, coordinator, webhook and entities."""
 
 from __future__ import annotations
+
+import logging
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_entry_oauth2_flow, issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 
-PLATFORMS: list[Platform] = []
+from custom_components.minerva_iot.clients.ttlock import TTLockClient
+from custom_components.minerva_iot.const import DOMAIN
+
+from .auth import TTLockAuthImplementation
+from .const import TOKEN_API_HOST
+from .coordinator import ISSUE_CLOCK_SKEW, ISSUE_QUOTA, TTLockCoordinator
+from .data import TTLockConfigEntry, TTLockData
+from .identifiers import gateway_id_of_device, lock_id_of_device
+from .options import async_setup_options_reload
+from .services import async_setup_services as _async_setup_services
+from .tokens import TTLockTokenManager
+from .webhook import async_attach_entry, async_delete_callback_issue, async_raise_callback_issue
+
+_LOGGER = logging.getLogger(__name__)
+
+try:
+    from homeassistant.helpers.config_entry_oauth2_flow import (  # type: ignore[attr-defined,unused-ignore]
+        ImplementationUnavailableError,
+    )
+except ImportError:  # HA < 2025.12 raises ValueError when the credential is gone
+    ImplementationUnavailableError = ValueError
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.LOCK,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up a TTLock entry."""
+async def async_setup_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bool:
+    """Set up a TTLock account: token session, client, coordinator, platforms, webhook."""
+    try:
+        implementation = await config_entry_oauth2_flow.async_get_config_entry_implementation(
+            hass, entry
+        )
+    except (ImplementationUnavailableError, ValueError) as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="ttlock_credential_missing"
+        ) from err
+    if not isinstance(implementation, TTLockAuthImplementation):
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="ttlock_credential_missing"
+        )
+    tokens = TTLockTokenManager(hass, entry, implementation)
+    client = TTLockClient(
+        async_get_clientsession(hass),
+        tokens.token[TOKEN_API_HOST],
+        implementation.client_id,
+        tokens.async_access_token,
+    )
+    coordinator = TTLockCoordinator(hass, entry, client, tokens)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = TTLockData(client=client, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(async_attach_entry(hass, entry, coordinator))
+    async_setup_options_reload(hass, entry)
+    entry.async_create_background_task(
+        hass, async_raise_callback_issue(hass, entry), "ttlock callback URL repair"
+    )
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload a TTLock entry."""
+async def async_unload_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bool:
+    """Unload a TTLock entry (the shared webhook goes when its last entry goes)."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Remove what a TTLock entry leaves behind."""
+    """Remove the entry's repair issues (the callback one only with the application's last entry)."""
+    async_delete_callback_issue(hass, entry)
+    for issue in (ISSUE_QUOTA, ISSUE_CLOCK_SKEW):
+        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: ConfigEntry, device: DeviceEntry
+    hass: HomeAssistant, entry: TTLockConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Allow removing a device the cloud no longer reports."""
-    return True
+    """Allow deleting a lock or gateway device only once the cloud no longer lists it."""
+    account = entry.runtime_data.coordinator.account
+    lock_id = lock_id_of_device(device)
+    if lock_id is not None:
+        return lock_id not in account.locks
+    gateway_id = gateway_id_of_device(device)
+    if gateway_id is not None:
+        return gateway_id not in account.gateways
+    return False
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the TTLock actions (passcodes, records)."""
+    _async_setup_services(hass)

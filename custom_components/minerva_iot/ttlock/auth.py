@@ -17,11 +17,12 @@ from homeassistant.components.application_credentials import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ..clients.ttlock import (
+from custom_components.minerva_iot.clients.ttlock import (
     REGION_HOSTS,
     async_password_grant,
     async_refresh_grant,
 )
+
 from .const import TOKEN_API_HOST
 
 

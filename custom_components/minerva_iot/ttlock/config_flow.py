@@ -12,7 +12,7 @@ import time
 from typing import Any, cast
 
 import aiohttp
-from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_RECONFIGURE, ConfigFlowResult
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlowResult
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -28,7 +28,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from ..clients.ttlock import (
+from custom_components.minerva_iot.clients.ttlock import (
     TTLockAppNotApprovedError,
     TTLockClockSkewError,
     TTLockError,
@@ -36,7 +36,8 @@ from ..clients.ttlock import (
     TTLockInvalidGrantError,
     TTLockTransientError,
 )
-from ..const import CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
+from custom_components.minerva_iot.const import CONF_VENDOR, CONF_WEBHOOK_ID, VENDOR_TTLOCK
+
 from .auth import TTLockAuthImplementation, api_host_for
 from .const import (
     CONF_API_URL,
@@ -140,7 +141,9 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             login = {**entry.data, **user_input}
             token, errors = await self._async_login(login)
             if token is not None:
-                return await self._async_update_ttlock_entry(login, token, reason="reauth_successful")
+                return await self._async_update_ttlock_entry(
+                    login, token, reason="reauth_successful"
+                )
         return self.async_show_form(
             step_id="ttlock_reauth_confirm",
             data_schema=_reauth_schema(entry.data.get(CONF_USERNAME, "")),
@@ -169,7 +172,7 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
 
     async def _async_ensure_implementation(self) -> TTLockAuthImplementation:
         """The implementation of the entry being reauthenticated or reconfigured."""
-        if self.flow_impl is None:
+        if cast(Any, self.flow_impl) is None:
             entry = (
                 self._get_reauth_entry()
                 if self.source == SOURCE_REAUTH
@@ -243,7 +246,9 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         self, login: dict[str, Any], token: dict[str, Any], *, reason: str
     ) -> ConfigFlowResult:
         entry = (
-            self._get_reauth_entry() if self.source == SOURCE_REAUTH else self._get_reconfigure_entry()
+            self._get_reauth_entry()
+            if self.source == SOURCE_REAUTH
+            else self._get_reconfigure_entry()
         )
         await self.async_set_unique_id(str(token["uid"]))
         self._abort_if_unique_id_mismatch(reason="wrong_account")
@@ -304,4 +309,3 @@ class TTLockOptionsFlow(OptionsFlowBase):
             }
         )
         return self.async_show_form(step_id="ttlock_options", data_schema=schema)
-

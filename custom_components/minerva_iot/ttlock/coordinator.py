@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import partial
 import logging
 from typing import Any
 
@@ -21,7 +22,7 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from ..clients.ttlock import (
+from custom_components.minerva_iot.clients.ttlock import (
     OpenState,
     TTLockAuthError,
     TTLockClient,
@@ -31,8 +32,9 @@ from ..clients.ttlock import (
     TTLockQuotaExceededError,
     TTLockRecord,
 )
-from ..clients.ttlock.callback import CallbackPush
-from ..const import DOMAIN
+from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush
+from custom_components.minerva_iot.const import DOMAIN
+
 from .const import COMMAND_CONFIRM_TIMEOUT, QUOTA_BACKOFF
 from .identifiers import gateway_identifier, lock_identifier
 from .options import TTLockOptions
@@ -111,7 +113,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             ) from err
         except TTLockClockSkewError as err:
             self._raise_issue(ISSUE_CLOCK_SKEW)
-            raise UpdateFailed(translation_domain=DOMAIN, translation_key="ttlock_clock_skew") from err
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="ttlock_clock_skew"
+            ) from err
         except TTLockError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
@@ -159,7 +163,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
     async def _async_slow_tier(self) -> None:
         """Per-lock details, then (if allowed) ask reachable locks whether they are locked."""
         for lock_id in list(self.account.locks):
-            detail = await self.async_call(lambda lock_id=lock_id: self.client.async_get_lock_detail(lock_id))
+            detail = await self.async_call(partial(self.client.async_get_lock_detail, lock_id))
             state = self.account.state(lock_id)
             state.auto_lock_seconds = detail.auto_lock_time
             if detail.passage_mode is not None:
@@ -205,7 +209,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
     @callback
     def async_apply_record(self, record: TTLockRecord) -> None:
         """One record: state change only on success; battery; events for automations."""
-        info = async_publish_record(self.hass, record, self._record_listeners.get(record.lock_id, []))
+        info = async_publish_record(
+            self.hass, record, self._record_listeners.get(record.lock_id, [])
+        )
         state = self.account.state(record.lock_id)
         if record.electric_quantity is not None:
             state.battery = record.electric_quantity
@@ -275,9 +281,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 return
             self.async_update_listeners()
 
-        self._confirm_timers[lock_id] = async_call_later(
-            self.hass, COMMAND_CONFIRM_TIMEOUT, _check
-        )
+        self._confirm_timers[lock_id] = async_call_later(self.hass, COMMAND_CONFIRM_TIMEOUT, _check)
 
     def _cancel_confirmation(self, lock_id: int) -> None:
         if (cancel := self._confirm_timers.pop(lock_id, None)) is not None:

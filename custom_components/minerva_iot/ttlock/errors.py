@@ -12,7 +12,7 @@ from homeassistant.exceptions import (
     ServiceValidationError,
 )
 
-from ..clients.ttlock import (
+from custom_components.minerva_iot.clients.ttlock import (
     TTLockAuthError,
     TTLockClockSkewError,
     TTLockError,
@@ -26,7 +26,7 @@ from ..clients.ttlock import (
     TTLockTransientError,
     TTLockValidationError,
 )
-from ..const import DOMAIN
+from custom_components.minerva_iot.const import DOMAIN
 
 # Most specific first: the first matching class decides the message.
 _MESSAGES: list[tuple[type[TTLockError], str]] = [
@@ -61,9 +61,7 @@ def translate_error(err: TTLockError) -> HomeAssistantError:
     )
 
 
-async def async_run_command[T](
-    hass: HomeAssistant, entry: ConfigEntry, command: Awaitable[T]
-) -> T:
+async def async_run_command[T](hass: HomeAssistant, entry: ConfigEntry, command: Awaitable[T]) -> T:
     """Await a command; TTLock errors become translated errors, auth failures start reauth."""
     try:
         return await command
@@ -74,4 +72,3 @@ async def async_run_command[T](
         ) from err
     except TTLockError as err:
         raise translate_error(err) from err
-

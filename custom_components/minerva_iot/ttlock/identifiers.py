@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from ..const import DOMAIN
+from custom_components.minerva_iot.const import DOMAIN
 
 _LOCK_PREFIX = "ttlock_lock_"
 _GATEWAY_PREFIX = "ttlock_gateway_"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry, OptionsFlow
 from homeassistant.core import HomeAssistant
@@ -24,15 +24,19 @@ from .const import (
     DEFAULT_SLOW_HOURS,
 )
 
-try:
-    from homeassistant.config_entries import (  # type: ignore[attr-defined,unused-ignore]
-        OptionsFlowWithReload as OptionsFlowBase,
-    )
-
-    OPTIONS_FLOW_RELOADS = True
-except ImportError:  # HA < 2025.8
-    OptionsFlowBase = OptionsFlow  # type: ignore[misc,unused-ignore]
+if TYPE_CHECKING:
+    OptionsFlowBase = OptionsFlow
     OPTIONS_FLOW_RELOADS = False
+else:
+    try:
+        from homeassistant.config_entries import OptionsFlowWithReload as OptionsFlowBase
+
+        OPTIONS_FLOW_RELOADS = True
+    except ImportError:  # HA < 2025.8
+        OptionsFlowBase = OptionsFlow
+        OPTIONS_FLOW_RELOADS = False
+
+__all__ = ["OPTIONS_FLOW_RELOADS", "OptionsFlowBase", "TTLockOptions", "async_setup_options_reload"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,11 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from ..clients.ttlock import TTLockRecord
-from ..clients.ttlock.callback import RecordType, describe_record_type
-from ..const import DOMAIN, VENDOR_TTLOCK
-from ..events import async_fire_minerva_event
+from custom_components.minerva_iot.clients.ttlock import TTLockRecord
+from custom_components.minerva_iot.clients.ttlock.callback import RecordType, describe_record_type
+from custom_components.minerva_iot.const import DOMAIN, VENDOR_TTLOCK
+from custom_components.minerva_iot.events import async_fire_minerva_event
+
 from .identifiers import lock_identifier
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..clients.ttlock import TTLockGateway, TTLockLock, TTLockRecord
+from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLock, TTLockRecord
 
 
 @dataclass

@@ -20,8 +20,8 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
     OAuth2Session,
 )
 
-from ..clients.ttlock import TTLockAuthError, TTLockTokenExpiredError
-from ..const import DOMAIN
+from custom_components.minerva_iot.clients.ttlock import TTLockAuthError, TTLockTokenExpiredError
+from custom_components.minerva_iot.const import DOMAIN
 
 _LOGGER = logging.getLogger(__name__)
 

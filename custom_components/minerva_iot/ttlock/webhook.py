@@ -23,9 +23,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_entry_oauth2_flow, issue_registry as ir
 from homeassistant.util.hass_dict import HassKey
 
-from ..clients.ttlock.callback import CallbackFormatError, CallbackPush, parse_callback
-from ..const import CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
-from ..webhook_url import async_get_public_webhook_url
+from custom_components.minerva_iot.clients.ttlock.callback import (
+    CallbackFormatError,
+    CallbackPush,
+    parse_callback,
+)
+from custom_components.minerva_iot.const import CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
+from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
+
 from .const import CONF_CALLBACK_CONFIRMED, DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN
 
 if TYPE_CHECKING:
@@ -83,9 +88,7 @@ def async_attach_entry(
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
     shared = hass.data.setdefault(_WEBHOOKS, {})
     if webhook_id not in shared:
-        webhook.async_register(
-            hass, DOMAIN, "TTLock callback", webhook_id, _async_handle_webhook
-        )
+        webhook.async_register(hass, DOMAIN, "TTLock callback", webhook_id, _async_handle_webhook)
         shared[webhook_id] = SharedWebhook()
     shared[webhook_id].receivers[entry.entry_id] = coordinator
 
@@ -112,7 +115,9 @@ async def _async_handle_webhook(
         _LOGGER.debug("Ignoring a TTLock callback that is not a lock-records push: %s", err)
         return web.Response(text="success")
     _async_confirm_callback(hass, webhook_id)
-    for coordinator in list(hass.data.get(_WEBHOOKS, {}).get(webhook_id, SharedWebhook()).receivers.values()):
+    for coordinator in list(
+        hass.data.get(_WEBHOOKS, {}).get(webhook_id, SharedWebhook()).receivers.values()
+    ):
         try:
             coordinator.async_handle_push(push)
         except Exception:

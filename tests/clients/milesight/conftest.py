@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
+import json
 from typing import Any
 
 import aiohttp
@@ -12,6 +13,11 @@ import pytest
 
 from custom_components.minerva_iot.clients.milesight import MilesightClient
 from simulators.milesight import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MilesightSimulator
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback_sockets(socket_enabled: None) -> None:
+    """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
 
 
 @pytest.fixture
@@ -41,17 +47,18 @@ class RawServer:
     """A server answering each path with a scripted (status, body, headers)."""
 
     url: str = ""
-    answers: dict[str, tuple[int, str, dict[str, str]]] = field(default_factory=dict)
+    answers: dict[str, tuple[int, bytes, dict[str, str]]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
 
     def answer(
         self, path: str, status: int, body: Any, headers: dict[str, str] | None = None
     ) -> None:
-        """Script the answer of ``path``; non-string bodies are JSON-encoded."""
-        import json
-
-        text = body if isinstance(body, str) else json.dumps(body)
-        self.answers[path] = (status, text, headers or {})
+        """Script the answer of ``path``; bytes and strings are sent as they are, else JSON."""
+        if isinstance(body, bytes):
+            raw = body
+        else:
+            raw = (body if isinstance(body, str) else json.dumps(body)).encode()
+        self.answers[path] = (status, raw, headers or {})
 
     def token_ok(self) -> None:
         """Script a valid token answer."""
@@ -69,8 +76,10 @@ async def raw_server() -> AsyncGenerator[RawServer]:
 
     async def handle(request: web.Request) -> web.Response:
         raw.requests.append((request.method, request.path))
-        status, text, headers = raw.answers.get(request.path, (404, "", {}))
-        return web.Response(status=status, text=text, headers=headers, content_type="application/json")
+        status, body, headers = raw.answers.get(request.path, (404, b"", {}))
+        return web.Response(
+            status=status, body=body, headers=headers, content_type="application/json"
+        )
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handle)

@@ -57,24 +57,37 @@ class MilesightClient:
         json_body: Any = None,
         params: dict[str, str] | None = None,
     ) -> Any:
-        for attempt in range(2):
-            token = await self.token_manager.async_get_token()
-            try:
-                return await async_request_json(
-                    self._session,
-                    method,
-                    f"{self._server}{DEVICE_API}{path}",
-                    timeout_s=self._timeout,
-                    endpoint=endpoint,
-                    headers={"Authorization": f"Bearer {token}"},
-                    json_body=json_body,
-                    params=params,
-                )
-            except MilesightAuthError as err:
-                if err.status != 401 or attempt:
-                    raise
-                self.token_manager.invalidate(token)
-        raise AssertionError("unreachable")  # pragma: no cover
+        token = await self.token_manager.async_get_token()
+        try:
+            return await self._async_send(method, path, token, endpoint, json_body, params)
+        except MilesightAuthError as err:
+            if err.status != 401:
+                raise
+            # The token died before its time (secret regenerated, cloud restart): fetch one
+            # fresh token and retry once; a second 401 is a real authentication problem.
+            self.token_manager.invalidate(token)
+        token = await self.token_manager.async_get_token()
+        return await self._async_send(method, path, token, endpoint, json_body, params)
+
+    async def _async_send(
+        self,
+        method: str,
+        path: str,
+        token: str,
+        endpoint: str,
+        json_body: Any,
+        params: dict[str, str] | None,
+    ) -> Any:
+        return await async_request_json(
+            self._session,
+            method,
+            f"{self._server}{DEVICE_API}{path}",
+            timeout_s=self._timeout,
+            endpoint=endpoint,
+            headers={"Authorization": f"Bearer {token}"},
+            json_body=json_body,
+            params=params,
+        )
 
     async def async_search_devices(self, *, page_size: int = 100) -> list[MilesightDevice]:
         """Return every device of the Application, following all pages."""

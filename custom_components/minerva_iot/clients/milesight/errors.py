@@ -38,9 +38,18 @@ class MilesightRateLimitError(MilesightError):
     """The cloud asked us to slow down (HTTP 429 or a rate-limit error code)."""
 
     def __init__(
-        self, message: str = "", *, retry_after: float | None = None, **kwargs: object
+        self,
+        message: str = "",
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        err_code: str | None = None,
+        err_msg: str | None = None,
+        request_id: str | None = None,
     ) -> None:
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(
+            message, status=status, err_code=err_code, err_msg=err_msg, request_id=request_id
+        )
         self.retry_after = retry_after
 
 

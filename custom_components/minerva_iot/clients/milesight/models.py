@@ -94,9 +94,10 @@ class ThingSpecification:
         Nested ids normally arrive already dotted (``a.b``); a child whose id is not dotted but
         names a ``parentId`` gets its parent's key prepended so keys match flattened payloads.
         """
-        if not isinstance(data, dict) or not isinstance(data.get("properties", []), list):
+        raw_items = data.get("properties") or [] if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(raw_items, list):
             raise MilesightResponseError("thing-specification: unexpected body")
-        items = [item for item in data.get("properties") or [] if isinstance(item, dict)]
+        items = [item for item in raw_items if isinstance(item, dict)]
         parents = {str(item.get("id") or item.get("propertyKey")): item for item in items}
         properties: dict[str, ThingProperty] = {}
         for item in items:

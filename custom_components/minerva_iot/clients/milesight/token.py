@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from .errors import MilesightResponseError
+from .errors import MilesightError, MilesightResponseError
 from .transport import async_request_json
 
 TOKEN_PATH = "/oauth/token"
@@ -55,6 +55,8 @@ class MilesightTokenManager:
         self._token: MilesightToken | None = None
         self._refresh_at = 0.0
         self._lock = asyncio.Lock()
+        self._attempts = 0
+        self._last_error: MilesightError | None = None
 
     @property
     def expires_at(self) -> float | None:
@@ -67,13 +69,20 @@ class MilesightTokenManager:
         return None
 
     async def async_get_token(self) -> str:
-        """Return a valid access token, fetching one only when the cache cannot serve."""
+        """Return a valid access token, fetching one only when the cache cannot serve.
+
+        Callers arriving while a fetch is in flight wait for it and share its outcome: its token,
+        or its error (so an outage costs one timeout, not one per waiting caller).
+        """
         if (token := self._cached()) is not None:
             return token
+        attempts_seen = self._attempts
         async with self._lock:
-            # Whoever held the lock before us may just have fetched a fresh one.
+            # Whoever held the lock before us may just have fetched a fresh one, or failed.
             if (token := self._cached()) is not None:
                 return token
+            if self._attempts != attempts_seen and self._last_error is not None:
+                raise self._last_error
             return (await self._async_fetch()).access_token
 
     def invalidate(self, rejected: str | None = None) -> None:
@@ -91,6 +100,18 @@ class MilesightTokenManager:
             return await self._async_fetch()
 
     async def _async_fetch(self) -> MilesightToken:
+        # Counts finished attempts: a waiter that saw the counter move while it waited knows
+        # that the attempt it waited for is over, and shares its error.
+        self._last_error = None
+        try:
+            return await self._async_request_token()
+        except MilesightError as err:
+            self._last_error = err
+            raise
+        finally:
+            self._attempts += 1
+
+    async def _async_request_token(self) -> MilesightToken:
         data: Any = await async_request_json(
             self._session,
             "POST",

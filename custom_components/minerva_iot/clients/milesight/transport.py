@@ -72,14 +72,15 @@ async def async_request_json(
         ) as response:
             status = response.status
             retry_after = response.headers.get("Retry-After")
-            text = await response.text()
+            raw = await response.read()
     except TimeoutError as err:
         raise MilesightConnectionError(f"{endpoint}: timeout") from err
     except aiohttp.ClientError as err:
         raise MilesightConnectionError(f"{endpoint}: {type(err).__name__}") from err
 
     try:
-        body: Any = json.loads(text) if text else None
+        # json.loads detects UTF-8/16/32 itself; undecodable bytes raise a ValueError too.
+        body: Any = json.loads(raw) if raw else None
     except ValueError:
         body = None
     envelope = body if isinstance(body, dict) else {}

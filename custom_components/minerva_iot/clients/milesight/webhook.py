@@ -212,7 +212,7 @@ def _as_int(value: Any) -> int | None:
 
 def _as_str(value: Any) -> str | None:
     """Ids arrive as strings or numbers (19-digit snowflakes): always keep strings."""
-    if value is None or isinstance(value, (dict, list)):
+    if value is None or isinstance(value, dict | list):
         return None
     text = str(value).strip()
     return text or None
@@ -281,4 +281,3 @@ def parse_delivery(body: bytes) -> list[WebhookEvent]:
     if not events:
         raise WebhookPayloadError("no event in body")
     return events
-

@@ -31,6 +31,7 @@ from .models import (
     OpenState,
     TTLockGateway,
     TTLockLock,
+    TTLockOpenStatus,
     TTLockPasscode,
     TTLockRecord,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "TTLockLockOfflineError",
     "TTLockNoGatewayError",
     "TTLockNotFoundError",
+    "TTLockOpenStatus",
     "TTLockPasscode",
     "TTLockPermissionError",
     "TTLockQuotaExceededError",

@@ -92,7 +92,7 @@ RECORD_TYPES: dict[int, RecordType] = {
     ),
     **_types(
         RecordKind.FAILED_ATTEMPT,
-        {code: "failed_attempt" for code in (51, 58, 62, 68, 71, 85, 88, 91)},
+        dict.fromkeys((51, 58, 62, 68, 71, 85, 88, 91), "failed_attempt"),
     ),
     **_types(
         RecordKind.OTHER,

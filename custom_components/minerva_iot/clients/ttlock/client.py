@@ -1,184 +1,46 @@
-"""Async client of the TTLock Open API ``/v3`` endpoints (reference §3-§4).
+"""Async client of the TTLock Open API ``/v3`` endpoints (reference §4).
 
-Every call carries ``clientId``, ``accessToken`` and ``date`` (ms); reads are GET with a query
-string, writes are POST forms with the method flag 2 (execute through the gateway). Transient
-failures are retried with a bounded exponential backoff; commands that wake a lock are serialised
-per gateway. A token refused with 10003/10004 raises ``TTLockTokenExpiredError``: the caller (Home
-Assistant's OAuth session) refreshes once and retries.
+Reads are GET calls answered by the cloud; commands wake the lock through its gateway (POST forms
+with the method flag 2), are serialised per gateway and cost lock battery.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 import json
-import logging
-import time
 from typing import Any
 
-import aiohttp
-
+from .base import TokenProvider, TTLockApiBase, parse_each
 from .const import (
-    DEFAULT_TIMEOUT,
     GATEWAY_LIST_MAX_PAGE_SIZE,
     LOCK_LIST_MAX_PAGE_SIZE,
-    MAX_PAGES,
     PASSCODE_LIST_PAGE_SIZE,
     RECORD_LIST_MAX_PAGE_SIZE,
+    SETTING_SOUND,
     VIA_GATEWAY,
 )
-from .errors import RETRYABLE_ERRCODES, TTLockConnectionError, TTLockError, TTLockTransientError
+from .errors import TTLockError
 from .models import (
     OpenState,
     TTLockGateway,
     TTLockLock,
+    TTLockOpenStatus,
     TTLockPasscode,
     TTLockRecord,
     optional_int,
 )
-from .serializer import CommandSerializer
-from .transport import async_send
 
-_LOGGER = logging.getLogger(__name__)
-
-TokenProvider = Callable[[], Awaitable[str]]
-Sleep = Callable[[float], Awaitable[None]]
-
-# Backoff before retry n (0-based): base * 2**n, never more than the cap.
-RETRY_BASE_DELAY = 1.0
-RETRY_MAX_DELAY = 8.0
+__all__ = ["TTLockClient", "TokenProvider"]
 
 
-class TTLockClient:
+class TTLockClient(TTLockApiBase):
     """Calls the TTLock cloud for one account (one access token)."""
-
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        host: str,
-        client_id: str,
-        token_provider: TokenProvider,
-        *,
-        timeout: float = DEFAULT_TIMEOUT,
-        retries: int = 2,
-        clock: Callable[[], float] = time.time,
-        sleep: Sleep = asyncio.sleep,
-        retry_base_delay: float = RETRY_BASE_DELAY,
-    ) -> None:
-        """Create a client; ``clock`` gives epoch seconds, ``sleep`` waits between retries."""
-        self._session = session
-        self._host = host.rstrip("/")
-        self._client_id = client_id
-        self._token_provider = token_provider
-        self._timeout = timeout
-        self._retries = max(0, retries)
-        self._clock = clock
-        self._sleep = sleep
-        self._retry_base_delay = retry_base_delay
-        self._serializer = CommandSerializer()
-        self._calls_day: str | None = None
-        self._calls_today = 0
-
-    # ----------------------------------------------------------------- call accounting
-
-    @property
-    def calls_today(self) -> int:
-        """HTTP calls this client made since local midnight (the cloud's quota counts calls)."""
-        if self._calls_day != self._local_day():
-            return 0
-        return self._calls_today
-
-    def _local_day(self) -> str:
-        return datetime.fromtimestamp(self._clock()).date().isoformat()
-
-    def _count_call(self) -> None:
-        today = self._local_day()
-        if today != self._calls_day:
-            self._calls_day = today
-            self._calls_today = 0
-        self._calls_today += 1
-
-    # ------------------------------------------------------------------- serialisation
-
-    def set_lock_gateway(self, lock_id: int, gateway_id: int) -> None:
-        """Tell the client which gateway relays commands to ``lock_id``."""
-        self._serializer.set_lock_gateway(lock_id, gateway_id)
-
-    def command_queue_key(self, lock_id: int) -> tuple[str, int]:
-        """``("gateway", id)`` or ``("lock", id)``: the queue commands for ``lock_id`` wait in."""
-        return self._serializer.queue_key(lock_id)
-
-    # ------------------------------------------------------------------------ requests
-
-    async def _async_call(
-        self,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None = None,
-        *,
-        idempotent: bool = True,
-    ) -> dict[str, Any]:
-        """Call ``/v3/{path}`` with the common parameters, retrying transient failures.
-
-        A non-idempotent write is not repeated after a timeout or network error (it may have
-        reached the lock); it is repeated after an errcode that says the lock was not reached.
-        """
-        url = f"{self._host}/v3/{path}"
-        attempt = 0
-        while True:
-            form = {key: str(value) for key, value in (params or {}).items()}
-            form["clientId"] = self._client_id
-            form["accessToken"] = await self._token_provider()
-            form["date"] = str(int(self._clock() * 1000))
-            self._count_call()
-            try:
-                return await async_send(
-                    self._session, method, url, form, request_timeout=self._timeout
-                )
-            except TTLockTransientError as err:
-                if attempt >= self._retries or not _should_retry(err, idempotent=idempotent):
-                    raise
-                delay = min(self._retry_base_delay * 2**attempt, RETRY_MAX_DELAY)
-                _LOGGER.debug("TTLock %s failed (%s); retry in %.1f s", path, err, delay)
-                attempt += 1
-                await self._sleep(delay)
-
-    async def _async_command(
-        self, lock_id: int, path: str, params: dict[str, Any], *, idempotent: bool = True
-    ) -> dict[str, Any]:
-        """A call that wakes the lock: waits for other commands through the same gateway."""
-        async with self._serializer.queue_for(lock_id):
-            return await self._async_call(
-                "POST", path, {"lockId": lock_id, **params}, idempotent=idempotent
-            )
-
-    async def _async_pages(
-        self, path: str, params: dict[str, Any], page_size: int
-    ) -> list[dict[str, Any]]:
-        """Every ``list`` item of a paged GET endpoint (at most ``MAX_PAGES`` pages)."""
-        items: list[dict[str, Any]] = []
-        page_no = 1
-        while page_no <= MAX_PAGES:
-            body = await self._async_call(
-                "GET", path, {**params, "pageNo": page_no, "pageSize": page_size}
-            )
-            page = body.get("list")
-            if not isinstance(page, list):
-                raise TTLockError(f"TTLock {path} answered without a list")
-            items.extend(item for item in page if isinstance(item, dict))
-            pages = optional_int(body.get("pages")) or 1
-            if page_no >= pages or not page:
-                break
-            page_no += 1
-        return items
 
     # --------------------------------------------------------------------------- reads
 
     async def async_list_locks(self) -> list[TTLockLock]:
         """Every lock the account administers (v3/lock/list, all pages)."""
         items = await self._async_pages("lock/list", {}, LOCK_LIST_MAX_PAGE_SIZE)
-        locks = _parse_each(items, TTLockLock.from_api)
+        locks = parse_each(items, TTLockLock.from_api)
         self._serializer.set_locks_with_gateway(lock.lock_id for lock in locks if lock.has_gateway)
         return locks
 
@@ -190,7 +52,7 @@ class TTLockClient:
     async def async_list_gateways(self) -> list[TTLockGateway]:
         """Every gateway of the account (v3/gateway/list, all pages, ordered by name)."""
         items = await self._async_pages("gateway/list", {"orderBy": 0}, GATEWAY_LIST_MAX_PAGE_SIZE)
-        gateways = _parse_each(items, TTLockGateway.from_api)
+        gateways = parse_each(items, TTLockGateway.from_api)
         self._serializer.set_account_gateways(gateway.gateway_id for gateway in gateways)
         return gateways
 
@@ -198,7 +60,7 @@ class TTLockClient:
         """Gateways that reach ``lock_id`` (v3/gateway/listByLock); remembers the first one."""
         body = await self._async_call("GET", "gateway/listByLock", {"lockId": lock_id})
         items = body.get("list")
-        gateways = _parse_each(items if isinstance(items, list) else [], TTLockGateway.from_api)
+        gateways = parse_each(items if isinstance(items, list) else [], TTLockGateway.from_api)
         if gateways:
             self._serializer.set_lock_gateway(lock_id, gateways[0].gateway_id)
         return gateways
@@ -219,23 +81,26 @@ class TTLockClient:
             params["endDate"] = end_ms
         size = max(1, min(page_size, RECORD_LIST_MAX_PAGE_SIZE))
         items = await self._async_pages("lockRecord/list", params, size)
-        return _parse_each(items, lambda item: TTLockRecord.from_api(item, lock_id=lock_id))
+        return parse_each(items, lambda item: TTLockRecord.from_api(item, lock_id=lock_id))
 
     async def async_list_passcodes(self, lock_id: int) -> list[TTLockPasscode]:
         """Passcodes of ``lock_id`` (v3/lock/listKeyboardPwd, all pages, newest first)."""
         items = await self._async_pages(
             "lock/listKeyboardPwd", {"lockId": lock_id, "orderBy": 1}, PASSCODE_LIST_PAGE_SIZE
         )
-        return _parse_each(items, TTLockPasscode.from_api)
+        return parse_each(items, TTLockPasscode.from_api)
 
     # -------------------------------------------------------- commands (wake the lock)
 
     async def async_query_open_state(self, lock_id: int) -> OpenState:
         """Ask the lock whether it is locked (wakes the lock; costs battery)."""
+        return (await self.async_query_open_status(lock_id)).state
+
+    async def async_query_open_status(self, lock_id: int) -> TTLockOpenStatus:
+        """Bolt state and door sensor state in one query (wakes the lock)."""
         async with self._serializer.queue_for(lock_id):
             body = await self._async_call("GET", "lock/queryOpenState", {"lockId": lock_id})
-        state = optional_int(body.get("state"))
-        return OpenState(state) if state in (0, 1) else OpenState.UNKNOWN
+        return TTLockOpenStatus.from_api(body)
 
     async def async_query_battery(self, lock_id: int) -> int:
         """Ask the lock for its battery level in % (wakes the lock)."""
@@ -269,6 +134,14 @@ class TTLockClient:
             lock_id, "lock/setAutoLockTime", {"seconds": seconds, "type": VIA_GATEWAY}
         )
 
+    async def async_set_sound(self, lock_id: int, enabled: bool) -> None:
+        """Switch the lock's sound on or off (v3/lock/updateSetting type 6, needs bit 15)."""
+        await self._async_command(
+            lock_id,
+            "lock/updateSetting",
+            {"type": SETTING_SOUND, "value": 1 if enabled else 2, "changeType": VIA_GATEWAY},
+        )
+
     async def async_add_passcode(
         self,
         lock_id: int,
@@ -298,6 +171,28 @@ class TTLockClient:
             raise TTLockError("TTLock answered without keyboardPwdId")
         return passcode_id
 
+    async def async_change_passcode(
+        self,
+        lock_id: int,
+        passcode_id: int,
+        *,
+        name: str | None = None,
+        new_passcode: str | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+    ) -> None:
+        """Rename a passcode, change its digits and/or its validity period (v3/keyboardPwd/change)."""
+        if (start_ms is None) != (end_ms is None):
+            raise ValueError("start_ms and end_ms must be given together")
+        params: dict[str, Any] = {"keyboardPwdId": passcode_id, "changeType": VIA_GATEWAY}
+        if name is not None:
+            params["keyboardPwdName"] = name
+        if new_passcode is not None:
+            params["newKeyboardPwd"] = new_passcode
+        if start_ms is not None:
+            params.update(startDate=start_ms, endDate=end_ms)
+        await self._async_command(lock_id, "keyboardPwd/change", params)
+
     async def async_delete_passcode(self, lock_id: int, passcode_id: int) -> None:
         """Delete a passcode from the lock and the cloud."""
         await self._async_command(
@@ -305,20 +200,3 @@ class TTLockClient:
             "keyboardPwd/delete",
             {"keyboardPwdId": passcode_id, "deleteType": VIA_GATEWAY},
         )
-
-
-def _should_retry(err: TTLockTransientError, *, idempotent: bool) -> bool:
-    if isinstance(err, TTLockConnectionError):
-        return idempotent
-    return err.errcode in RETRYABLE_ERRCODES
-
-
-def _parse_each[T](items: list[Any], parse: Callable[[dict[str, Any]], T]) -> list[T]:
-    """Parse every item, skipping (and logging) malformed ones instead of failing the list."""
-    parsed: list[T] = []
-    for item in items:
-        try:
-            parsed.append(parse(item))
-        except (ValueError, TypeError) as err:
-            _LOGGER.debug("Skipping malformed TTLock item: %s", err)
-    return parsed

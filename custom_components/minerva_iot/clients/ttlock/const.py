@@ -25,5 +25,8 @@ MAX_PAGES: Final = 50
 # only syncs the cloud after a Bluetooth operation).
 VIA_GATEWAY: Final = 2
 
+# §4 lock/updateSetting ``type`` of the sound switch (value 1 on / 2 off).
+SETTING_SOUND: Final = 6
+
 # §3: gateway-relayed calls may take several seconds; use ~30 s timeouts.
 DEFAULT_TIMEOUT: Final = 30.0

@@ -144,9 +144,34 @@ class TTLockLock:
         return bool((feature_bits(self.feature_value) >> int(feature)) & 1)
 
     @property
+    def sound_enabled(self) -> bool | None:
+        """``lockSound`` of lock/detail (1 on, 2 off, 0 or missing unknown)."""
+        return _on_off(self.raw.get("lockSound"))
+
+    @property
     def remotely_reachable(self) -> bool:
         """hass-ttlock's rule: commands can reach the lock through a gateway or its own WiFi."""
         return self.has_gateway or self.supports(Feature.WIFI_LOCK)
+
+
+@dataclass(frozen=True)
+class TTLockOpenStatus:
+    """Answer of v3/lock/queryOpenState: the bolt and, with a door sensor, the door."""
+
+    state: OpenState
+    # ``sensorState`` 1 closed / 0 open as hass-ttlock reads it (unconfirmed in the docs);
+    # None when the lock has no door sensor.
+    door_closed: bool | None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> TTLockOpenStatus:
+        """Build from the queryOpenState body (unknown values give ``OpenState.UNKNOWN``)."""
+        state = optional_int(data.get("state"))
+        sensor = optional_int(data.get("sensorState"))
+        return cls(
+            state=OpenState(state) if state in (0, 1) else OpenState.UNKNOWN,
+            door_closed=None if sensor not in (0, 1) else sensor == 1,
+        )
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,11 @@ async def async_send(
         async with session.request(
             method, url, timeout=aiohttp.ClientTimeout(total=request_timeout), **request_kwargs
         ) as response:
-            if response.status >= 400:
+            # 429 and 5xx say "try again later"; other 4xx say the request itself is wrong.
+            if response.status == 429 or response.status >= 500:
                 raise TTLockConnectionError(f"TTLock answered HTTP {response.status}")
+            if response.status >= 400:
+                raise TTLockError(f"TTLock answered HTTP {response.status}")
             text = await response.text()
     except TimeoutError as err:
         raise TTLockConnectionError("TTLock request timed out") from err

@@ -1,0 +1,175 @@
+"""Request machinery of the TTLock client: common parameters, retries, paging, call counting.
+
+Every call carries ``clientId``, ``accessToken`` and ``date`` (ms); reads are GET with a query
+string, writes are POST forms with the method flag 2 (execute through the gateway). Transient
+failures are retried with a bounded exponential backoff; commands that wake a lock are serialised
+per gateway. A token refused with 10003/10004 raises ``TTLockTokenExpiredError``: the caller (Home
+Assistant's OAuth session) refreshes once and retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+import logging
+import time
+from typing import Any
+
+import aiohttp
+
+from .const import DEFAULT_TIMEOUT, MAX_PAGES
+from .errors import RETRYABLE_ERRCODES, TTLockConnectionError, TTLockError, TTLockTransientError
+from .models import optional_int
+from .serializer import CommandSerializer
+from .transport import async_send
+
+_LOGGER = logging.getLogger(__name__)
+
+TokenProvider = Callable[[], Awaitable[str]]
+Sleep = Callable[[float], Awaitable[None]]
+
+# Backoff before retry n (0-based): base * 2**n, never more than the cap.
+RETRY_BASE_DELAY = 1.0
+RETRY_MAX_DELAY = 8.0
+
+
+class TTLockApiBase:
+    """Calls ``/v3`` endpoints for one account (one access token); endpoints live in subclasses."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        client_id: str,
+        token_provider: TokenProvider,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = 2,
+        clock: Callable[[], float] = time.time,
+        sleep: Sleep = asyncio.sleep,
+        retry_base_delay: float = RETRY_BASE_DELAY,
+    ) -> None:
+        """Create a client; ``clock`` gives epoch seconds, ``sleep`` waits between retries."""
+        self._session = session
+        self._host = host.rstrip("/")
+        self._client_id = client_id
+        self._token_provider = token_provider
+        self._timeout = timeout
+        self._retries = max(0, retries)
+        self._clock = clock
+        self._sleep = sleep
+        self._retry_base_delay = retry_base_delay
+        self._serializer = CommandSerializer()
+        self._calls_day: str | None = None
+        self._calls_today = 0
+
+    # ----------------------------------------------------------------- call accounting
+
+    @property
+    def calls_today(self) -> int:
+        """HTTP calls this client made since local midnight (the cloud's quota counts calls)."""
+        if self._calls_day != self._local_day():
+            return 0
+        return self._calls_today
+
+    def _local_day(self) -> str:
+        return datetime.fromtimestamp(self._clock()).date().isoformat()
+
+    def _count_call(self) -> None:
+        today = self._local_day()
+        if today != self._calls_day:
+            self._calls_day = today
+            self._calls_today = 0
+        self._calls_today += 1
+
+    # ------------------------------------------------------------------- serialisation
+
+    def set_lock_gateway(self, lock_id: int, gateway_id: int) -> None:
+        """Tell the client which gateway relays commands to ``lock_id``."""
+        self._serializer.set_lock_gateway(lock_id, gateway_id)
+
+    def command_queue_key(self, lock_id: int) -> tuple[str, int]:
+        """``("gateway", id)`` or ``("lock", id)``: the queue commands for ``lock_id`` wait in."""
+        return self._serializer.queue_key(lock_id)
+
+    # ------------------------------------------------------------------------ requests
+
+    async def _async_call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        idempotent: bool = True,
+    ) -> dict[str, Any]:
+        """Call ``/v3/{path}`` with the common parameters, retrying transient failures.
+
+        A non-idempotent write is not repeated after a timeout or network error (it may have
+        reached the lock); it is repeated after an errcode that says the lock was not reached.
+        """
+        url = f"{self._host}/v3/{path}"
+        attempt = 0
+        while True:
+            form = {key: str(value) for key, value in (params or {}).items()}
+            form["clientId"] = self._client_id
+            form["accessToken"] = await self._token_provider()
+            form["date"] = str(int(self._clock() * 1000))
+            self._count_call()
+            try:
+                return await async_send(
+                    self._session, method, url, form, request_timeout=self._timeout
+                )
+            except TTLockTransientError as err:
+                if attempt >= self._retries or not _should_retry(err, idempotent=idempotent):
+                    raise
+                delay = min(self._retry_base_delay * 2**attempt, RETRY_MAX_DELAY)
+                _LOGGER.debug("TTLock %s failed (%s); retry in %.1f s", path, err, delay)
+                attempt += 1
+                await self._sleep(delay)
+
+    async def _async_command(
+        self, lock_id: int, path: str, params: dict[str, Any], *, idempotent: bool = True
+    ) -> dict[str, Any]:
+        """A call that wakes the lock: waits for other commands through the same gateway."""
+        async with self._serializer.queue_for(lock_id):
+            return await self._async_call(
+                "POST", path, {"lockId": lock_id, **params}, idempotent=idempotent
+            )
+
+    async def _async_pages(
+        self, path: str, params: dict[str, Any], page_size: int
+    ) -> list[dict[str, Any]]:
+        """Every ``list`` item of a paged GET endpoint (at most ``MAX_PAGES`` pages)."""
+        items: list[dict[str, Any]] = []
+        page_no = 1
+        while page_no <= MAX_PAGES:
+            body = await self._async_call(
+                "GET", path, {**params, "pageNo": page_no, "pageSize": page_size}
+            )
+            page = body.get("list")
+            if not isinstance(page, list):
+                raise TTLockError(f"TTLock {path} answered without a list")
+            items.extend(item for item in page if isinstance(item, dict))
+            pages = optional_int(body.get("pages")) or 1
+            if page_no >= pages or not page:
+                break
+            page_no += 1
+        return items
+
+
+def _should_retry(err: TTLockTransientError, *, idempotent: bool) -> bool:
+    if isinstance(err, TTLockConnectionError):
+        return idempotent
+    return err.errcode in RETRYABLE_ERRCODES
+
+
+def parse_each[T](items: list[Any], parse: Callable[[dict[str, Any]], T]) -> list[T]:
+    """Parse every item, skipping (and logging) malformed ones instead of failing the list."""
+    parsed: list[T] = []
+    for item in items:
+        try:
+            parsed.append(parse(item))
+        except (ValueError, TypeError) as err:
+            _LOGGER.debug("Skipping malformed TTLock item: %s", err)
+    return parsed

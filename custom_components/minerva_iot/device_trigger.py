@@ -1,0 +1,78 @@
+"""Device triggers: "button pressed", "alarm raised"... on the `minerva_iot_event` bus event.
+
+Vendor-neutral: each vendor package says which trigger types a device offers; firing is
+always `events.async_fire_minerva_event`, so a trigger is an event trigger on
+(`device_id`, `type`). A vendor adds itself to `_VENDOR_TRIGGERS` and `TRIGGER_TYPES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
+from homeassistant.components.homeassistant.triggers import event as event_trigger
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import (
+    CONF_DEVICE_ID,
+    CONF_DOMAIN,
+    CONF_EVENT_DATA,
+    CONF_PLATFORM,
+    CONF_TYPE,
+)
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
+from homeassistant.helpers.typing import ConfigType
+import voluptuous as vol
+
+from .const import ATTR_DEVICE_ID, ATTR_TYPE, CONF_VENDOR, DOMAIN, EVENT_MINERVA, VENDOR_MILESIGHT
+from .milesight.triggers import TRIGGER_TYPES as MILESIGHT_TRIGGER_TYPES, milesight_trigger_types
+
+_VENDOR_TRIGGERS: dict[str, Callable[[ConfigEntry, DeviceEntry], list[str]]] = {
+    VENDOR_MILESIGHT: milesight_trigger_types,
+}
+TRIGGER_TYPES = frozenset(MILESIGHT_TRIGGER_TYPES)
+
+TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES)})
+
+
+async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
+    """Trigger types the device's vendor offers."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None:
+        return []
+    types: list[str] = []
+    for entry_id in device.config_entries:
+        entry = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            continue
+        if (vendor_types := _VENDOR_TRIGGERS.get(entry.data.get(CONF_VENDOR, ""))) is not None:
+            types.extend(t for t in vendor_types(entry, device) if t not in types)
+    return [
+        {CONF_PLATFORM: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id, CONF_TYPE: t}
+        for t in types
+    ]
+
+
+async def async_attach_trigger(
+    hass: HomeAssistant,
+    config: ConfigType,
+    action: TriggerActionType,
+    trigger_info: TriggerInfo,
+) -> CALLBACK_TYPE:
+    """Listen for `minerva_iot_event` with this device id and type."""
+    event_config = event_trigger.TRIGGER_SCHEMA(
+        {
+            CONF_PLATFORM: "event",
+            event_trigger.CONF_EVENT_TYPE: EVENT_MINERVA,
+            CONF_EVENT_DATA: {
+                ATTR_DEVICE_ID: config[CONF_DEVICE_ID],
+                ATTR_TYPE: config[CONF_TYPE],
+            },
+        }
+    )
+    return await event_trigger.async_attach_trigger(
+        hass, event_config, action, trigger_info, platform_type="device"
+    )

@@ -1,0 +1,104 @@
+"""Base entities: one for a Milesight device's property, one for the entry's own health."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from custom_components.minerva_iot.const import DOMAIN
+
+from .coordinator import MilesightCoordinator, device_identifier
+from .models import DeviceState
+
+
+class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
+    """An entity of one Milesight device; unique id `milesight_<sn>_<key>`."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: MilesightCoordinator, sn: str, description: EntityDescription
+    ) -> None:
+        """Attach the entity to the device registered by the coordinator."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.sn = sn
+        self._attr_unique_id = f"milesight_{sn}_{description.key}"
+        self._attr_device_info = DeviceInfo(identifiers={device_identifier(sn)})
+
+    @property
+    def device(self) -> DeviceState | None:
+        """The device's current state (None once the user deleted the device)."""
+        return self.coordinator.devices.get(self.sn)
+
+    @property
+    def available(self) -> bool:
+        """Push-first: only an OFFLINE report (or API status) makes a device unavailable.
+
+        A failed slow API refresh must not blank out values that webhooks keep updating.
+        """
+        device = self.device
+        return device is not None and device.online is not False
+
+
+class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):
+    """An entity about the Application itself (webhook and token health)."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: MilesightCoordinator, description: EntityDescription) -> None:
+        """Attach the entity to a service device representing the Application."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self.entity_description = description
+        self._attr_unique_id = f"milesight_{entry.entry_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, f"milesight_application_{entry.entry_id}")},
+            name=entry.title,
+            manufacturer="Milesight",
+            model="Development Platform application",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+    @property
+    def available(self) -> bool:
+        """Health entities stay available whatever the API does."""
+        return True
+
+
+type EntityCandidates = Callable[[DeviceState], Iterable[tuple[str, Callable[[], Entity]]]]
+
+
+@callback
+def async_add_device_entities(
+    coordinator: MilesightCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    candidates: EntityCandidates,
+) -> None:
+    """Add entities now and whenever a device reports a key no entity covers yet.
+
+    `candidates(device)` yields (description key, factory) pairs; each pair is built once per
+    device and set-up, so a platform only describes which keys it handles.
+    """
+    # The DeviceState each entity was built for: a device the user deleted is re-created as a
+    # new object when it reports again, and then gets its entities back.
+    added: dict[tuple[str, str], DeviceState] = {}
+
+    @callback
+    def _add_new() -> None:
+        new: list[Entity] = []
+        for device in list(coordinator.devices.values()):
+            for key, factory in candidates(device):
+                if added.get((device.sn, key)) is not device:
+                    added[(device.sn, key)] = device
+                    new.append(factory())
+        if new:
+            async_add_entities(new)
+
+    _add_new()
+    coordinator.config_entry.async_on_unload(coordinator.async_add_listener(_add_new))

@@ -1,0 +1,35 @@
+"""Device trigger types offered for a Milesight device (used by ../device_trigger.py)."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from custom_components.minerva_iot.const import DOMAIN
+
+from .const import ALARM_TRIGGER_TYPES, BUTTON_TRIGGER_TYPES
+from .event import BUTTON_MODELS
+
+TRIGGER_TYPES = (*BUTTON_TRIGGER_TYPES, *ALARM_TRIGGER_TYPES)
+
+
+def milesight_trigger_types(entry: ConfigEntry, device: DeviceEntry) -> list[str]:
+    """Button triggers for button devices, alarm triggers for every Milesight device.
+
+    Works before the entry is loaded (model from the registry) and after (what was seen).
+    """
+    sn = next(
+        (
+            identifier.removeprefix("milesight_")
+            for domain, identifier in device.identifiers
+            if domain == DOMAIN and identifier.startswith("milesight_")
+        ),
+        None,
+    )
+    if sn is None or sn.startswith("application_"):
+        return []
+    button = (device.model or "").upper().startswith(BUTTON_MODELS)
+    runtime = getattr(entry, "runtime_data", None)
+    if runtime is not None and (state := runtime.coordinator.devices.get(sn)) is not None:
+        button = button or state.has_button
+    return [*(BUTTON_TRIGGER_TYPES if button else ()), *ALARM_TRIGGER_TYPES]

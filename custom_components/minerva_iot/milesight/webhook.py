@@ -1,0 +1,144 @@
+"""The Home Assistant webhook that receives an Application's MDP deliveries.
+
+It answers fast and never raises: MDP suspends deliveries to endpoints that fail or are slow.
+GET and HEAD answer 200 because MDP (reportedly) refuses callback URIs that answer 405 to
+probes. Signature and parsing live in the HA-free clients/milesight/webhook.py.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+
+from custom_components.minerva_iot.clients.milesight.webhook import (
+    EVENT_WEBHOOK_TEST,
+    HEADER_SIGNATURE,
+    MAX_BODY_BYTES,
+    MilesightWebhookError,
+    WebhookPayloadError,
+    WebhookSignatureError,
+    WebhookVerifier,
+    parse_delivery,
+)
+from custom_components.minerva_iot.const import CONF_WEBHOOK_ID, DOMAIN
+from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
+
+from .const import (
+    CONF_WEBHOOK_SECRET,
+    ISSUE_NO_EXTERNAL_URL,
+    ISSUE_REJECTED_DELIVERIES,
+    ISSUE_WEBHOOK_SETUP,
+    REJECTED_DELIVERIES_ISSUE_THRESHOLD,
+)
+from .coordinator import MilesightCoordinator
+from .delivery import DeliveryProcessor
+from .issues import async_clear_issue, async_raise_issue
+
+_LOGGER = logging.getLogger(__name__)
+
+SUCCESS = "success"
+
+
+class MilesightWebhookHandler:
+    """Verifies and dispatches the deliveries of one entry."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, coordinator: MilesightCoordinator
+    ) -> None:
+        """Bind the handler to the entry's secret and coordinator."""
+        self.hass = hass
+        self.entry = entry
+        self.coordinator = coordinator
+        self.verifier = WebhookVerifier(entry.data[CONF_WEBHOOK_SECRET])
+        self.processor = DeliveryProcessor(hass, coordinator)
+
+    async def async_handle(
+        self, hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        """Answer one HTTP request to the webhook."""
+        if request.method != "POST":
+            return web.Response(status=200)
+        try:
+            return await self._async_handle_post(request)
+        except Exception:
+            # Answer 200 anyway: the delivery was accepted and MDP must not count a failure.
+            _LOGGER.exception("Unexpected error while processing a Milesight delivery")
+            return web.Response(text=SUCCESS)
+
+    async def _async_handle_post(self, request: web.Request) -> web.Response:
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            return self._reject(400, "body too large")
+        body = await request.read()
+        try:
+            self.verifier.verify(request.headers)
+            events = parse_delivery(body)
+        except WebhookSignatureError as err:
+            # Whether MDP signs its console "Test" is unconfirmed: an unsigned test proves
+            # reachability only, and applies no data.
+            unsigned = HEADER_SIGNATURE not in {key.lower() for key in request.headers}
+            if unsigned and self._is_unsigned_test(body):
+                self.processor.async_mark_verified()
+                return web.Response(text=SUCCESS)
+            return self._reject(401, str(err))
+        except WebhookPayloadError as err:
+            return self._reject(400, str(err))
+        except MilesightWebhookError as err:
+            return self._reject(400, str(err))
+        self.processor.async_process(events)
+        return web.Response(text=SUCCESS)
+
+    @staticmethod
+    def _is_unsigned_test(body: bytes) -> bool:
+        try:
+            events = parse_delivery(body)
+        except WebhookPayloadError:
+            return False
+        return all(event.event_type == EVENT_WEBHOOK_TEST for event in events)
+
+    def _reject(self, status: int, reason: str) -> web.Response:
+        # The reason never contains the secret or the signature; debug level keeps floods quiet.
+        _LOGGER.debug("Milesight delivery rejected (%s): %s", status, reason)
+        self.coordinator.note_rejected()
+        if self.coordinator.stats.consecutive_rejected >= REJECTED_DELIVERIES_ISSUE_THRESHOLD:
+            async_raise_issue(
+                self.hass,
+                ISSUE_REJECTED_DELIVERIES,
+                self.entry.entry_id,
+                {"count": str(self.coordinator.stats.consecutive_rejected)},
+            )
+        return web.Response(status=status, text=reason)
+
+
+def async_register_webhook(
+    hass: HomeAssistant, entry: ConfigEntry, handler: MilesightWebhookHandler
+) -> None:
+    """Register the entry's webhook; it is unregistered when the entry unloads."""
+    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        f"Milesight {entry.title}",
+        webhook_id,
+        handler.async_handle,
+        local_only=False,
+        allowed_methods=["GET", "HEAD", "POST"],
+    )
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+
+
+async def async_publish_webhook_url(
+    hass: HomeAssistant, entry: ConfigEntry, coordinator: MilesightCoordinator
+) -> str | None:
+    """Find the public URL and tell the user what to do with it through repair issues."""
+    url = await async_get_public_webhook_url(hass, entry)
+    if url is None:
+        async_raise_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
+        return None
+    async_clear_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
+    if not coordinator.stats.webhook_verified:
+        async_raise_issue(hass, ISSUE_WEBHOOK_SETUP, entry.entry_id, {"webhook_url": url})
+    return url

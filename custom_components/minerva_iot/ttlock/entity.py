@@ -1,0 +1,159 @@
+"""Base entities of TTLock locks, gateways and the account, and dynamic entity creation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLock
+from custom_components.minerva_iot.const import DOMAIN
+
+from .coordinator import TTLockCoordinator
+from .identifiers import account_identifier, gateway_identifier, lock_identifier
+from .state import LockState
+
+MANUFACTURER = "TTLock"
+
+
+class TTLockEntity(CoordinatorEntity[TTLockCoordinator]):
+    """Any TTLock entity: named by translation key, updated by the coordinator."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: TTLockCoordinator, description: EntityDescription) -> None:
+        """Set the description."""
+        super().__init__(coordinator)
+        self.entity_description = description
+
+
+class TTLockLockEntity(TTLockEntity):
+    """An entity of one lock's device."""
+
+    def __init__(
+        self, coordinator: TTLockCoordinator, lock: TTLockLock, description: EntityDescription
+    ) -> None:
+        """Attach to the lock's device (Bluetooth MAC as connection)."""
+        super().__init__(coordinator, description)
+        self.lock_id = lock.lock_id
+        self._attr_unique_id = f"ttlock_{lock.lock_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, lock_identifier(lock.lock_id))},
+            connections={(CONNECTION_BLUETOOTH, lock.mac)} if lock.mac else set(),
+            name=lock.display_name,
+            manufacturer=MANUFACTURER,
+            model=lock.model or lock.name,
+            sw_version=lock.firmware,
+        )
+
+    @property
+    def cloud_lock(self) -> TTLockLock | None:
+        """The lock as last listed by the cloud (None once it disappeared)."""
+        return self.coordinator.account.locks.get(self.lock_id)
+
+    @property
+    def lock_state(self) -> LockState:
+        """The lock's live state."""
+        return self.coordinator.account.state(self.lock_id)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable when the last poll failed or the lock is gone."""
+        return super().available and self.cloud_lock is not None
+
+
+class TTLockGatewayEntity(TTLockEntity):
+    """An entity of one gateway's device."""
+
+    def __init__(
+        self,
+        coordinator: TTLockCoordinator,
+        gateway: TTLockGateway,
+        description: EntityDescription,
+    ) -> None:
+        """Attach to the gateway's device."""
+        super().__init__(coordinator, description)
+        self.gateway_id = gateway.gateway_id
+        self._attr_unique_id = f"ttlock_gateway_{gateway.gateway_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, gateway_identifier(gateway.gateway_id))},
+            name=gateway.name,
+            manufacturer=MANUFACTURER,
+            model="Gateway",
+        )
+
+    @property
+    def gateway(self) -> TTLockGateway | None:
+        """The gateway as last listed (None once it disappeared)."""
+        return self.coordinator.account.gateways.get(self.gateway_id)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable when the last poll failed or the gateway is gone."""
+        return super().available and self.gateway is not None
+
+
+class TTLockAccountEntity(TTLockEntity):
+    """An entity of the account's service device (API usage)."""
+
+    def __init__(self, coordinator: TTLockCoordinator, description: EntityDescription) -> None:
+        """Attach to the account device."""
+        super().__init__(coordinator, description)
+        entry = coordinator.config_entry
+        uid = entry.unique_id or entry.entry_id
+        self._attr_unique_id = f"ttlock_account_{uid}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, account_identifier(uid))},
+            name=f"TTLock {entry.title}",
+            manufacturer=MANUFACTURER,
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+
+@callback
+def async_track_new_locks(
+    coordinator: TTLockCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[TTLockLock], Iterable[Entity]],
+) -> None:
+    """Add entities for every lock now and for locks the cloud lists later (no reload)."""
+    _track(coordinator, async_add_entities, lambda: coordinator.account.locks, build)
+
+
+@callback
+def async_track_new_gateways(
+    coordinator: TTLockCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[TTLockGateway], Iterable[Entity]],
+) -> None:
+    """Add entities for every gateway now and for gateways listed later."""
+    _track(coordinator, async_add_entities, lambda: coordinator.account.gateways, build)
+
+
+def _track[T](
+    coordinator: TTLockCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    current: Callable[[], dict[int, T]],
+    build: Callable[[T], Iterable[Entity]],
+) -> None:
+    known: set[int] = set()
+
+    @callback
+    def _add_new() -> None:
+        items = current()
+        # A device that disappeared and comes back must get its entities again.
+        known.intersection_update(items)
+        entities: list[Entity] = []
+        for item_id, item in items.items():
+            if item_id not in known:
+                known.add(item_id)
+                entities.extend(build(item))
+        if entities:
+            async_add_entities(entities)
+
+    _add_new()
+    coordinator.config_entry.async_on_unload(coordinator.async_add_listener(_add_new))

@@ -1,0 +1,86 @@
+"""Simulator of the TTLock Open API cloud (reference ``ttlock-cloud-api.md``), loopback only.
+
+Run it::
+
+    python -m simulators.ttlock --host 127.0.0.1 --port 8502 [--callback-url URL]
+        [--client-id ID --client-secret SECRET --username USER --password PASSWORD]
+
+or in-process (tests)::
+
+    sim = TTLockSimulator(client_id=..., client_secret=..., username=..., password=..., uid=1001)
+    await sim.start(host="127.0.0.1", port=0)   # sim.url -> "http://127.0.0.1:<port>"
+    ...
+    await sim.stop()                            # cancels relock timers and pending pushes
+
+Defaults: client ``sim-ttlock-client`` / ``sim-ttlock-secret``, app account ``demo@example.com`` /
+``demo-password``, uid 1001; gateway 9001 with lock 4711001 "Front door" (door sensor, auto-lock
+5 s) and lock 4711002 "Back door" (no sensor, auto-lock off).
+
+Wire protocol (as the reference describes it):
+
+- ``POST /oauth2/token``: password grant (camelCase or snake_case client fields, password = MD5 hex,
+  plaintext → 30005, wrong account → 10007, wrong client → 10001) and refresh grant
+  (``grant_type=refresh_token``; refresh tokens are single use and rotate, unknown → 10011; the
+  answer has no ``uid``). Access tokens last 90 days.
+- ``/v3/...`` (GET query or POST form): ``clientId``, ``accessToken`` and ``date`` are mandatory
+  (-3 when missing, 10001 wrong client, 10003 unknown token, 10004 expired token, 80000 when
+  ``date`` is more than 5 minutes off). Errors are HTTP 200 ``{"errcode", "errmsg",
+  "description"}``. Endpoints: ``lock/list`` (pageSize ≤ 1000), ``lock/detail``,
+  ``lock/queryOpenState``, ``lock/queryElectricQuantity``, ``lock/lock``, ``lock/unlock`` (-4043
+  when remote unlock is disabled), ``lock/configurePassageMode``,
+  ``lock/getPassageModeConfiguration``, ``lock/setAutoLockTime`` (-4082 outside -1..900),
+  ``lock/updateSetting`` (type 6 = sound), ``lock/listKeyboardPwd``, ``keyboardPwd/add`` /
+  ``change`` / ``delete``, ``gateway/list`` (pageSize ≤ 200,
+  ``orderBy`` required), ``gateway/listByLock``, ``lockRecord/list`` (pageSize ≤ 200). Commands that
+  reach the lock need its gateway (-2012 none, -3002 offline, -3003 while another command runs
+  through the same gateway) and only act on the lock with the method flag 2
+  (``type``/``changeType``/``addType``/``deleteType``); flag 1 (the default) only syncs the cloud.
+- Pushes: every operation (API command, ``operate_by_hand``, ``operate_door``) stores a record
+  and, when ``callback_url`` is set, POSTs the form ``notifyType=1, lockId, lockMac, admin,
+  records`` (a JSON string). A remote unlock is record type 12; a remote lock uses 11 (no
+  documented type exists). After an unlock the lock relocks after ``autoLockTime`` seconds
+  (times ``time_scale``) WITHOUT a record or push, like real locks; passage mode prevents it.
+
+Python API: ``sim.locks`` (``SimulatedLock``: ``locked``, ``battery``, ``auto_lock_time``,
+``passage_mode``, ``remote_unlock_enabled``, ``door_closed``, ...), ``sim.gateways``,
+``sim.callback_url``, ``await sim.operate_by_hand(lock_id, locked, method="app")`` (methods:
+app, gateway, passcode, card, fingerprint, key, button, auto), ``await sim.operate_door(lock_id,
+opened)``, ``sim.build_callback(lock_id, record_type, success=True, **fields)``, ``await
+sim.send_callback(fields)``, ``sim.expire_access_tokens()``, ``sim.revoke_refresh_tokens()``,
+``sim.fail_next(n, kind)`` (http500, timeout, 429, gateway_busy, gateway_offline, quota),
+``sim.set_gateway_online(gateway_id, online)``, ``sim.calls`` (Counter per endpoint, e.g.
+``"oauth2/token"``, ``"lock/list"``), ``sim.requests`` (method, endpoint and parameters
+without the token), ``sim.callbacks_sent``, ``sim.max_concurrent_commands``, ``sim.command_gate``
+(an ``asyncio.Event`` that commands wait for instead of ``command_latency``).
+
+Control API (JSON): ``POST /_sim/operate {lockId, locked, method?}``, ``POST /_sim/callback_url
+{url}``, ``POST /_sim/fail {count, kind}``, ``POST /_sim/expire_tokens``, ``POST
+/_sim/revoke_refresh``, ``POST /_sim/gateway {gatewayId, online}``, ``GET /_sim/calls``, ``GET
+/_sim/locks``.
+"""
+
+from __future__ import annotations
+
+from .model import SimulatedGateway, SimulatedLock, SimulatedPasscode
+from .server import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD,
+    DEFAULT_UID,
+    DEFAULT_USERNAME,
+    FAILURE_KINDS,
+    TTLockSimulator,
+)
+
+__all__ = [
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "DEFAULT_PASSWORD",
+    "DEFAULT_UID",
+    "DEFAULT_USERNAME",
+    "FAILURE_KINDS",
+    "SimulatedGateway",
+    "SimulatedLock",
+    "SimulatedPasscode",
+    "TTLockSimulator",
+]

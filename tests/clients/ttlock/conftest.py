@@ -1,0 +1,140 @@
+"""Fixtures: the in-process TTLock simulator, a logged-in client and a scriptable raw server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from custom_components.minerva_iot.clients.ttlock import TTLockClient, async_password_grant
+from simulators.ttlock import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD,
+    DEFAULT_USERNAME,
+    TTLockSimulator,
+)
+
+ClientFactory = Callable[..., TTLockClient]
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback_sockets(socket_enabled: None) -> None:
+    """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
+
+
+@pytest.fixture
+async def sim() -> AsyncGenerator[TTLockSimulator]:
+    """A running simulator; auto-lock delays shortened a hundredfold."""
+    simulator = TTLockSimulator(time_scale=0.01, hang_seconds=5)
+    await simulator.start(host="127.0.0.1", port=0)
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def session() -> AsyncGenerator[aiohttp.ClientSession]:
+    """A plain aiohttp session, as Home Assistant would inject one."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+@pytest.fixture
+async def token(sim: TTLockSimulator, session: aiohttp.ClientSession) -> dict[str, Any]:
+    """A token from the password grant with the simulator's default account."""
+    return await async_password_grant(
+        session,
+        sim.url,
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+        DEFAULT_USERNAME,
+        DEFAULT_PASSWORD,
+    )
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Backoff delays the client asked for (the fake sleep returns at once)."""
+    return []
+
+
+@pytest.fixture
+def make_client(
+    sim: TTLockSimulator, session: aiohttp.ClientSession, token: dict[str, Any], sleeps: list[float]
+) -> ClientFactory:
+    """Build a client for the simulator; keyword arguments override the defaults."""
+
+    async def token_provider() -> str:
+        return str(token["access_token"])
+
+    async def fake_sleep(delay: float) -> None:
+        sleeps.append(delay)
+
+    def factory(**kwargs: Any) -> TTLockClient:
+        provider = kwargs.pop("token_provider", token_provider)
+        options: dict[str, Any] = {"timeout": 5.0, "sleep": fake_sleep} | kwargs
+        return TTLockClient(session, sim.url, DEFAULT_CLIENT_ID, provider, **options)
+
+    return factory
+
+
+@pytest.fixture
+def client(make_client: ClientFactory) -> TTLockClient:
+    """A client with default retries and a fake sleep."""
+    return make_client()
+
+
+@dataclass
+class RawServer:
+    """A server answering queued (status, body) pairs; records the requests it got."""
+
+    url: str = ""
+    answers: list[tuple[int, str]] = field(default_factory=list)
+    received: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+    def answer(self, status: int, body: str) -> None:
+        """Queue one answer (the last one repeats when the queue runs dry)."""
+        self.answers.append((status, body))
+
+
+@pytest.fixture
+async def raw_server() -> AsyncGenerator[RawServer]:
+    """A scriptable HTTP server on 127.0.0.1 for malformed-answer tests."""
+    server = RawServer()
+
+    async def handle(request: web.Request) -> web.Response:
+        params = dict(request.query)
+        if request.method == "POST":
+            params.update({key: str(value) for key, value in (await request.post()).items()})
+        server.received.append((request.method, request.path, params))
+        status, body = server.answers.pop(0) if len(server.answers) > 1 else server.answers[0]
+        return web.Response(status=status, text=body, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    server.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    yield server
+    await runner.cleanup()
+
+
+@pytest.fixture
+def raw_client(raw_server: RawServer, session: aiohttp.ClientSession) -> TTLockClient:
+    """A client talking to the raw server, without retries."""
+
+    async def token_provider() -> str:
+        return "raw-token"
+
+    return TTLockClient(session, raw_server.url, "raw-client", token_provider, retries=0)
+
+
+@pytest.fixture
+def auto_enable_custom_integrations() -> None:
+    """Override the root autouse fixture: the client tests need no Home Assistant instance."""

@@ -1,0 +1,224 @@
+"""TTLock against a real Home Assistant: credential + flow over the APIs, callbacks, commands, reauth."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import aiohttp
+import pytest
+
+from .conftest import Simulator
+from .entries import device_matching, wait_entity, wait_entry_state, wait_saved_entry, wait_state
+from .hass_client import HomeAssistantClient, HomeAssistantError, form_fields, poll
+from .processes import HassProcess
+from .provision_demo import (
+    TTLOCK_CLIENT_ID,
+    TTLOCK_CLIENT_SECRET,
+    TTLOCK_CREDENTIAL_NAME,
+    TTLOCK_PASSWORD,
+    TTLOCK_USERNAME,
+)
+from .wire import get_json, post_json, ttlock_record_form
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+RECORD_IC_CARD_UNLOCK = 7  # TTLock reference §9
+
+
+async def test_ttlock_flow_shows_invalid_auth_then_creates_entry(
+    ha: HomeAssistantClient, hass_process: HassProcess, ttlock_sim: Simulator
+) -> None:
+    """Application credential over WebSocket, then a wrong password, then the right one."""
+    credential = await ha.create_application_credential(
+        TTLOCK_CLIENT_ID, TTLOCK_CLIENT_SECRET, TTLOCK_CREDENTIAL_NAME
+    )
+    menu = await ha.flow_start()
+    step = await ha.flow_step(menu["flow_id"], {"next_step_id": "ttlock"})
+    if step["type"] == "form" and form_fields(step) == ["implementation"]:
+        step = await ha.flow_step(step["flow_id"], {"implementation": credential["id"]})
+    assert step["type"] == "form", step
+    assert {"region", "username", "password", "api_url"} <= set(form_fields(step))
+
+    login = {
+        "region": "eu",
+        "username": TTLOCK_USERNAME,
+        "password": "wrong-password",
+        "api_url": ttlock_sim.url,
+    }
+    refused = await ha.flow_step(step["flow_id"], login)
+    assert refused["type"] == "form"
+    assert refused["step_id"] == step["step_id"]
+    assert "invalid_auth" in refused["errors"].values()
+
+    done = await ha.flow_step(step["flow_id"], {**login, "password": TTLOCK_PASSWORD})
+    assert done["type"] == "create_entry", done
+    entry_id = done["result"]["entry_id"]
+    saved = await wait_saved_entry(hass_process.config_dir, entry_id)
+    assert saved["data"]["vendor"] == "ttlock"
+    assert saved["data"]["webhook_id"]
+    assert "password" not in saved["data"], "the app password must not be stored"
+    await wait_entry_state(ha, entry_id, "loaded")
+
+
+async def _back_door(session: aiohttp.ClientSession, ttlock_sim: Simulator) -> dict[str, Any]:
+    """The simulated lock without auto-lock (its state only changes when we change it)."""
+    locks = await get_json(session, f"{ttlock_sim.url}/_sim/locks")
+    return next(lock for lock in locks.values() if not lock["autoLockTime"])
+
+
+async def _lock_entity(ha: HomeAssistantClient, entry_id: str, lock: dict[str, Any]) -> str:
+    device = await poll(
+        lambda: device_matching(ha, entry_id, str(lock["lockId"]), lock["alias"]),
+        within=45,
+        what=f"the device of lock {lock['lockId']}",
+    )
+
+    def is_that_lock(registered: dict[str, Any], state: dict[str, Any]) -> bool:
+        return bool(registered.get("device_id") == device["id"])
+
+    return await wait_entity(ha, entry_id, "lock", is_that_lock, f"the lock {lock['alias']}")
+
+
+async def _sim_locked(session: aiohttp.ClientSession, ttlock_sim: Simulator, lock_id: int) -> bool:
+    locks = await get_json(session, f"{ttlock_sim.url}/_sim/locks")
+    return bool(locks[str(lock_id)]["locked"])
+
+
+async def _point_callback(
+    session: aiohttp.ClientSession,
+    ha: HomeAssistantClient,
+    ttlock_sim: Simulator,
+    entry: dict[str, Any],
+) -> str:
+    url = f"{ha.base_url}/api/webhook/{entry['data']['webhook_id']}"
+    await post_json(session, f"{ttlock_sim.url}/_sim/callback_url", {"url": url})
+    return url
+
+
+async def test_lock_and_unlock_through_services_move_the_simulated_lock(
+    ha: HomeAssistantClient,
+    http_session: aiohttp.ClientSession,
+    ttlock_sim: Simulator,
+    ttlock_entry: dict[str, Any],
+) -> None:
+    """REST service calls reach the cloud; the cloud's callback comes back to the entity."""
+    await _point_callback(http_session, ha, ttlock_sim, ttlock_entry)
+    lock = await _back_door(http_session, ttlock_sim)
+    entity_id = await _lock_entity(ha, ttlock_entry["entry_id"], lock)
+
+    await ha.call_service("lock", "unlock", {"entity_id": entity_id})
+    await poll(
+        lambda: _not(_sim_locked(http_session, ttlock_sim, lock["lockId"])),
+        within=30,
+        what="the simulated lock to unlock",
+    )
+    unlocked = await wait_state(
+        ha, entity_id, lambda s: s["state"] == "unlocked", f"{entity_id} unlocked"
+    )
+    assert unlocked["attributes"].get("changed_by"), "who unlocked is not recorded"
+
+    await ha.call_service("lock", "lock", {"entity_id": entity_id})
+    await poll(
+        lambda: _sim_locked(http_session, ttlock_sim, lock["lockId"]),
+        within=30,
+        what="the simulated lock to lock",
+    )
+    await wait_state(ha, entity_id, lambda s: s["state"] == "locked", f"{entity_id} locked")
+
+
+async def _not(value: Any) -> bool:
+    return not await value
+
+
+async def test_callbacks_move_the_lock_and_record_who(
+    ha: HomeAssistantClient,
+    http_session: aiohttp.ClientSession,
+    ttlock_sim: Simulator,
+    ttlock_entry: dict[str, Any],
+) -> None:
+    """A record pushed to the webhook unlocks the entity and names the card; a hand operation at
+    the simulated lock pushes the lock record back."""
+    webhook_url = await _point_callback(http_session, ha, ttlock_sim, ttlock_entry)
+    lock = await _back_door(http_session, ttlock_sim)
+    entity_id = await _lock_entity(ha, ttlock_entry["entry_id"], lock)
+    await wait_state(ha, entity_id, lambda s: s["state"] == "locked", f"{entity_id} locked")
+
+    form = ttlock_record_form(lock, RECORD_IC_CARD_UNLOCK, "Cleaner card")
+    async with http_session.post(webhook_url, data=form) as response:
+        assert response.status == 200
+        assert await response.text() == "success"
+    unlocked = await wait_state(
+        ha, entity_id, lambda s: s["state"] == "unlocked", f"{entity_id} unlocked by the card"
+    )
+    assert "Cleaner card" in str(unlocked["attributes"].get("changed_by"))
+
+    failed = ttlock_record_form(lock, RECORD_IC_CARD_UNLOCK, "Intruder card", success=0)
+    async with http_session.post(webhook_url, data=failed) as response:
+        assert await response.text() == "success"
+    still = await ha.state(entity_id)
+    assert still is not None
+    assert "Intruder card" not in str(still["attributes"].get("changed_by"))
+
+    await post_json(
+        http_session,
+        f"{ttlock_sim.url}/_sim/operate",
+        {"lockId": lock["lockId"], "locked": True, "method": "app"},
+    )
+    await wait_state(
+        ha, entity_id, lambda s: s["state"] == "locked", f"{entity_id} locked by the push"
+    )
+
+
+async def test_refused_refresh_starts_reauth_and_entities_resume(
+    ha: HomeAssistantClient,
+    http_session: aiohttp.ClientSession,
+    ttlock_sim: Simulator,
+    ttlock_entry: dict[str, Any],
+) -> None:
+    """Tokens die and the refresh is refused: a reauth flow appears; the password fixes it."""
+    entry_id = ttlock_entry["entry_id"]
+    lock = await _back_door(http_session, ttlock_sim)
+    entity_id = await _lock_entity(ha, entry_id, lock)
+    entities_before = {e["entity_id"] for e in await ha.entity_registry(entry_id)}
+
+    await post_json(http_session, f"{ttlock_sim.url}/_sim/revoke_refresh", {})
+    await post_json(http_session, f"{ttlock_sim.url}/_sim/expire_tokens", {})
+
+    async def reauth_flow() -> dict[str, Any] | None:
+        # Any cloud call now needs a refresh; asking for an update makes one.
+        # The update itself may fail while the credentials are refused.
+        with contextlib.suppress(HomeAssistantError):
+            await ha.call_service("homeassistant", "update_entity", {"entity_id": entity_id})
+        for flow in await ha.flows_in_progress():
+            context = flow.get("context", {})
+            if (
+                flow["handler"] == "minerva_iot"
+                and context.get("source") == "reauth"
+                and context.get("entry_id") == entry_id
+            ):
+                return flow
+        return None
+
+    flow = await poll(reauth_flow, within=60, interval=1.0, what="the TTLock reauth flow")
+    step = await ha.flow_show(flow["flow_id"])
+    assert step["type"] == "form"
+    assert "password" in form_fields(step)
+    answers = {"username": TTLOCK_USERNAME, "password": TTLOCK_PASSWORD}
+    done = await ha.flow_step(
+        flow["flow_id"], {k: v for k, v in answers.items() if k in form_fields(step)}
+    )
+    assert done["type"] == "abort"
+    assert done["reason"] == "reauth_successful"
+
+    await wait_entry_state(ha, entry_id, "loaded")
+    assert {e["entity_id"] for e in await ha.entity_registry(entry_id)} == entities_before
+    await ha.call_service("lock", "unlock", {"entity_id": entity_id})
+    await poll(
+        lambda: _not(_sim_locked(http_session, ttlock_sim, lock["lockId"])),
+        within=30,
+        what="the simulated lock to unlock after reauth",
+    )
+    await wait_state(ha, entity_id, lambda s: s["state"] == "unlocked", f"{entity_id} unlocked")
+    await ha.call_service("lock", "lock", {"entity_id": entity_id})
+    await wait_state(ha, entity_id, lambda s: s["state"] == "locked", f"{entity_id} locked")

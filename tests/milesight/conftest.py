@@ -1,0 +1,112 @@
+"""Fixtures of the Milesight tests: the in-process simulator and ready-made entries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.milesight import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_WEBHOOK_SECRET,
+    MilesightSimulator,
+)
+
+WEBHOOK_ID = "0123456789abcdef0123456789abcdef"
+EXTERNAL_URL = "https://ha.example.org"
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback_sockets(socket_enabled: None) -> None:
+    """The simulator runs on 127.0.0.1 (loopback only)."""
+
+
+@pytest.fixture
+async def sim() -> AsyncGenerator[MilesightSimulator]:
+    """A running Milesight cloud simulator."""
+    simulator = MilesightSimulator(seed=3)
+    await simulator.start(host="127.0.0.1", port=0)
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def external_url(hass: HomeAssistant) -> str:
+    """Give Home Assistant an external URL, so webhook URLs can be generated."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    return EXTERNAL_URL
+
+
+def api_entry(sim: MilesightSimulator, **options: Any) -> MockConfigEntry:
+    """An API + webhook entry pointing at the simulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Milesight simulator",
+        unique_id=DEFAULT_CLIENT_ID,
+        data={
+            "vendor": "milesight",
+            "server_address": sim.url,
+            "client_id": DEFAULT_CLIENT_ID,
+            "client_secret": DEFAULT_CLIENT_SECRET,
+            "webhook_secret": DEFAULT_WEBHOOK_SECRET,
+            "webhook_id": WEBHOOK_ID,
+        },
+        options=options,
+    )
+
+
+def webhook_entry() -> MockConfigEntry:
+    """A webhook-only entry."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Milesight webhook",
+        unique_id="webhook_test",
+        data={
+            "vendor": "milesight",
+            "webhook_secret": DEFAULT_WEBHOOK_SECRET,
+            "webhook_id": WEBHOOK_ID,
+        },
+    )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and set up an entry."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+type Deliver = Callable[..., Awaitable[tuple[int, str]]]
+
+
+@pytest.fixture
+async def deliver(
+    hass: HomeAssistant,
+    hass_client_no_auth: Callable[[], Awaitable[TestClient]],
+    sim: MilesightSimulator,
+) -> Deliver:
+    """POST a delivery built by the simulator to the entry's webhook; (status, text)."""
+    clients: list[TestClient] = []
+
+    async def _deliver(
+        events: list[dict[str, Any]] | dict[str, Any], **kwargs: Any
+    ) -> tuple[int, str]:
+        batch = events if isinstance(events, list) else [events]
+        headers, body = sim.build_delivery(batch, **kwargs)
+        if isinstance(events, dict):
+            body = body[1:-1]  # a single object instead of a one-element array
+        if not clients:  # created lazily: HTTP is up only once an entry is set up
+            clients.append(await hass_client_no_auth())
+        response = await clients[0].post(f"/api/webhook/{WEBHOOK_ID}", data=body, headers=headers)
+        text = await response.text()
+        await hass.async_block_till_done()
+        return response.status, text
+
+    return _deliver

@@ -1,0 +1,190 @@
+"""An entry with API credentials: seeding, thing models, refresh, failures, removal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.milesight import MilesightSimulator
+
+from .conftest import Deliver, api_entry, setup_entry
+
+COLD_STORE = "6136D0000000AB12"
+MEETING_ROOM = "6723D0000000EF56"
+FRONT_DOOR = "6611D0000000A1B2"
+
+
+async def test_setup_seeds_devices_values_and_thing_models(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """Every API device becomes a HA device with firmware/hardware; values come from history."""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    serials = {device.serial_number for device in devices}
+    assert {d.sn for d in sim.devices} <= serials
+    cold = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    assert (cold.sw_version, cold.hw_version, cold.model) == ("v1.3", "v1.0", "EM300-TH")
+    temperature = hass.states.get("sensor.cold_store_temperature")
+    assert float(temperature.state) == pytest.approx(
+        next(d for d in sim.devices if d.sn == COLD_STORE).history[0][1]["temperature"], abs=5
+    )
+    # TSL: unit of an unknown key, enum labels on a binary sensor's raw values.
+    tvoc = hass.states.get("sensor.meeting_room_tvoc")
+    assert tvoc.attributes["unit_of_measurement"] == "mg/m³"
+    assert tvoc.attributes["friendly_name"] == "Meeting room TVOC"
+    assert hass.states.get("sensor.cold_store_humidity").attributes["unit_of_measurement"] == "%"
+    assert hass.states.get("sensor.milesight_simulator_api_token_expires").state not in (
+        "unknown",
+        STATE_UNAVAILABLE,
+    )
+    # Thing models are cached: a reload does not fetch them again.
+    tsl_calls = sim.calls["device/thing-specification"]
+    assert tsl_calls == len(sim.devices)
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert sim.calls["device/thing-specification"] == tsl_calls
+
+
+async def test_no_seeding_and_slow_refresh(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """Seeding off: no history call at start; the optional refresh reads values later."""
+    entry = api_entry(sim, seed_from_api=False, refresh_minutes=30)
+    await setup_entry(hass, entry)
+    assert sim.calls["device/properties-history"] == 0
+    assert hass.states.get("sensor.cold_store_temperature") is None
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sim.calls["device/properties-history"] > 0
+    assert hass.states.get("sensor.cold_store_temperature") is not None
+
+
+async def test_refresh_failure_keeps_pushed_values(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
+) -> None:
+    """A failed slow refresh does not blank out values that webhooks keep current."""
+    entry = api_entry(sim, refresh_minutes=30)
+    await setup_entry(hass, entry)
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 3.3}))
+    sim.fail_next(10, "http500")
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert not entry.runtime_data.coordinator.last_update_success
+    assert hass.states.get("sensor.cold_store_temperature").state == "3.3"
+
+
+async def test_one_device_failing_does_not_hide_others(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """A per-device API error is skipped."""
+    sim.fail_next(1, "http500", endpoint="device/thing-specification")
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.meeting_room_temperature") is not None
+
+
+async def test_auth_failure_starts_reauth(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """Refused credentials at start-up → reauth flow."""
+    sim.rotate_secret("rotated")
+    entry = api_entry(sim)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert any(flow["context"]["source"] == SOURCE_REAUTH for flow in flows)
+
+
+async def test_unreachable_cloud_retries(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """Cloud down at start-up → setup retried later."""
+    sim.fail_next(10, "http500")
+    entry = api_entry(sim)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_offline_status_from_api(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """connectStatus OFFLINE/DISCONNECT makes the device unavailable."""
+    next(d for d in sim.devices if d.sn == FRONT_DOOR).connect_status = "DISCONNECT"
+    await setup_entry(hass, api_entry(sim))
+    assert hass.states.get("binary_sensor.front_door_door").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.front_door_connectivity").state == "off"
+
+
+async def test_refresh_token_button(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """The button fetches a new token; refused credentials start a reauth."""
+    from homeassistant.exceptions import HomeAssistantError
+
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    calls = sim.calls["oauth/token"]
+    await hass.services.async_call(
+        "button",
+        "press",
+        {"entity_id": "button.milesight_simulator_refresh_api_token"},
+        blocking=True,
+    )
+    assert sim.calls["oauth/token"] == calls + 1
+    sim.fail_next(1, "http500")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button",
+            "press",
+            {"entity_id": "button.milesight_simulator_refresh_api_token"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "milesight_api_error"
+    sim.rotate_secret("rotated")
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "button",
+            "press",
+            {"entity_id": "button.milesight_simulator_refresh_api_token"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "milesight_auth_failed"
+    await hass.async_block_till_done()
+    assert any(
+        flow["context"]["source"] == SOURCE_REAUTH
+        for flow in hass.config_entries.flow.async_progress()
+    )
+
+
+async def test_remove_device_and_entry(
+    hass: HomeAssistant,
+    sim: MilesightSimulator,
+    deliver: Deliver,
+    issue_registry: ir.IssueRegistry,
+    hass_ws_client,
+) -> None:
+    """A removed device comes back when it reports again; removing the entry clears issues."""
+    assert await async_setup_component(hass, "config", {})
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    device_registry = dr.async_get(hass)
+    cold = device_registry.async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    client = await hass_ws_client(hass)
+    response = await client.remove_device(cold.id, entry.entry_id)
+    assert response["success"]
+    await hass.async_block_till_done()
+    assert device_registry.async_get(cold.id) is None
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 7.5}))
+    assert hass.states.get("sensor.cold_store_temperature").state == "7.5"
+
+    assert issue_registry.async_get_issue(DOMAIN, f"milesight_no_external_url_{entry.entry_id}")
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert not issue_registry.async_get_issue(DOMAIN, f"milesight_no_external_url_{entry.entry_id}")
+    assert not er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)

@@ -1,0 +1,343 @@
+"""Config flow of the Milesight branch: API entry, webhook-only entry, reauth, reconfigure, options."""
+
+from __future__ import annotations
+
+from unittest.mock import AsyncMock, patch
+
+from homeassistant import config_entries
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.milesight import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_WEBHOOK_SECRET,
+    MilesightSimulator,
+)
+
+from .conftest import EXTERNAL_URL, api_entry, setup_entry, webhook_entry
+
+
+async def _start(hass: HomeAssistant, branch: str) -> str:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": branch}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == branch
+    return str(result["flow_id"])
+
+
+def _form(sim: MilesightSimulator, **overrides: str) -> dict[str, str]:
+    return {
+        "server_address": sim.url,
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+        "webhook_secret": DEFAULT_WEBHOOK_SECRET,
+        **overrides,
+    }
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_api_entry_cleans_inputs_and_shows_webhook_url(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """Pasted path and whitespace are cleaned, a real token + search validate, the URL is shown."""
+    flow_id = await _start(hass, "milesight")
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        _form(
+            sim,
+            server_address=f"{sim.url}/uc/account/api/",
+            client_id=f" {DEFAULT_CLIENT_ID}\n",
+            client_secret=f"{DEFAULT_CLIENT_SECRET[:5]} \n{DEFAULT_CLIENT_SECRET[5:]}",
+            webhook_secret=f"{DEFAULT_WEBHOOK_SECRET}\n",
+        ),
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "milesight_finish"
+    placeholders = result["description_placeholders"]
+    assert placeholders["dropped_path"] == "/uc/account/api"
+    assert placeholders["server_address"] == sim.url
+    assert placeholders["webhook_url"].startswith(f"{EXTERNAL_URL}/api/webhook/")
+    assert sim.calls["oauth/token"] >= 1
+    assert sim.calls["device/search"] >= 1
+
+    result = await hass.config_entries.flow.async_configure(flow_id, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    data = result["data"]
+    assert data["vendor"] == "milesight"
+    assert data["server_address"] == sim.url
+    assert data["client_id"] == DEFAULT_CLIENT_ID
+    assert data["client_secret"] == DEFAULT_CLIENT_SECRET
+    assert data["webhook_secret"] == DEFAULT_WEBHOOK_SECRET
+    assert placeholders["webhook_url"].endswith(data["webhook_id"])
+    assert result["result"].unique_id == DEFAULT_CLIENT_ID
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "error"),
+    [
+        ({"client_secret": "wrong"}, "base", "invalid_auth"),
+        ({"server_address": "https://bad host"}, "server_address", "invalid_server_address"),
+        ({"server_address": "http://127.0.0.1:1"}, "base", "cannot_connect"),
+        ({"webhook_secret": "  "}, "webhook_secret", "webhook_secret_required"),
+        ({"client_id": " "}, "base", "invalid_auth"),
+    ],
+)
+async def test_api_errors_then_recovery(
+    hass: HomeAssistant,
+    sim: MilesightSimulator,
+    overrides: dict[str, str],
+    field: str,
+    error: str,
+) -> None:
+    """Each failure re-shows the form with its error; fixing the input creates the entry."""
+    flow_id = await _start(hass, "milesight")
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim, **overrides))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    # No external URL configured: the final step explains what is missing.
+    assert result["step_id"] == "milesight_finish_no_url"
+    result = await hass.config_entries.flow.async_configure(flow_id, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"), [("http500", "cannot_connect"), ("429", "cannot_connect")]
+)
+async def test_api_cloud_failures(
+    hass: HomeAssistant, sim: MilesightSimulator, kind: str, error: str
+) -> None:
+    """Server errors and rate limiting tell the user to check the connection."""
+    flow_id = await _start(hass, "milesight")
+    sim.fail_next(5, kind)
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    assert result["errors"] == {"base": error}
+
+
+async def test_api_unexpected_errors(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """An error envelope or a crash become `unknown`."""
+    from custom_components.minerva_iot.clients.milesight import MilesightResponseError
+
+    flow_id = await _start(hass, "milesight")
+    with patch(
+        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices",
+        AsyncMock(side_effect=MilesightResponseError("x", err_code="ip_not_allowed")),
+    ):
+        result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    assert result["errors"] == {"base": "unknown"}
+    assert result["description_placeholders"]["error_detail"] == "ip_not_allowed"
+    with patch(
+        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices",
+        AsyncMock(side_effect=RuntimeError("boom")),
+    ):
+        result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_api_duplicate_aborts(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """The same client id cannot be added twice."""
+    api_entry(sim).add_to_hass(hass)
+    flow_id = await _start(hass, "milesight")
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_webhook_only_entry(hass: HomeAssistant) -> None:
+    """Only the webhook secret is asked; it is required; duplicates abort."""
+    flow_id = await _start(hass, "milesight_webhook")
+    result = await hass.config_entries.flow.async_configure(flow_id, {"webhook_secret": " \n"})
+    assert result["errors"] == {"webhook_secret": "webhook_secret_required"}
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"webhook_secret": f" {DEFAULT_WEBHOOK_SECRET} "}
+    )
+    assert result["step_id"] == "milesight_finish"
+    assert result["description_placeholders"]["dropped_path"] == "-"
+    result = await hass.config_entries.flow.async_configure(flow_id, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["webhook_secret"] == DEFAULT_WEBHOOK_SECRET
+    assert "client_id" not in result["data"]
+    assert DEFAULT_WEBHOOK_SECRET not in str(result["result"].unique_id)
+
+    flow_id = await _start(hass, "milesight_webhook")
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_cloudhook_url_is_created_and_stored(hass: HomeAssistant) -> None:
+    """With a Nabu Casa subscription the flow shows (and the entry keeps) a cloudhook URL."""
+    hass.config.components.add("cloud")
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_create_cloudhook",
+            AsyncMock(return_value="https://hooks.nabu.casa/abc"),
+        ),
+    ):
+        flow_id = await _start(hass, "milesight_webhook")
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+        )
+    assert result["description_placeholders"]["webhook_url"] == "https://hooks.nabu.casa/abc"
+    result = await hass.config_entries.flow.async_configure(flow_id, {})
+    assert result["data"]["cloudhook_url"] == "https://hooks.nabu.casa/abc"
+
+
+async def test_cloud_unavailable_falls_back(hass: HomeAssistant) -> None:
+    """When the cloud cannot create a hook and there is no external URL, the flow says so."""
+    from homeassistant.components import cloud
+
+    hass.config.components.add("cloud")
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_create_cloudhook",
+            AsyncMock(side_effect=cloud.CloudNotAvailable),
+        ),
+    ):
+        flow_id = await _start(hass, "milesight_webhook")
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+        )
+    assert result["step_id"] == "milesight_finish_no_url"
+
+
+async def test_reauth(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """A regenerated client secret: wrong one refused, right one saved and the entry reloaded."""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    sim.rotate_secret("new-secret")
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "milesight_reauth_confirm"
+    assert result["description_placeholders"]["client_id"] == DEFAULT_CLIENT_ID
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"client_secret": "still-wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"client_secret": " new-secret\n"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert entry.data["client_secret"] == "new-secret"
+
+
+async def test_reauth_of_webhook_only_entry_aborts(hass: HomeAssistant) -> None:
+    """Webhook-only entries have no credentials to renew."""
+    entry = webhook_entry()
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "milesight_reauth_not_needed"
+
+
+async def test_reconfigure_api_entry(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """Blank secrets keep the stored ones; errors re-show; another application aborts."""
+    entry = api_entry(sim)
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "milesight_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"server_address": "http://127.0.0.1:1", "client_id": DEFAULT_CLIENT_ID}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "server_address": f"{sim.url}/",
+            "client_id": DEFAULT_CLIENT_ID,
+            "webhook_secret": "rotated-webhook-secret",
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data["webhook_secret"] == "rotated-webhook-secret"
+    assert entry.data["client_secret"] == DEFAULT_CLIENT_SECRET
+
+    other = MilesightSimulator(client_id="other-app", client_secret="other-secret")
+    await other.start()
+    try:
+        result = await entry.start_reconfigure_flow(hass)
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {
+                "server_address": other.url,
+                "client_id": "other-app",
+                "client_secret": "other-secret",
+            },
+        )
+    finally:
+        await other.stop()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "milesight_wrong_application"
+    await hass.async_block_till_done()
+
+
+async def test_reconfigure_webhook_only_entry(hass: HomeAssistant) -> None:
+    """Only the webhook secret can change; the unique id follows it."""
+    entry = webhook_entry()
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "milesight_reconfigure"
+    assert list(result["data_schema"].schema) == ["webhook_secret"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"webhook_secret": ""}
+    )
+    assert result["errors"] == {"webhook_secret": "webhook_secret_required"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"webhook_secret": "new-webhook-secret"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data["webhook_secret"] == "new-webhook-secret"
+    assert entry.unique_id != "webhook_test"
+
+
+async def test_options(hass: HomeAssistant, sim: MilesightSimulator) -> None:
+    """Seeding and the slow refresh; a too-short interval is refused; options reload the entry."""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "milesight_options"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"seed_from_api": False, "refresh_minutes": 5}
+    )
+    assert result["errors"] == {"refresh_minutes": "milesight_refresh_too_short"}
+    calls_before = sim.calls["device/search"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"seed_from_api": False, "refresh_minutes": 30}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options == {"seed_from_api": False, "refresh_minutes": 30}
+    # The reload listed the devices again.
+    assert sim.calls["device/search"] > calls_before
+
+
+async def test_options_of_webhook_only_entry_abort(hass: HomeAssistant) -> None:
+    """Without API there are no options."""
+    entry = webhook_entry()
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "milesight_no_api_options"
+
+
+async def test_entry_title_without_unique_id_clash(hass: HomeAssistant) -> None:
+    """A TTLock-style entry with another unique id does not block Milesight (sanity)."""
+    MockConfigEntry(domain=DOMAIN, unique_id="other", data={"vendor": "ttlock"}).add_to_hass(hass)
+    flow_id = await _start(hass, "milesight_webhook")
+    assert flow_id

@@ -1,0 +1,183 @@
+"""Diagnostics, device triggers and the "Test webhook" button."""
+
+from __future__ import annotations
+
+from homeassistant.components import automation
+from homeassistant.components.device_automation import DeviceAutomationType
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_get_device_automations,
+    async_mock_service,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.milesight import (
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_WEBHOOK_SECRET,
+    MilesightSimulator,
+)
+
+from .conftest import WEBHOOK_ID, Deliver, api_entry, setup_entry, webhook_entry
+
+COLD_STORE = "6136D0000000AB12"
+BUTTON = "6785D0000000CD34"
+
+
+async def test_diagnostics_are_redacted(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, hass_client
+) -> None:
+    """Secrets, client id, webhook id and URLs never appear in diagnostics."""
+    await async_process_ha_core_config(hass, {"external_url": "https://ha.example.org"})
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = str(diagnostics)
+    for secret in (
+        DEFAULT_CLIENT_SECRET,
+        DEFAULT_WEBHOOK_SECRET,
+        WEBHOOK_ID,
+        "sim-milesight-client",
+    ):
+        assert secret not in text
+    assert diagnostics["entry"]["data"]["client_secret"] == "**REDACTED**"
+    assert diagnostics["webhook"]["webhook_url"] == "**REDACTED**"
+    assert diagnostics["api"]["configured"] is True
+    cold = next(d for d in diagnostics["devices"] if d["sn"] == COLD_STORE)
+    assert cold["values"]["temperature"] == 4.0
+
+
+async def test_diagnostics_of_unloaded_entry(hass: HomeAssistant) -> None:
+    """An entry that is not loaded still gives redacted entry data."""
+    from custom_components.minerva_iot.milesight.diagnostics import (
+        async_get_milesight_diagnostics,
+    )
+
+    entry = webhook_entry()
+    entry.add_to_hass(hass)
+    result = await async_get_milesight_diagnostics(hass, entry)
+    assert result["entry"]["data"]["webhook_secret"] == "**REDACTED**"
+    assert "devices" not in result
+
+
+async def test_device_triggers_fire_automations(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
+) -> None:
+    """A WS101 offers press + alarm triggers; a press runs the automation."""
+    await async_process_ha_core_config(hass, {"external_url": "https://ha.example.org"})
+    await setup_entry(hass, webhook_entry())
+    await deliver(sim.uplink_event(BUTTON, {"battery": 90}))
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    registry = dr.async_get(hass)
+    button = registry.async_get_device(identifiers={(DOMAIN, f"milesight_{BUTTON}")})
+    cold = registry.async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, button.id)
+    types = {trigger["type"] for trigger in triggers}
+    assert types == {
+        "button_short_press",
+        "button_long_press",
+        "button_double_press",
+        "alarm",
+        "alarm_cleared",
+    }
+    cold_triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, cold.id)
+    assert {trigger["type"] for trigger in cold_triggers} == {"alarm", "alarm_cleared"}
+
+    calls: list[ServiceCall] = async_mock_service(hass, "test", "automation")
+    assert await async_setup_component(
+        hass,
+        automation.DOMAIN,
+        {
+            automation.DOMAIN: [
+                {
+                    "trigger": {
+                        "platform": "device",
+                        "domain": DOMAIN,
+                        "device_id": button.id,
+                        "type": "button_long_press",
+                    },
+                    "action": {"service": "test.automation"},
+                }
+            ]
+        },
+    )
+    await deliver(sim.uplink_event(BUTTON, {"button_event": {"status": "short press"}}))
+    assert calls == []
+    await deliver(sim.uplink_event(BUTTON, {"button_event": {"status": "long press"}}))
+    assert len(calls) == 1
+
+
+async def test_triggers_of_other_devices(hass: HomeAssistant) -> None:
+    """Unknown devices, the application device and other entries offer nothing."""
+    from custom_components.minerva_iot.device_trigger import async_get_triggers
+
+    assert await async_get_triggers(hass, "missing") == []
+    entry = MockConfigEntry(domain=DOMAIN, data={"vendor": "milesight"})
+    entry.add_to_hass(hass)
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    registry = dr.async_get(hass)
+    app = registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, f"milesight_application_{entry.entry_id}")},
+    )
+    assert await async_get_triggers(hass, app.id) == []
+    foreign = registry.async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "x")}
+    )
+    assert await async_get_triggers(hass, foreign.id) == []
+    # A WS101 known only from the registry (entry not loaded) still offers button triggers.
+    ws101 = registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, "milesight_6785D0000000FFFF")},
+        model="WS101",
+    )
+    assert len(await async_get_triggers(hass, ws101.id)) == 5
+
+
+async def test_test_webhook_button(
+    hass: HomeAssistant,
+    sim: MilesightSimulator,
+    hass_client_no_auth,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The signed self-test comes back through the public URL; failures are reported."""
+    entry = webhook_entry()
+    await setup_entry(hass, entry)
+    client = await hass_client_no_auth()
+    press = {"entity_id": "button.milesight_webhook_test_webhook"}
+
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call("button", "press", press, blocking=True)
+    assert err.value.translation_key == "milesight_no_webhook_url"
+
+    await async_process_ha_core_config(hass, {"external_url": str(client.make_url("/"))})
+    await hass.services.async_call("button", "press", press, blocking=True)
+    await hass.async_block_till_done()
+    notifications = hass.data["persistent_notification"]
+    assert f"{DOMAIN}_milesight_webhook_test_{entry.entry_id}" in notifications
+    assert not issue_registry.async_get_issue(DOMAIN, f"milesight_webhook_setup_{entry.entry_id}")
+    assert hass.states.get("sensor.milesight_webhook_last_webhook_delivery").state != "unknown"
+
+    # The URL answers, but the request does not reach this Home Assistant.
+    await async_process_ha_core_config(hass, {"external_url": sim.url})
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call("button", "press", press, blocking=True)
+    assert err.value.translation_key == "milesight_webhook_test_failed"
+
+    # Nothing listens at all.
+    await async_process_ha_core_config(hass, {"external_url": "http://127.0.0.1:1"})
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call("button", "press", press, blocking=True)
+    assert err.value.translation_key == "milesight_webhook_test_failed"
+    assert err.value.translation_placeholders["reason"] == "ClientConnectorError"
+    assert WEBHOOK_ID

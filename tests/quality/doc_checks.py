@@ -1,0 +1,148 @@
+"""Checks that the user documentation covers what the code offers.
+
+The documentation is README.md plus docs/user-guide.md (the lead merges the guide into the
+README); the checks read both together so they hold before and after the merge.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+import re
+from typing import Any
+
+from .source_index import PackageIndex
+from .translation_keys import CodeKeys
+
+# Field problems from the vendor references that the troubleshooting section must explain.
+TROUBLESHOOTING_MARKERS = (
+    "token_not_found",
+    "authentication_failed",
+    "10004",
+    "-4043",
+    "-2012",
+    "30006",
+    "80000",
+    "developer account",
+)
+VENDOR_LINK_HOSTS = ("milesight.com", "ttlock.com")
+
+
+def _headings(docs: str) -> list[str]:
+    return [line.lstrip("#").strip().lower() for line in docs.splitlines() if line.startswith("#")]
+
+
+def check_heading(docs: str, *words: str) -> list[str]:
+    """A heading contains one of `words` (case-insensitive)."""
+    if any(word.lower() in heading for heading in _headings(docs) for word in words):
+        return []
+    return [f"the docs have no heading about {' / '.join(words)}"]
+
+
+def check_mentions(docs: str, items: Mapping[str, str], what: str) -> list[str]:
+    """Every item (name -> text that must appear) is mentioned in the docs (case-insensitive)."""
+    lowered = docs.lower()
+    return [
+        f"the docs do not mention {what} '{name}' ('{text}')"
+        for name, text in sorted(items.items())
+        if text.lower() not in lowered
+    ]
+
+
+def check_actions_documented(keys: CodeKeys, docs: str) -> list[str]:
+    """docs-actions: every registered action is described."""
+    return check_mentions(docs, {s: s for s in keys.services}, "the action")
+
+
+def device_trigger_types(index: PackageIndex) -> set[str]:
+    """String values of the `*TRIGGER_TYPES` collections in device_trigger.py."""
+    module = index.modules.get("device_trigger")
+    if module is None:
+        return set()
+    found: set[str] = set()
+    for stmt in module.tree.body:
+        targets: list[ast.expr] = []
+        value: ast.expr | None = None
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            targets, value = [stmt.target], stmt.value
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if value is None or not any(name.endswith("TRIGGER_TYPES") for name in names):
+            continue
+        found.update(index.resolve_strings(value, module) or [])
+    return found
+
+
+def check_triggers(index: PackageIndex, strings: Mapping[str, Any], docs: str) -> list[str]:
+    """docs-triggers: device trigger types have English text and are documented."""
+    types = device_trigger_types(index)
+    translated = (strings.get("device_automation") or {}).get("trigger_type") or {}
+    problems = [
+        f"missing device_automation.trigger_type.{name}"
+        for name in sorted(types)
+        if name not in translated
+    ]
+    problems += check_mentions(docs, {name: name for name in types}, "the device trigger")
+    if index.modules.get("device_trigger") is not None and not types:
+        problems.append("device_trigger.py: no resolvable *TRIGGER_TYPES collection found")
+    return problems
+
+
+def check_no_conditions(index: PackageIndex) -> list[str]:
+    """docs-conditions is exempt only while the integration provides no conditions."""
+    return [
+        f"{name}.py provides conditions: document them"
+        for name in ("device_condition", "condition")
+        if name in index.modules
+    ]
+
+
+def _field_labels(strings: Mapping[str, Any], section: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for step, body in ((strings.get(section) or {}).get("step") or {}).items():
+        for name, label in ((body or {}).get("data") or {}).items():
+            if isinstance(label, str):
+                labels[f"{step}.{name}"] = label
+    return labels
+
+
+def check_setup_fields_documented(strings: Mapping[str, Any], docs: str) -> list[str]:
+    """docs-installation-parameters: every config flow field label appears in the docs."""
+    return check_mentions(docs, _field_labels(strings, "config"), "the set-up field")
+
+
+def check_options_documented(strings: Mapping[str, Any], docs: str) -> list[str]:
+    """docs-configuration-parameters: every option label appears in the docs."""
+    return check_mentions(docs, _field_labels(strings, "options"), "the option")
+
+
+def check_vendor_links(docs: str) -> list[str]:
+    """docs-high-level-description: links to both vendors' platforms."""
+    return [
+        f"the docs do not link to {host}"
+        for host in VENDOR_LINK_HOSTS
+        if not re.search(rf"https://[\w.-]*{re.escape(host)}", docs)
+    ]
+
+
+def check_troubleshooting(docs: str) -> list[str]:
+    """docs-troubleshooting: a section explaining each known field problem."""
+    return check_heading(docs, "troubleshoot") + check_mentions(
+        docs, {marker: marker for marker in TROUBLESHOOTING_MARKERS}, "the field problem"
+    )
+
+
+def check_examples(docs: str) -> list[str]:
+    """docs-examples: at least one YAML automation example."""
+    blocks = re.findall(r"```yaml\n(.*?)```", docs, re.DOTALL)
+    if any("trigger" in block for block in blocks):
+        return []
+    return ["the docs have no YAML automation example"]
+
+
+def check_platforms_documented(index: PackageIndex, docs: str) -> list[str]:
+    """docs-supported-functions: every platform with entities is described."""
+    platforms = {p for cls in index.leaf_entity_classes() for p in index.entity_platforms(cls)}
+    names = {p: p.replace("_", " ") for p in platforms}
+    return check_mentions(docs, names, "the platform")

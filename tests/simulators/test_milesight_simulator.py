@@ -1,0 +1,722 @@
+"""Protocol behaviour of the Milesight cloud simulator (wire level, no client code)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+import hashlib
+import hmac
+import json
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from simulators.milesight import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_WEBHOOK_SECRET,
+    MilesightSimulator,
+)
+from simulators.milesight.__main__ import parse_args
+
+API = "/device/openapi/v1"
+TOKEN_FORM = {
+    "grant_type": "client_credentials",
+    "client_id": DEFAULT_CLIENT_ID,
+    "client_secret": DEFAULT_CLIENT_SECRET,
+}
+
+
+@dataclass
+class Receiver:
+    """A webhook endpoint recording what it receives."""
+
+    url: str = ""
+    status: int = 200
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback_sockets(socket_enabled: None) -> None:
+    """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
+
+
+@pytest.fixture
+async def sim() -> AsyncGenerator[MilesightSimulator]:
+    """A running simulator."""
+    simulator = MilesightSimulator(seed=3)
+    await simulator.start(host="127.0.0.1", port=0)
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncGenerator[aiohttp.ClientSession]:
+    """A raw HTTP session."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+async def receiver() -> AsyncGenerator[Receiver]:
+    """A webhook receiver on 127.0.0.1."""
+    recv = Receiver()
+
+    async def handle(request: web.Request) -> web.Response:
+        recv.received.append((dict(request.headers), await request.read()))
+        recv.arrived.set()
+        return web.Response(status=recv.status, text="success")
+
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    recv.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    yield recv
+    await runner.cleanup()
+
+
+async def _token(sim: MilesightSimulator, http: aiohttp.ClientSession) -> str:
+    async with http.post(f"{sim.url}/oauth/token", data=TOKEN_FORM) as response:
+        body = await response.json()
+    return str(body["data"]["access_token"])
+
+
+async def _get(
+    http: aiohttp.ClientSession, url: str, token: str | None = None, **kwargs: Any
+) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with http.get(url, headers=headers, **kwargs) as response:
+        return response.status, await response.json()
+
+
+async def _post(
+    http: aiohttp.ClientSession, url: str, token: str | None = None, **kwargs: Any
+) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with http.post(url, headers=headers, **kwargs) as response:
+        return response.status, await response.json()
+
+
+def _assert_failure(body: Any, err_code: str) -> None:
+    assert body["status"] == "Failed"
+    assert body["errCode"] == err_code
+    assert body["requestId"]
+    assert "errMsg" in body
+
+
+def _verify(headers: dict[str, str], secret: str) -> bool:
+    """The documented formula, computed independently of the simulator."""
+    message = headers["x-msc-request-timestamp"] + headers["x-msc-request-nonce"]
+    expected = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers["x-msc-request-signature"])
+
+
+# --- token ------------------------------------------------------------------------------------
+
+
+async def test_token_success_envelope(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+    """Form-encoded client credentials get the success envelope with a 3600 s token."""
+    status, body = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    assert status == 200
+    assert body["status"] == "Success"
+    assert body["requestId"]
+    assert body["data"]["expires_in"] == 3600
+    assert body["data"]["refresh_token"]
+    assert sim.token_is_valid(body["data"]["access_token"])
+    assert sim.calls["oauth/token"] == 1
+
+
+@pytest.mark.parametrize(
+    ("form", "status", "err_code"),
+    [
+        ({**TOKEN_FORM, "client_secret": "wrong"}, 401, "authentication_failed"),
+        ({**TOKEN_FORM, "client_id": "wrong"}, 401, "authentication_failed"),
+        ({**TOKEN_FORM, "grant_type": "password"}, 400, "unsupported_grant_type"),
+    ],
+)
+async def test_token_errors(
+    sim: MilesightSimulator,
+    http: aiohttp.ClientSession,
+    form: dict[str, str],
+    status: int,
+    err_code: str,
+) -> None:
+    """Bad credentials and grants get failure envelopes."""
+    got_status, body = await _post(http, f"{sim.url}/oauth/token", data=form)
+    assert got_status == status
+    _assert_failure(body, err_code)
+
+
+async def test_json_token_request_is_not_accepted(
+    sim: MilesightSimulator, http: aiohttp.ClientSession
+) -> None:
+    """Only the form-encoded body is understood."""
+    status, body = await _post(http, f"{sim.url}/oauth/token", json=TOKEN_FORM)
+    assert status == 400
+    _assert_failure(body, "unsupported_grant_type")
+
+
+async def test_wrong_token_path(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+    """The classic mistake /uc/account/api/oauth/token answers 401 token_not_found."""
+    status, body = await _post(http, f"{sim.url}/uc/account/api/oauth/token", data=TOKEN_FORM)
+    assert status == 401
+    _assert_failure(body, "token_not_found")
+    token = await _token(sim, http)
+    status, body = await _get(http, f"{sim.url}/no/such/path", token)
+    assert status == 404
+    _assert_failure(body, "not_found")
+    assert sim.calls["unknown-path"] == 2
+
+
+# --- device API -------------------------------------------------------------------------------
+
+
+async def test_bearer_required(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+    """No token, an unknown token or an expired token get 401 token_not_found."""
+    url = f"{sim.url}{API}/devices/search"
+    page = {"pageSize": 10, "pageNumber": 1}
+    for token in (None, "sim.not-issued"):
+        status, body = await _post(http, url, token, json=page)
+        assert status == 401
+        _assert_failure(body, "token_not_found")
+    token = await _token(sim, http)
+    status, _ = await _post(http, url, token, json=page)
+    assert status == 200
+    status, _ = await _post(http, url, params={"access_token": token}, json=page)
+    assert status == 200
+    sim.expire_tokens()
+    status, body = await _post(http, url, token, json=page)
+    assert status == 401
+    _assert_failure(body, "token_not_found")
+
+
+async def test_rotate_secret(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+    """A regenerated secret kills the old tokens and the old secret."""
+    token = await _token(sim, http)
+    sim.rotate_secret("fresh")
+    assert not sim.token_is_valid(token)
+    status, body = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    assert status == 401
+    status, body = await _post(
+        http, f"{sim.url}/oauth/token", data={**TOKEN_FORM, "client_secret": "fresh"}
+    )
+    assert status == 200
+
+
+async def test_search_paging_and_filters(
+    sim: MilesightSimulator, http: aiohttp.ClientSession
+) -> None:
+    """1-based pages of Device_Info with total; exact filters; required paging fields."""
+    token = await _token(sim, http)
+    url = f"{sim.url}{API}/devices/search"
+    seen: list[str] = []
+    for page_number in (1, 2, 3):
+        status, body = await _post(
+            http, url, token, json={"pageSize": 4, "pageNumber": page_number}
+        )
+        assert status == 200
+        assert body["data"]["total"] == len(sim.devices)
+        assert body["data"]["pageNumber"] == page_number
+        seen += [item["deviceId"] for item in body["data"]["content"]]
+    assert seen == [device.device_id for device in sim.devices]
+    item = (await _post(http, url, token, json={"pageSize": 1, "pageNumber": 1}))[1]["data"][
+        "content"
+    ][0]
+    assert {"deviceId", "sn", "devEUI", "name", "model", "connectStatus", "electricity"} <= set(
+        item
+    )
+    assert isinstance(item["deviceId"], str)
+    assert len(item["deviceId"]) == 19
+
+    door = next(device for device in sim.devices if device.model == "WS301")
+    _, body = await _post(http, url, token, json={"pageSize": 10, "pageNumber": 1, "sn": door.sn})
+    assert [found["sn"] for found in body["data"]["content"]] == [door.sn]
+
+    for bad in ({"pageNumber": 1}, {"pageSize": 0, "pageNumber": 1}, ["x"]):
+        status, body = await _post(http, url, token, json=bad)
+        assert status == 400
+        _assert_failure(body, "parameter_invalid")
+    assert sim.calls["device/search"] == 8
+
+
+async def test_detail_and_thing_specification(
+    sim: MilesightSimulator, http: aiohttp.ClientSession
+) -> None:
+    """Detail by deviceId, TSL with properties/events/services, 404 for unknown ids."""
+    token = await _token(sim, http)
+    device = sim.devices[1]
+    status, body = await _get(http, f"{sim.url}{API}/devices/{device.device_id}", token)
+    assert status == 200
+    assert body["data"]["sn"] == device.sn
+    assert body["data"]["model"] == device.model
+
+    status, body = await _get(
+        http, f"{sim.url}{API}/devices/{device.device_id}/thing-specification", token
+    )
+    assert status == 200
+    ids = {prop["id"] for prop in body["data"]["properties"]}
+    assert set(sim.uplink_event(device.sn)["data"]["payload"]) <= ids
+    assert body["data"]["services"][0]["id"] == "reboot"
+
+    for suffix in ("", "/thing-specification", "/properties/history"):
+        status, body = await _get(http, f"{sim.url}{API}/devices/404{suffix}", token)
+        assert status == 404
+        _assert_failure(body, "device_not_found")
+
+
+async def test_history_order_paging_and_window(
+    sim: MilesightSimulator, http: aiohttp.ClientSession
+) -> None:
+    """History rows in ms, newest first by default, cursor paging, time window, bad params."""
+    token = await _token(sim, http)
+    device = sim.devices[0]
+    for value in range(5):
+        sim.uplink_event(device.sn, {"temperature": value})
+    url = f"{sim.url}{API}/devices/{device.device_id}/properties/history"
+    rows: list[dict[str, Any]] = []
+    params: dict[str, str] = {"pageSize": "3"}
+    while True:
+        status, body = await _get(http, url, token, params=params)
+        assert status == 200
+        rows += body["data"]["list"]
+        if not body["data"]["nextPageKey"]:
+            break
+        params["pageKey"] = body["data"]["nextPageKey"]
+    assert len(rows) == len(device.history) == 7
+    assert [row["ts"] for row in rows] == sorted((ts for ts, _ in device.history), reverse=True)
+    # Rows stored in the same millisecond still come newest first.
+    assert [row["properties"] for row in rows[:5]] == [{"temperature": v} for v in (4, 3, 2, 1, 0)]
+
+    _, body = await _get(http, url, token, params={"order": "asc"})
+    assert [row["properties"] for row in body["data"]["list"]] == [p for _, p in device.history]
+
+    newest = max(ts for ts, _ in device.history)
+    _, body = await _get(
+        http, url, token, params={"startTime": str(newest), "endTime": str(newest)}
+    )
+    window = body["data"]["list"]
+    assert window
+    assert len(window) == sum(1 for ts, _ in device.history if ts == newest)
+    assert {row["ts"] for row in window} == {newest}
+
+    for bad in ({"pageSize": "x"}, {"pageSize": "0"}, {"pageKey": "-1"}):
+        status, body = await _get(http, url, token, params=bad)
+        assert status == 400
+        _assert_failure(body, "parameter_invalid")
+
+
+# --- failure injection ------------------------------------------------------------------------
+
+
+async def test_failure_injection(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+    """Injected failures hit the next calls in order, then the cloud behaves again."""
+    token = await _token(sim, http)
+    url = f"{sim.url}{API}/devices/{sim.devices[0].device_id}"
+    sim.fail_next(1, "http500")
+    sim.fail_next(1, "429")
+    sim.fail_next(1, "401")
+    status, body = await _get(http, url, token)
+    assert status == 500
+    _assert_failure(body, "internal_error")
+    async with http.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
+        assert response.status == 429
+        assert response.headers["Retry-After"] == "1"
+        _assert_failure(await response.json(), "too_many_requests")
+    status, body = await _get(http, url, token)
+    assert status == 401
+    status, _ = await _get(http, url, token)
+    assert status == 200
+    sim.fail_next(1, "http500")
+    status, _ = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    assert status == 500
+    sim.fail_next(1, "http500", endpoint="device/detail")
+    status, _ = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    assert status == 200
+    status, _ = await _get(http, url, token)
+    assert status == 500
+    with pytest.raises(ValueError, match="unknown failure kind"):
+        sim.fail_next(1, "gremlins")
+
+
+async def test_timeout_injection(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+    """A "timeout" holds the request beyond the client's patience."""
+    token = await _token(sim, http)
+    sim.fail_next(1, "timeout")
+    with pytest.raises(TimeoutError):
+        await _get(
+            http,
+            f"{sim.url}{API}/devices/{sim.devices[0].device_id}",
+            token,
+            timeout=aiohttp.ClientTimeout(total=0.2),
+        )
+
+
+async def test_timeout_injection_released(
+    sim: MilesightSimulator, http: aiohttp.ClientSession
+) -> None:
+    """When the hold ends the request fails with 503 rather than hanging forever."""
+    sim.timeout_delay = 0
+    sim.fail_next(1, "timeout")
+    status, body = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    assert status == 503
+    _assert_failure(body, "service_unavailable")
+
+
+# --- webhook sender ---------------------------------------------------------------------------
+
+
+def test_build_delivery_signature(sim: MilesightSimulator) -> None:
+    """Headers carry uuid, 10-digit timestamp, nonce and hex HMAC-SHA256(secret, ts + nonce)."""
+    event = sim.uplink_event(sim.devices[0].sn)
+    headers, body = sim.build_delivery([event])
+    assert json.loads(body) == [event]
+    assert headers["Content-Type"] == "application/json"
+    assert headers["x-msc-webhook-uuid"] == sim.webhook_uuid
+    assert len(headers["x-msc-request-timestamp"]) == 10
+    assert headers["x-msc-request-nonce"]
+    signature = headers["x-msc-request-signature"]
+    assert len(signature) == 64
+    assert signature == signature.lower()
+    assert _verify(headers, DEFAULT_WEBHOOK_SECRET)
+    assert not _verify(headers, "another-secret")
+
+    forced, _ = sim.build_delivery([event], timestamp=1735689600, nonce="9b1d2e3f", secret="s")
+    assert forced["x-msc-request-timestamp"] == "1735689600"
+    assert forced["x-msc-request-nonce"] == "9b1d2e3f"
+    assert _verify(forced, "s")
+    again, _ = sim.build_delivery([event])
+    assert again["x-msc-request-nonce"] != headers["x-msc-request-nonce"]
+
+
+async def test_deliver_posts_signed_batch(sim: MilesightSimulator, receiver: Receiver) -> None:
+    """deliver() POSTs the JSON array with verifiable headers and returns the status."""
+    with pytest.raises(RuntimeError, match="webhook_url"):
+        await sim.deliver([])
+    sim.webhook_url = receiver.url
+    event = sim.event("WEBHOOK_TEST")
+    assert await sim.deliver([event]) == 200
+    receiver.status = 401
+    assert await sim.deliver([event]) == 401
+    headers, body = receiver.received[0]
+    assert json.loads(body) == [event]
+    assert _verify({key.lower(): value for key, value in headers.items()}, DEFAULT_WEBHOOK_SECRET)
+
+
+async def test_deliver_requires_started_simulator() -> None:
+    """Without a running simulator there is no session to deliver with."""
+    idle = MilesightSimulator()
+    idle.webhook_url = "http://127.0.0.1:9/hook"
+    with pytest.raises(RuntimeError, match="not started"):
+        await idle.deliver([])
+    with pytest.raises(RuntimeError, match="not started"):
+        assert idle.url
+
+
+async def test_periodic_uplinks(receiver: Receiver) -> None:
+    """With an uplink interval, signed PROPERTY batches arrive on their own."""
+    periodic = MilesightSimulator(uplink_interval=0.01, seed=1)
+    periodic.webhook_url = receiver.url
+    await periodic.start()
+    try:
+        await asyncio.wait_for(receiver.arrived.wait(), 10)
+    finally:
+        await periodic.stop()
+    headers, body = receiver.received[0]
+    (event,) = json.loads(body)
+    assert event["eventType"] == "DEVICE_DATA"
+    assert event["data"]["type"] == "PROPERTY"
+    assert event["data"]["deviceProfile"]["sn"] == periodic.devices[0].sn
+    assert _verify({key.lower(): value for key, value in headers.items()}, DEFAULT_WEBHOOK_SECRET)
+
+
+async def _wait_until(predicate: Callable[[], bool]) -> None:
+    """Poll a condition the background sender makes true (bounded, never asserts durations)."""
+    async with asyncio.timeout(10):
+        while True:
+            if predicate():
+                return
+            await asyncio.sleep(0.01)
+
+
+async def test_periodic_uplinks_survive_delivery_errors(caplog: pytest.LogCaptureFixture) -> None:
+    """An unreachable webhook is logged; uplinks without a URL are only stored."""
+    closed = MilesightSimulator()
+    await closed.start()
+    dead_url = f"{closed.url}/gone"
+    await closed.stop()
+    periodic = MilesightSimulator(uplink_interval=0.01, seed=1)
+    periodic.webhook_url = dead_url
+    await periodic.start()
+    try:
+        await _wait_until(lambda: "Delivery of" in caplog.text)
+        periodic.webhook_url = None
+        stored = len(periodic.devices[1].history)
+        await _wait_until(lambda: len(periodic.devices[1].history) > stored)
+    finally:
+        await periodic.stop()
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+def _model(sim: MilesightSimulator, model: str) -> Any:
+    return next(device for device in sim.devices if device.model == model)
+
+
+@pytest.mark.parametrize(
+    ("model", "keys"),
+    [
+        ("EM300-TH", {"temperature", "humidity", "battery"}),
+        (
+            "AM319",
+            {
+                "temperature",
+                "humidity",
+                "co2",
+                "tvoc",
+                "pm2_5",
+                "pm10",
+                "pressure",
+                "hcho",
+                "pir",
+                "light_level",
+            },
+        ),
+        ("WS301", {"magnet_status", "tamper_status", "battery"}),
+        ("WS101", {"button_event", "battery"}),
+        ("EM300-SLD", {"temperature", "humidity", "leakage_status", "battery"}),
+        ("VS121-P", {"people_count_all", "people_count_max", "region_1_count", "region_2_count"}),
+    ],
+)
+def test_uplink_event_payloads(sim: MilesightSimulator, model: str, keys: set[str]) -> None:
+    """Each model reports the decoder's field names in a DEVICE_DATA/PROPERTY envelope."""
+    device = _model(sim, model)
+    event = sim.uplink_event(device.sn)
+    assert event["eventType"] == "DEVICE_DATA"
+    assert event["eventVersion"] == "1.0"
+    assert event["eventCreatedTime"].isdigit()
+    assert event["eventId"]
+    data = event["data"]
+    assert data["type"] == "PROPERTY"
+    assert data["tslId"] == ""
+    assert data["deviceProfile"] == {
+        "deviceId": device.device_id,
+        "sn": device.sn,
+        "devEUI": device.dev_eui,
+        "name": device.name,
+        "model": model,
+    }
+    assert set(data["payload"]) == keys
+    assert device.history[-1] == (data["ts"], data["payload"])
+
+
+def test_button_and_value_domains(sim: MilesightSimulator) -> None:
+    """Presses and enums use the decoder's strings; numbers stay in realistic ranges."""
+    button, door = _model(sim, "WS101"), _model(sim, "WS301")
+    presses = {
+        sim.uplink_event(button.sn)["data"]["payload"]["button_event"]["status"] for _ in range(40)
+    }
+    assert presses == {"short press", "long press", "double press"}
+    for _ in range(10):
+        assert sim.uplink_event(door.sn)["data"]["payload"]["magnet_status"] in ("open", "close")
+        payload = sim.uplink_event(sim.devices[0].sn)["data"]["payload"]
+        assert -40 <= payload["temperature"] <= 85
+        assert 0 <= payload["battery"] <= 100
+        assert sim.devices[0].electricity == payload["battery"]
+
+
+def test_explicit_uplink_data(sim: MilesightSimulator) -> None:
+    """Given data is sent verbatim and brings the device online."""
+    device = sim.devices[0]
+    device.connect_status = "OFFLINE"
+    event = sim.uplink_event(device.sn, {"temperature": -3.5})
+    assert event["data"]["payload"] == {"temperature": -3.5}
+    assert device.connect_status == "ONLINE"
+    with pytest.raises(KeyError):
+        sim.uplink_event("nope")
+
+
+def test_other_events(sim: MilesightSimulator) -> None:
+    """ONLINE/OFFLINE, WEBHOOK_TEST, SYSTEM_MESSAGES, TASK_DATA, historical data, PROPERTY."""
+    device = sim.devices[0]
+    offline = sim.event("DEVICE_OFFLINE", device.sn)
+    assert offline["eventType"] == "DEVICE_DATA"
+    assert offline["data"]["type"] == "OFFLINE"
+    assert offline["data"]["payload"] == {}
+    assert device.connect_status == "OFFLINE"
+    online = sim.event("online", device.dev_eui)
+    assert online["data"]["type"] == "ONLINE"
+    assert device.connect_status == "ONLINE"
+
+    test = sim.event("WEBHOOK_TEST")
+    assert test["eventType"] == "WEBHOOK_TEST"
+    assert test["data"] == "Test Milesight Webhook Successfully."
+
+    notice = sim.event("SYSTEM_MESSAGES")
+    assert notice["data"]["type"] == "SERVICE_NOTICE"
+    assert notice["data"]["message"]["info"]
+    alert = sim.event("SYSTEM_MESSAGES", message_type="SYSTEM_ALERT", info="failing", err_code="x")
+    assert alert["data"] == {"message": {"errCode": "x", "info": "failing"}, "type": "SYSTEM_ALERT"}
+
+    task = sim.event("TASK_DATA", device.device_id, status="FAILED")
+    assert task["eventType"] == "TASK_DATA"
+    assert task["data"]["type"] == "CONFIG"
+    assert task["data"]["info"]["deviceId"] == int(device.device_id)
+    assert task["data"]["info"]["status"] == "FAILED"
+
+    history = sim.event("HISTORICAL_DATA", device.sn)
+    assert history["data"]["type"] == "EVENT"
+    assert history["data"]["tslId"] == "historical_data"
+    assert isinstance(history["data"]["payload"]["timestamp"], int)
+
+    prop = sim.event("PROPERTY", device.sn, data={"humidity": 50})
+    assert prop["data"]["payload"] == {"humidity": 50}
+
+    with pytest.raises(ValueError, match="unknown event type"):
+        sim.event("BOGUS")
+    with pytest.raises(KeyError):
+        sim.event("ONLINE")
+
+
+def test_unknown_model_and_default_history(sim: MilesightSimulator) -> None:
+    """A device of a model without a generator still reports its battery; seeds exist."""
+    device = sim.devices[0]
+    device.model = "UC300"
+    assert set(sim.uplink_event(device.sn)["data"]["payload"]) == {"battery"}
+    for seeded in sim.devices[1:]:
+        assert len(seeded.history) == 2
+        assert seeded.history[0][0] < seeded.history[1][0]
+
+
+# --- control API ------------------------------------------------------------------------------
+
+
+async def test_control_api(
+    sim: MilesightSimulator, http: aiohttp.ClientSession, receiver: Receiver
+) -> None:
+    """The /_sim/ endpoints drive the simulator and deliver to the configured webhook."""
+    base = f"{sim.url}/_sim"
+    device = sim.devices[2]
+    status, body = await _post(
+        http, f"{base}/uplink", json={"sn": device.sn, "data": {"battery": 5}}
+    )
+    assert status == 200
+    assert body["delivered_status"] is None
+    assert body["event"]["data"]["payload"] == {"battery": 5}
+
+    status, body = await _post(
+        http, f"{base}/webhook", json={"url": receiver.url, "secret": "s2", "uuid": "u2"}
+    )
+    assert body == {"url": receiver.url, "uuid": "u2"}
+    status, body = await _post(http, f"{base}/uplink", json={"sn": device.sn})
+    assert body["delivered_status"] == 200
+    headers = {key.lower(): value for key, value in receiver.received[-1][0].items()}
+    assert _verify(headers, "s2")
+    assert headers["x-msc-webhook-uuid"] == "u2"
+
+    status, body = await _post(http, f"{base}/event", json={"type": "OFFLINE", "sn": device.sn})
+    assert body["event"]["data"]["type"] == "OFFLINE"
+    status, body = await _post(
+        http, f"{base}/event", json={"type": "SYSTEM_MESSAGES", "message_type": "SYSTEM_ALERT"}
+    )
+    assert body["event"]["data"]["type"] == "SYSTEM_ALERT"
+    assert len(receiver.received) == 3
+
+    status, devices = await _get(http, f"{base}/devices")
+    assert [item["sn"] for item in devices] == [d.sn for d in sim.devices]
+    assert devices[2]["connectStatus"] == "OFFLINE"
+
+    await _post(http, f"{base}/fail", json={"count": 1, "kind": "http500"})
+    status, _ = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    assert status == 500
+    await _post(http, f"{base}/fail", json={"count": 1, "kind": "429", "endpoint": "device/detail"})
+    token = await _token(sim, http)
+    status, _ = await _get(http, f"{sim.url}{API}/devices/{device.device_id}", token)
+    assert status == 429
+
+    status, _ = await _post(http, f"{base}/expire_tokens")
+    assert status == 200
+    assert not sim.token_is_valid(token)
+
+    status, calls = await _get(http, f"{base}/calls")
+    assert calls == {"oauth/token": 2, "device/detail": 1}
+
+    status, _ = await _post(http, f"{base}/webhook", json={"url": None})
+    assert sim.webhook_url is None
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "status"),
+    [
+        ("uplink", {"sn": "nope"}, 404),
+        ("uplink", {"sn": "6136D0000000AB12", "data": [1]}, 400),
+        ("event", {"type": "BOGUS"}, 400),
+        ("event", {"type": "ONLINE", "sn": "nope"}, 404),
+        ("event", {"type": "SYSTEM_MESSAGES", "unexpected": 1}, 400),
+        ("fail", {"count": 1, "kind": "gremlins"}, 400),
+        ("fail", {"count": "x", "kind": "429"}, 400),
+        ("webhook", {"url": 5}, 400),
+        ("webhook", ["not", "an", "object"], 400),
+    ],
+)
+async def test_control_api_errors(
+    sim: MilesightSimulator,
+    http: aiohttp.ClientSession,
+    path: str,
+    payload: Any,
+    status: int,
+) -> None:
+    """Bad control requests are refused with a JSON error."""
+    got, body = await _post(http, f"{sim.url}/_sim/{path}", json=payload)
+    assert got == status
+    assert "error" in body
+
+
+async def test_control_api_invalid_json_and_failed_delivery(
+    sim: MilesightSimulator, http: aiohttp.ClientSession
+) -> None:
+    """Non-JSON bodies are 400; an unreachable webhook is reported as 502."""
+    got, body = await _post(http, f"{sim.url}/_sim/uplink", data=b"{oops")
+    assert got == 400
+    assert "error" in body
+    closed = MilesightSimulator()
+    await closed.start()
+    dead_url = f"{closed.url}/gone"
+    await closed.stop()
+    sim.webhook_url = dead_url
+    got, body = await _post(http, f"{sim.url}/_sim/event", json={"type": "WEBHOOK_TEST"})
+    assert got == 502
+    assert body["event"]["eventType"] == "WEBHOOK_TEST"
+
+
+def test_command_line_arguments() -> None:
+    """The documented options parse with their defaults."""
+    args = parse_args([])
+    assert (args.host, args.port, args.uplink_interval) == ("127.0.0.1", 8501, None)
+    assert args.client_id == DEFAULT_CLIENT_ID
+    assert args.client_secret == DEFAULT_CLIENT_SECRET
+    assert args.webhook_secret == DEFAULT_WEBHOOK_SECRET
+    args = parse_args(
+        [
+            "--port",
+            "0",
+            "--webhook-url",
+            "http://127.0.0.1:1/h",
+            "--uplink-interval",
+            "30",
+            "--client-id",
+            "i",
+            "--client-secret",
+            "s",
+            "--webhook-secret",
+            "w",
+        ]
+    )
+    assert (args.port, args.webhook_url, args.uplink_interval) == (0, "http://127.0.0.1:1/h", 30.0)
+    assert (args.client_id, args.client_secret, args.webhook_secret) == ("i", "s", "w")

@@ -1,0 +1,753 @@
+"""Protocol behaviour of the TTLock cloud simulator (reference ttlock-cloud-api.md)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+import hashlib
+import json
+import socket
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+import pytest
+
+from simulators.ttlock import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD,
+    DEFAULT_USERNAME,
+    SimulatedLock,
+    TTLockSimulator,
+)
+from simulators.ttlock.__main__ import parse_args, serve
+
+FRONT = 4711001
+BACK = 4711002
+MD5_PASSWORD = hashlib.md5(DEFAULT_PASSWORD.encode()).hexdigest()
+DROP = object()
+
+
+@pytest.fixture
+def auto_enable_custom_integrations() -> None:
+    """Override the root autouse fixture: the simulator needs no Home Assistant instance."""
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback_sockets(socket_enabled: None) -> None:
+    """The simulator listens on 127.0.0.1 (pytest-socket blocks sockets by default)."""
+
+
+@pytest.fixture
+async def sim() -> AsyncGenerator[TTLockSimulator]:
+    """A running simulator; auto-lock delays shortened a hundredfold."""
+    simulator = TTLockSimulator(time_scale=0.01, hang_seconds=0.05)
+    await simulator.start(host="127.0.0.1", port=0)
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncGenerator[aiohttp.ClientSession]:
+    """A plain HTTP session."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+async def receiver() -> AsyncGenerator[tuple[str, list[dict[str, str]]]]:
+    """A callback endpoint that stores the forms it receives and answers ``success``."""
+    received: list[dict[str, str]] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        assert request.content_type == "application/x-www-form-urlencoded"
+        received.append({key: str(value) for key, value in (await request.post()).items()})
+        return web.Response(text="success")
+
+    app = web.Application()
+    app.router.add_post("/callback", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/callback", received
+    await runner.cleanup()
+
+
+async def grant(http: aiohttp.ClientSession, sim: TTLockSimulator, **form: str) -> dict[str, Any]:
+    """POST /oauth2/token with ``form`` and return the JSON body (HTTP status must be 200)."""
+    async with http.post(f"{sim.url}/oauth2/token", data=form) as response:
+        assert response.status == 200
+        body: dict[str, Any] = await response.json()
+        return body
+
+
+def login_form(**overrides: str) -> dict[str, str]:
+    """The documented password-grant form."""
+    return {
+        "clientId": DEFAULT_CLIENT_ID,
+        "clientSecret": DEFAULT_CLIENT_SECRET,
+        "username": DEFAULT_USERNAME,
+        "password": MD5_PASSWORD,
+    } | overrides
+
+
+@pytest.fixture
+async def api(http: aiohttp.ClientSession, sim: TTLockSimulator) -> Callable[..., Any]:
+    """Call ``/v3/<endpoint>`` with the common parameters (``DROP`` removes one)."""
+    token = (await grant(http, sim, **login_form()))["access_token"]
+
+    async def call(endpoint: str, method: str = "GET", **params: Any) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "clientId": DEFAULT_CLIENT_ID,
+            "accessToken": token,
+            "date": sim.now_ms(),
+        } | params
+        sent = {key: str(value) for key, value in values.items() if value is not DROP}
+        kwargs: dict[str, Any] = {"params": sent} if method == "GET" else {"data": sent}
+        async with http.request(method, f"{sim.url}/v3/{endpoint}", **kwargs) as response:
+            assert response.status == 200
+            body: dict[str, Any] = await response.json()
+            return body
+
+    return call
+
+
+async def wait_until(predicate: Callable[[], bool]) -> None:
+    """Poll ``predicate`` (bounded) while the loop runs timers and pushes."""
+    for _ in range(500):
+        if predicate():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not reached")
+
+
+# --------------------------------------------------------------------------- token endpoint
+
+
+async def test_password_grant(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+    """camelCase fields with the MD5 password give a 90-day token with uid."""
+    body = await grant(http, sim, **login_form())
+    assert set(body) == {"access_token", "uid", "refresh_token", "expires_in"}
+    assert (body["uid"], body["expires_in"]) == (1001, 7776000)
+    assert sim.calls["oauth2/token"] == 1
+
+
+async def test_snake_case_client_fields(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+    """Home Assistant's snake_case client fields are accepted too (reference §2.5)."""
+    form = login_form()
+    form["client_id"] = form.pop("clientId")
+    form["client_secret"] = form.pop("clientSecret")
+    assert "access_token" in await grant(http, sim, **form)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "errcode"),
+    [
+        ({"clientSecret": "wrong"}, 10001),
+        ({"clientId": "wrong"}, 10001),
+        ({"password": DEFAULT_PASSWORD}, 30005),
+        ({"password": hashlib.md5(b"wrong").hexdigest()}, 10007),
+        ({"username": "other@example.com"}, 10007),
+        ({"grant_type": "authorization_code"}, 10010),
+    ],
+)
+async def test_grant_errors_are_http_200_bodies(
+    http: aiohttp.ClientSession, sim: TTLockSimulator, overrides: dict[str, str], errcode: int
+) -> None:
+    """Errors come as ``{"errcode", "errmsg", "description"}`` with HTTP 200."""
+    body = await grant(http, sim, **login_form(**overrides))
+    assert body["errcode"] == errcode
+    assert body["errmsg"]
+    assert body["description"]
+    assert "access_token" not in body
+
+
+async def test_refresh_grant_rotates(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+    """A refresh token works once; the answer has no uid; revoked tokens give 10011."""
+    first = await grant(http, sim, **login_form())
+    refresh = {
+        "clientId": DEFAULT_CLIENT_ID,
+        "clientSecret": DEFAULT_CLIENT_SECRET,
+        "grant_type": "refresh_token",
+    }
+    second = await grant(http, sim, **refresh, refresh_token=first["refresh_token"])
+    assert "uid" not in second
+    assert second["refresh_token"] != first["refresh_token"]
+    assert (await grant(http, sim, **refresh, refresh_token=first["refresh_token"]))[
+        "errcode"
+    ] == 10011
+    sim.revoke_refresh_tokens()
+    assert (await grant(http, sim, **refresh, refresh_token=second["refresh_token"]))[
+        "errcode"
+    ] == 10011
+
+
+# ------------------------------------------------------------------------ common parameters
+
+
+@pytest.mark.parametrize("missing", ["clientId", "accessToken", "date"])
+async def test_common_parameters_are_mandatory(api: Callable[..., Any], missing: str) -> None:
+    """Every /v3 call needs clientId, accessToken and date."""
+    body = await api("lock/list", pageNo=1, pageSize=20, **{missing: DROP})
+    assert body["errcode"] == -3
+    assert missing in body["errmsg"]
+
+
+async def test_common_parameter_errors(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """Wrong client 10001, unknown token 10003, expired token 10004, bad date -3."""
+    assert (await api("lock/list", pageNo=1, pageSize=20, clientId="x"))["errcode"] == 10001
+    assert (await api("lock/list", pageNo=1, pageSize=20, accessToken="x"))["errcode"] == 10003
+    assert (await api("lock/list", pageNo=1, pageSize=20, date="soon"))["errcode"] == -3
+    sim.expire_access_tokens()
+    assert (await api("lock/list", pageNo=1, pageSize=20))["errcode"] == 10004
+
+
+async def test_token_lifetime(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """After 90 days the access token fails with 10004."""
+    start = sim.clock()
+    sim.clock = lambda: start + 90 * 86400 + 1
+    assert (await api("lock/list", pageNo=1, pageSize=20))["errcode"] == 10004
+
+
+@pytest.mark.parametrize(
+    ("offset_ms", "errcode"),
+    [(-299_000, None), (299_000, None), (301_000, 80000), (-301_000, 80000)],
+)
+async def test_date_rule(
+    api: Callable[..., Any], sim: TTLockSimulator, offset_ms: int, errcode: int | None
+) -> None:
+    """``date`` must be within 5 minutes of the server's time."""
+    body = await api("lock/list", pageNo=1, pageSize=20, date=sim.now_ms() + offset_ms)
+    assert body.get("errcode") == errcode
+
+
+async def test_reads_accept_get_and_post(api: Callable[..., Any]) -> None:
+    """The cloud accepts a query string or a form."""
+    by_get = await api("lock/detail", lockId=FRONT)
+    by_post = await api("lock/detail", "POST", lockId=FRONT)
+    assert by_get["lockAlias"] == by_post["lockAlias"] == "Front door"
+
+
+async def test_unknown_endpoint(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+    """Unknown paths are 404."""
+    async with http.get(f"{sim.url}/v3/lock/teleport") as response:
+        assert response.status == 404
+
+
+# --------------------------------------------------------------------------------- reads
+
+
+async def test_lock_list_and_detail(api: Callable[..., Any]) -> None:
+    """Two locks behind one gateway with realistic fields."""
+    body = await api("lock/list", pageNo=1, pageSize=1000)
+    assert (body["total"], body["pages"], body["pageNo"]) == (2, 1, 1)
+    front, back = body["list"]
+    assert (front["lockId"], front["hasGateway"], front["featureValue"]) == (FRONT, 1, "C0E517")
+    assert back["lockAlias"] == "Back door"
+    detail = await api("lock/detail", lockId=FRONT)
+    assert (detail["autoLockTime"], detail["passageMode"]) == (5, 2)
+    assert detail["lockData"]
+    assert (await api("lock/detail", lockId=BACK))["autoLockTime"] == 0
+    assert (await api("lock/detail", lockId=1))["errcode"] == -1003
+    assert (await api("lock/detail", lockId="abc"))["errcode"] == -3
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "extra", "max_size"),
+    [
+        ("lock/list", {}, 1000),
+        ("gateway/list", {"orderBy": 0}, 200),
+        ("lockRecord/list", {"lockId": FRONT}, 200),
+    ],
+)
+async def test_page_size_maxima(
+    api: Callable[..., Any], endpoint: str, extra: dict[str, Any], max_size: int
+) -> None:
+    """Documented maxima are enforced; pageNo and pageSize are required."""
+    assert "list" in await api(endpoint, pageNo=1, pageSize=max_size, **extra)
+    assert (await api(endpoint, pageNo=1, pageSize=max_size + 1, **extra))["errcode"] == -3
+    assert (await api(endpoint, pageNo=0, pageSize=10, **extra))["errcode"] == -3
+    assert (await api(endpoint, pageSize=10, **extra))["errcode"] == -3
+
+
+async def test_paging(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """pages/total follow pageSize."""
+    for lock_id in range(1, 4):
+        sim.locks[lock_id] = SimulatedLock(lock_id, f"L{lock_id}", "", "00", "1", None)
+    first = await api("lock/list", pageNo=1, pageSize=2)
+    third = await api("lock/list", pageNo=3, pageSize=2)
+    assert (first["pages"], first["total"], len(first["list"])) == (3, 5, 2)
+    assert len(third["list"]) == 1
+
+
+async def test_gateways(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """orderBy is required; gateway per lock via listByLock."""
+    assert (await api("gateway/list", pageNo=1, pageSize=20))["errcode"] == -3
+    from simulators.ttlock import SimulatedGateway
+
+    sim.gateways[9002] = SimulatedGateway(9002, "Attic gateway", "52:3A:7C:10:20:31", online=False)
+    by_name = await api("gateway/list", pageNo=1, pageSize=20, orderBy=0)
+    assert [(g["gatewayName"], g["isOnline"], g["lockNum"]) for g in by_name["list"]] == [
+        ("Attic gateway", 0, 0),
+        ("Hallway gateway", 1, 2),
+    ]
+    by_name_desc = await api("gateway/list", pageNo=1, pageSize=20, orderBy=2)
+    assert by_name_desc["list"][0]["gatewayId"] == 9001
+    assert (await api("gateway/listByLock", lockId=FRONT))["list"][0]["gatewayId"] == 9001
+    sim.locks[BACK].gateway_id = None
+    assert (await api("gateway/listByLock", lockId=BACK))["list"] == []
+
+
+async def test_open_state_battery_and_door(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """queryOpenState has sensorState only for the lock with a door sensor."""
+    assert await api("lock/queryOpenState", lockId=FRONT) == {"state": 0, "sensorState": 1}
+    assert await api("lock/queryOpenState", lockId=BACK) == {"state": 0}
+    fields = await sim.operate_door(FRONT, opened=True)
+    assert json.loads(fields["records"])[0]["recordType"] == 31
+    assert sim.locks[FRONT].records[-1]["recordType"] == 31
+    assert (await api("lock/queryOpenState", lockId=FRONT))["sensorState"] == 0
+    assert await api("lock/queryElectricQuantity", lockId=BACK) == {"electricQuantity": 64}
+    with pytest.raises(ValueError, match="door sensor"):
+        await sim.operate_door(BACK, opened=True)
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+async def test_unlock_lock_and_records(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """Commands change the lock and store records 12 / 11, newest first."""
+    assert (await api("lock/unlock", "POST", lockId=BACK))["errcode"] == 0
+    assert sim.locks[BACK].locked is False
+    assert (await api("lock/lock", "POST", lockId=BACK))["errcode"] == 0
+    assert sim.locks[BACK].locked is True
+    records = await api("lockRecord/list", pageNo=1, pageSize=20, lockId=BACK)
+    assert [record["recordType"] for record in records["list"]] == [11, 12]
+    assert records["list"][0]["username"] == DEFAULT_USERNAME
+    newest = records["list"][0]["lockDate"]
+    later = await api("lockRecord/list", pageNo=1, pageSize=20, lockId=BACK, startDate=newest + 1)
+    assert later["list"] == []
+    window = await api(
+        "lockRecord/list", pageNo=1, pageSize=20, lockId=BACK, startDate=0, endDate=newest
+    )
+    assert window["total"] == 2
+
+
+async def test_remote_unlock_disabled_and_missing_lock_feature(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """-4043 when remote unlock is off, or for a lock command the lock cannot do."""
+    sim.locks[FRONT].remote_unlock_enabled = False
+    assert (await api("lock/unlock", "POST", lockId=FRONT))["errcode"] == -4043
+    assert sim.locks[FRONT].locked is True
+    sim.locks[BACK].feature_value = "1"
+    assert (await api("lock/lock", "POST", lockId=BACK))["errcode"] == -4043
+    assert (await api("lock/setAutoLockTime", "POST", lockId=BACK, seconds=5, type=2))[
+        "errcode"
+    ] == -4043
+    assert (await api("lock/configurePassageMode", "POST", lockId=BACK, passageMode=1, type=2))[
+        "errcode"
+    ] == -4043
+
+
+async def test_gateway_reachability(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """-2012 without gateway, -3002 when it is offline."""
+    sim.set_gateway_online(9001, False)
+    assert (await api("lock/unlock", "POST", lockId=FRONT))["errcode"] == -3002
+    assert (await api("lock/queryOpenState", lockId=FRONT))["errcode"] == -3002
+    sim.locks[BACK].gateway_id = None
+    assert (await api("lock/lock", "POST", lockId=BACK))["errcode"] == -2012
+
+
+async def test_concurrent_commands_through_one_gateway_are_busy(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """A second command while the gateway works on one gets -3003."""
+    sim.command_gate = asyncio.Event()
+    first = asyncio.create_task(api("lock/unlock", "POST", lockId=FRONT))
+    await wait_until(lambda: sim.active_commands == 1)
+    assert (await api("lock/unlock", "POST", lockId=BACK))["errcode"] == -3003
+    sim.command_gate.set()
+    assert (await first)["errcode"] == 0
+    assert sim.max_concurrent_commands == 1
+
+
+async def test_command_latency(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """With a latency the command still completes (the wake-up is simulated)."""
+    sim.command_latency = 0.01
+    assert (await api("lock/unlock", "POST", lockId=BACK))["errcode"] == 0
+
+
+async def test_method_flag_one_only_syncs_the_cloud(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """Without type=2 the call succeeds but the lock does not change (documented default 1)."""
+    assert (await api("lock/configurePassageMode", "POST", lockId=FRONT, passageMode=1))[
+        "errcode"
+    ] == 0
+    assert sim.locks[FRONT].passage_mode is False
+    assert (await api("lock/setAutoLockTime", "POST", lockId=FRONT, seconds=60, type=1))[
+        "errcode"
+    ] == 0
+    assert sim.locks[FRONT].auto_lock_time == 5
+
+
+async def test_passage_mode_and_auto_lock_settings(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """type=2 changes the lock; invalid values are refused."""
+    body = await api("lock/configurePassageMode", "POST", lockId=FRONT, passageMode=1, type=2)
+    assert body == {"errcode": 0, "errmsg": "none error message"}
+    assert (await api("lock/getPassageModeConfiguration", lockId=FRONT))["passageMode"] == 1
+    assert (await api("lock/configurePassageMode", "POST", lockId=FRONT, passageMode=3, type=2))[
+        "errcode"
+    ] == -3
+    assert (await api("lock/setAutoLockTime", "POST", lockId=FRONT, seconds=-1, type=2))[
+        "errcode"
+    ] == 0
+    assert sim.locks[FRONT].auto_lock_time == 0
+    assert (await api("lock/setAutoLockTime", "POST", lockId=FRONT, seconds=901, type=2))[
+        "errcode"
+    ] == -4082
+
+
+async def test_passcodes(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """Add (4-9 digits, period type by default), list, delete, limits."""
+    period = {"keyboardPwdType": 3, "startDate": 1, "endDate": 2, "addType": 2}
+    assert (await api("keyboardPwd/add", "POST", lockId=FRONT, keyboardPwd="1234"))["errcode"] == -3
+    added = await api("keyboardPwd/add", "POST", lockId=FRONT, keyboardPwd="1234", **period)
+    passcode_id = added["keyboardPwdId"]
+    assert (await api("keyboardPwd/add", "POST", lockId=FRONT, keyboardPwd="1234", **period))[
+        "errcode"
+    ] == -3007
+    for bad in ("123", "1234567890", "12ab"):
+        body = await api("keyboardPwd/add", "POST", lockId=FRONT, keyboardPwd=bad, **period)
+        assert body["errcode"] == -2009
+    listing = await api("lock/listKeyboardPwd", pageNo=1, pageSize=20, lockId=FRONT)
+    assert [(c["keyboardPwdId"], c["keyboardPwd"], c["startDate"]) for c in listing["list"]] == [
+        (passcode_id, "1234", 1)
+    ]
+    assert (await api("keyboardPwd/delete", "POST", lockId=FRONT, keyboardPwdId=passcode_id))[
+        "errcode"
+    ] == 0
+    assert (await api("keyboardPwd/delete", "POST", lockId=FRONT, keyboardPwdId=passcode_id))[
+        "errcode"
+    ] == -1007
+    for number in range(250):
+        body = await api(
+            "keyboardPwd/add", "POST", lockId=BACK, keyboardPwd=f"{number:06d}", keyboardPwdType=2
+        )
+        assert "keyboardPwdId" in body
+    assert (
+        await api("keyboardPwd/add", "POST", lockId=BACK, keyboardPwd="999999", keyboardPwdType=2)
+    )["errcode"] == -3009
+
+
+async def test_update_setting(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """Sound (type 6) changes the lock with changeType 2; other known types are accepted."""
+    body = await api("lock/updateSetting", "POST", lockId=FRONT, type=6, value=2, changeType=2)
+    assert body["errcode"] == 0
+    assert sim.locks[FRONT].sound_enabled is False
+    assert (await api("lock/detail", lockId=FRONT))["lockSound"] == 2
+    await api("lock/updateSetting", "POST", lockId=FRONT, type=6, value=1)
+    assert sim.locks[FRONT].sound_enabled is False
+    assert (await api("lock/updateSetting", "POST", lockId=FRONT, type=8, value=3, changeType=2))[
+        "errcode"
+    ] == 0
+    assert (await api("lock/updateSetting", "POST", lockId=FRONT, type=99, value=1))[
+        "errcode"
+    ] == -3
+    sim.locks[BACK].feature_value = "1"
+    assert (await api("lock/updateSetting", "POST", lockId=BACK, type=6, value=1))[
+        "errcode"
+    ] == -4043
+
+
+async def test_change_passcode(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """keyboardPwd/change validates digits, duplicates, periods and ids."""
+    first = await api(
+        "keyboardPwd/add", "POST", lockId=FRONT, keyboardPwd="1111", keyboardPwdType=2
+    )
+    await api("keyboardPwd/add", "POST", lockId=FRONT, keyboardPwd="2222", keyboardPwdType=2)
+    passcode_id = first["keyboardPwdId"]
+
+    async def change(**params: Any) -> Any:
+        body = await api(
+            "keyboardPwd/change", "POST", lockId=FRONT, keyboardPwdId=passcode_id, **params
+        )
+        return body["errcode"]
+
+    assert await change(newKeyboardPwd="2222") == -3007
+    assert await change(newKeyboardPwd="12") == -2009
+    assert await change(startDate=5, endDate=1) == -3
+    assert await change(keyboardPwdId=7, keyboardPwdName="x") == -1007
+    assert (
+        await change(
+            newKeyboardPwd="3333", keyboardPwdName="Cook", startDate=1, endDate=9, changeType=2
+        )
+        == 0
+    )
+    stored = sim.locks[FRONT].passcodes[passcode_id]
+    assert (stored.passcode, stored.name, stored.passcode_type, stored.end) == (
+        "3333",
+        "Cook",
+        3,
+        9,
+    )
+
+
+# ------------------------------------------------------------------- callbacks and relock
+
+
+async def test_operate_by_hand_pushes_a_form(
+    sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """The push is a form with ``records`` as a JSON string in the documented shape."""
+    url, received = receiver
+    sim.callback_url = url
+    fields = await sim.operate_by_hand(BACK, locked=False, method="passcode")
+    assert received == [fields]
+    push = received[0]
+    assert (push["notifyType"], push["lockId"], push["lockMac"], push["admin"]) == (
+        "1",
+        str(BACK),
+        "AA:BB:CC:44:55:66",
+        DEFAULT_USERNAME,
+    )
+    (record,) = json.loads(push["records"])
+    assert record["recordType"] == 4
+    assert record["success"] == 1
+    assert (record["username"], record["keyboardPwd"]) == ("Guest code", "482913")
+    assert record["lockId"] == BACK
+    assert record["electricQuantity"] == 64
+    assert record["serverDate"] >= record["lockDate"]
+    assert sim.locks[BACK].locked is False
+    assert not sim.relock_scheduled(BACK)
+
+
+async def test_api_commands_push_in_background(
+    api: Callable[..., Any], sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """A remote unlock pushes record 12 after answering."""
+    sim.callback_url = receiver[0]
+    await api("lock/unlock", "POST", lockId=BACK)
+    await wait_until(lambda: len(receiver[1]) == 1)
+    assert json.loads(receiver[1][0]["records"])[0]["recordType"] == 12
+
+
+async def test_auto_relock_without_record(
+    sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """The front door relocks after autoLockTime with no record and no push (reference §10)."""
+    sim.callback_url = receiver[0]
+    await sim.operate_by_hand(FRONT, locked=False, method="card")
+    assert sim.relock_scheduled(FRONT)
+    await wait_until(lambda: sim.locks[FRONT].locked)
+    assert not sim.relock_scheduled(FRONT)
+    assert len(receiver[1]) == 1
+    assert len(sim.locks[FRONT].records) == 1
+
+
+async def test_passage_mode_prevents_relock(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """Passage mode keeps the lock open; switching it off restarts auto-lock."""
+    await api("lock/configurePassageMode", "POST", lockId=FRONT, passageMode=1, type=2)
+    await sim.operate_by_hand(FRONT, locked=False)
+    assert not sim.relock_scheduled(FRONT)
+    await api("lock/configurePassageMode", "POST", lockId=FRONT, passageMode=2, type=2)
+    assert sim.relock_scheduled(FRONT)
+    await wait_until(lambda: sim.locks[FRONT].locked)
+
+
+async def test_manual_lock_cancels_relock(sim: TTLockSimulator) -> None:
+    """Locking by hand cancels the pending relock; passage mode on cancels it too."""
+    await sim.operate_by_hand(FRONT, locked=False, method="fingerprint")
+    await sim.operate_by_hand(FRONT, locked=True, method="button")
+    assert not sim.relock_scheduled(FRONT)
+    await sim.operate_by_hand(FRONT, locked=False, method="key")
+    sim.set_passage_mode(sim.locks[FRONT], True)
+    assert not sim.relock_scheduled(FRONT)
+    assert [r["recordType"] for r in sim.locks[FRONT].records] == [8, 47, 10]
+
+
+async def test_operate_methods(sim: TTLockSimulator) -> None:
+    """Unknown methods and unlocking by "auto" are refused."""
+    with pytest.raises(ValueError, match="unknown method"):
+        await sim.operate_by_hand(FRONT, locked=False, method="telepathy")
+    with pytest.raises(ValueError, match="only lock"):
+        await sim.operate_by_hand(FRONT, locked=False, method="auto")
+    fields = await sim.operate_by_hand(FRONT, locked=True, method="auto")
+    assert json.loads(fields["records"])[0]["recordType"] == 45
+
+
+async def test_build_and_send_callback(
+    sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """build_callback makes any record (overrides win); send_callback posts it."""
+    fields = sim.build_callback(FRONT, 29, success=False, username="Intruder", lockDate=5)
+    (record,) = json.loads(fields["records"])
+    assert (record["recordType"], record["success"], record["username"], record["lockDate"]) == (
+        29,
+        0,
+        "Intruder",
+        5,
+    )
+    assert await sim.send_callback(fields) is None
+    sim.callback_url = receiver[0]
+    assert await sim.send_callback(fields) == 200
+    assert receiver[1] == [fields]
+    assert sim.callbacks_sent == [fields]
+
+
+async def test_unreachable_callback_is_counted(sim: TTLockSimulator) -> None:
+    """A push to a closed port fails quietly and is counted."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sim.callback_url = f"http://127.0.0.1:{port}/callback"
+    await sim.operate_by_hand(BACK, locked=False)
+    assert sim.callback_failures == 1
+
+
+# --------------------------------------------------------------------- failure injection
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "errcode"),
+    [
+        ("http500", 500, None),
+        ("429", 429, None),
+        ("timeout", 200, 90000),
+        ("gateway_busy", 200, -3003),
+        ("gateway_offline", 200, -3002),
+        ("quota", 200, 30006),
+    ],
+)
+async def test_fail_next(
+    http: aiohttp.ClientSession,
+    sim: TTLockSimulator,
+    kind: str,
+    status: int,
+    errcode: int | None,
+) -> None:
+    """Each kind fails exactly the next request, token endpoint included."""
+    sim.fail_next(1, kind)
+    async with http.post(f"{sim.url}/oauth2/token", data=login_form()) as response:
+        assert response.status == status
+        if errcode is not None:
+            assert (await response.json())["errcode"] == errcode
+    assert "access_token" in await grant(http, sim, **login_form())
+    assert sim.calls["oauth2/token"] == 2
+    assert sim.pending_failures == 0
+
+
+async def test_fail_next_rejects_unknown_kind(sim: TTLockSimulator) -> None:
+    """Typos in tests fail loudly."""
+    with pytest.raises(ValueError, match="unknown failure kind"):
+        sim.fail_next(1, "meteor")
+
+
+# ----------------------------------------------------------------------------- control API
+
+
+async def test_control_api(
+    http: aiohttp.ClientSession,
+    sim: TTLockSimulator,
+    receiver: tuple[str, list[dict[str, str]]],
+) -> None:
+    """Every /_sim endpoint drives the simulator."""
+
+    async def post(path: str, body: Any) -> tuple[int, Any]:
+        async with http.post(f"{sim.url}/_sim/{path}", json=body) as response:
+            return response.status, await response.json(content_type=None)
+
+    assert await post("callback_url", {"url": receiver[0]}) == (200, {"url": receiver[0]})
+    status, fields = await post("operate", {"lockId": BACK, "locked": False, "method": "card"})
+    assert status == 200
+    assert receiver[1] == [fields]
+    assert await post("fail", {"count": 2, "kind": "quota"}) == (200, {"pending": 2})
+    assert sim.pending_failures == 2
+    assert (await post("gateway", {"gatewayId": 9001, "online": False}))[0] == 200
+    assert sim.gateways[9001].online is False
+    await grant(http, sim, **login_form())
+    assert (await post("expire_tokens", {}))[0] == 200
+    assert all(token.expired for token in sim.tokens.access.values())
+    assert (await post("revoke_refresh", {}))[0] == 200
+    assert not sim.tokens.refresh
+    assert await post("callback_url", {"url": None}) == (200, {"url": None})
+    async with http.get(f"{sim.url}/_sim/locks") as response:
+        locks = await response.json()
+    assert locks[str(BACK)]["locked"] is False
+    assert locks[str(FRONT)]["doorClosed"] is True
+    async with http.get(f"{sim.url}/_sim/calls") as response:
+        assert (await response.json())["oauth2/token"] == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("operate", {"locked": True}),
+        ("operate", {"lockId": FRONT, "locked": False, "method": "auto"}),
+        ("fail", {"kind": "meteor"}),
+        ("gateway", {"online": True}),
+        ("fail", [1, 2]),
+        ("fail", "not json"),
+    ],
+)
+async def test_control_api_bad_requests(
+    http: aiohttp.ClientSession, sim: TTLockSimulator, path: str, body: Any
+) -> None:
+    """Malformed control requests are HTTP 400."""
+    kwargs: dict[str, Any] = {"data": body} if isinstance(body, str) else {"json": body}
+    async with http.post(f"{sim.url}/_sim/{path}", **kwargs) as response:
+        assert response.status == 400
+
+
+# ------------------------------------------------------------------------ life cycle / CLI
+
+
+async def test_url_before_start() -> None:
+    """The URL exists only while serving."""
+    with pytest.raises(RuntimeError):
+        _ = TTLockSimulator().url
+
+
+async def test_stop_cancels_relock_timers_and_hanging_requests(
+    http: aiohttp.ClientSession,
+) -> None:
+    """stop() leaves no timer or task behind (the HA test plugin checks it)."""
+    simulator = TTLockSimulator(hang_seconds=60)
+    await simulator.start()
+    await simulator.operate_by_hand(FRONT, locked=False)
+    assert simulator.relock_scheduled(FRONT)
+    simulator.fail_next(1, "timeout")
+    hanging = asyncio.create_task(http.post(f"{simulator.url}/oauth2/token", data=login_form()))
+    await wait_until(lambda: simulator.calls["oauth2/token"] == 1)
+    await simulator.stop()
+    assert not simulator.relock_scheduled(FRONT)
+    response = await hanging
+    assert (await response.json())["errcode"] == 90000
+    response.release()
+
+
+def test_cli_arguments() -> None:
+    """Defaults and overrides of ``python -m simulators.ttlock``."""
+    args = parse_args([])
+    assert (args.host, args.port, args.client_id, args.uid) == (
+        "127.0.0.1",
+        8502,
+        DEFAULT_CLIENT_ID,
+        1001,
+    )
+    args = parse_args(["--port", "0", "--callback-url", "http://127.0.0.1:1/cb", "--uid", "7"])
+    assert (args.port, args.callback_url, args.uid) == (0, "http://127.0.0.1:1/cb", 7)
+
+
+async def test_cli_serve_until_cancelled() -> None:
+    """serve() runs the simulator until cancelled, then stops it."""
+    task = asyncio.create_task(serve(parse_args(["--port", "0"])))
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task

@@ -1,0 +1,1 @@
+"""Tests of the TTLock side of the integration."""

@@ -1,0 +1,110 @@
+"""Fixtures of the TTLock tests: an in-process TTLock cloud simulator and a config entry using it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Awaitable, Callable
+import time
+from typing import Any
+
+from homeassistant.components.application_credentials import (
+    ClientCredential,
+    async_import_client_credential,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.ttlock import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_UID,
+    DEFAULT_USERNAME,
+    TTLockSimulator,
+)
+
+FRONT_DOOR = 4711001
+BACK_DOOR = 4711002
+GATEWAY = 9001
+WEBHOOK_ID = "ttlock-test-webhook"
+EXTERNAL_URL = "https://ha.example.com"
+
+
+@pytest.fixture
+async def sim(socket_enabled: None) -> AsyncGenerator[TTLockSimulator]:
+    """The TTLock cloud on 127.0.0.1 (pushes are posted by the tests themselves)."""
+    simulator = TTLockSimulator()
+    await simulator.start(host="127.0.0.1", port=0)
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def credential(hass: HomeAssistant) -> None:
+    """The simulator's developer application as a Home Assistant application credential."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    assert await async_setup_component(hass, "application_credentials", {})
+    await async_import_client_credential(
+        hass,
+        DOMAIN,
+        ClientCredential(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, "TTLock app"),
+        DOMAIN,
+    )
+
+
+def entry_data(sim: TTLockSimulator, uid: int = DEFAULT_UID, **overrides: Any) -> dict[str, Any]:
+    """Entry data as the config flow stores it, with a token the simulator issued."""
+    token = sim.tokens.issue(sim.client_id, uid, time.time())
+    token.update(api_host=sim.url, expires_at=time.time() + token["expires_in"])
+    return {
+        "vendor": "ttlock",
+        "auth_implementation": DOMAIN,
+        "token": token,
+        "region": "eu",
+        "api_url": sim.url,
+        "username": DEFAULT_USERNAME,
+        "webhook_id": WEBHOOK_ID,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def entry(hass: HomeAssistant, sim: TTLockSimulator, credential: None) -> MockConfigEntry:
+    """A TTLock entry (not yet set up) pointing at the simulator."""
+    config_entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=DEFAULT_USERNAME,
+        unique_id=str(DEFAULT_UID),
+        data=entry_data(sim),
+        options={"safety_recheck": False},
+    )
+    config_entry.add_to_hass(hass)
+    return config_entry
+
+
+@pytest.fixture
+async def loaded_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """The TTLock entry, set up."""
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+type PostCallback = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def post_callback(hass: HomeAssistant, hass_client_no_auth: Any) -> PostCallback:
+    """POST form fields to a webhook like the TTLock cloud does; returns the reply text."""
+    client = await hass_client_no_auth()
+
+    async def _post(fields: dict[str, str] | str, webhook_id: str = WEBHOOK_ID) -> str:
+        response = await client.post(f"/api/webhook/{webhook_id}", data=fields)
+        assert response.status == 200
+        text: str = await response.text()
+        await hass.async_block_till_done()
+        return text
+
+    return _post

@@ -1,0 +1,261 @@
+"""Polling, token health, quota and clock problems, and locks that come and go."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import time
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.ttlock import TTLockSimulator
+from simulators.ttlock.model import SimulatedLock, feature_value
+
+from .conftest import BACK_DOOR, FRONT_DOOR
+
+POLL = timedelta(minutes=31)
+BATTERY = "sensor.front_door_battery"
+
+
+async def _poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta = POLL
+) -> None:
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    # Scheduled refreshes run as background tasks doing real I/O with the simulator.
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _reauth_started(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
+    return any(
+        flow["context"]["source"] == SOURCE_REAUTH
+        and flow["context"].get("entry_id") == entry.entry_id
+        for flow in hass.config_entries.flow.async_progress()
+    )
+
+
+async def test_poll_is_two_calls_and_details_on_the_slow_tier(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A regular poll lists locks and gateways only; details wait for the slow interval."""
+    sim.locks[FRONT_DOOR].battery = 40
+    await _poll(hass, freezer)
+    assert sim.calls["lock/list"] == 2
+    assert sim.calls["gateway/list"] == 2
+    assert sim.calls["lock/detail"] == 2
+    assert hass.states.get(BATTERY).state == "40"
+    await _poll(hass, freezer, timedelta(hours=6))
+    assert sim.calls["lock/detail"] == 4
+    assert sim.calls["lock/queryOpenState"] == 0
+
+
+async def test_gateway_goes_offline(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The gateway list drives the connectivity sensor."""
+    sim.set_gateway_online(9001, False)
+    await _poll(hass, freezer)
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == "off"
+
+
+async def test_expired_access_token_is_refreshed_once(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """10004: refresh, retry, keep uid and host in the stored token, no reload."""
+    old_token = dict(loaded_entry.data["token"])
+    sim.expire_access_tokens()
+    await _poll(hass, freezer)
+    new_token = loaded_entry.data["token"]
+    assert new_token["access_token"] != old_token["access_token"]
+    assert new_token["refresh_token"] != old_token["refresh_token"]
+    assert new_token["uid"] == old_token["uid"]
+    assert new_token["api_host"] == sim.url
+    assert hass.states.get(BATTERY).state != STATE_UNAVAILABLE
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert not _reauth_started(hass, loaded_entry)
+
+
+async def test_refused_refresh_starts_reauth(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """10004 and then a refused refresh (10011): reauthentication, no error body stored."""
+    old_token = dict(loaded_entry.data["token"])
+    sim.expire_access_tokens()
+    sim.revoke_refresh_tokens()
+    await _poll(hass, freezer)
+    assert _reauth_started(hass, loaded_entry)
+    assert loaded_entry.data["token"] == old_token
+
+
+async def test_token_about_to_expire_is_refreshed_before_use(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """An expiring token is refreshed through the OAuth session before the first call."""
+    token = {**entry.data["token"], "expires_at": time.time() - 10}
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "token": token})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.data["token"]["access_token"] != token["access_token"]
+    assert entry.data["token"]["expires_at"] > time.time()
+    assert entry.data["token"]["uid"] == token["uid"]
+    assert sim.calls["oauth2/token"] == 1
+
+
+async def test_refresh_refused_at_setup_starts_reauth(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """A dead refresh token at start-up: set-up error with a reauth flow."""
+    token = {**entry.data["token"], "expires_at": time.time() - 10}
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "token": token})
+    sim.revoke_refresh_tokens()
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert _reauth_started(hass, entry)
+
+
+async def test_missing_credential_is_not_ready(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """The application credential was deleted: retry later instead of crashing."""
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "auth_implementation": "gone"}
+    )
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_quota_exceeded_backs_off_with_a_repair(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """30006: repair issue, no calls for hours, then normal again and the issue goes."""
+    issue_id = f"ttlock_quota_exceeded_{loaded_entry.entry_id}"
+    sim.fail_next(1, "quota")
+    await _poll(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    assert hass.states.get(BATTERY).state == STATE_UNAVAILABLE
+    calls = sum(sim.calls.values())
+    await _poll(hass, freezer)
+    assert sum(sim.calls.values()) == calls
+    await _poll(hass, freezer, timedelta(hours=6))
+    assert sum(sim.calls.values()) > calls
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert hass.states.get(BATTERY).state != STATE_UNAVAILABLE
+
+
+async def test_clock_skew_raises_a_repair(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """80000: the Home Assistant clock is wrong; the issue goes once calls work again."""
+    issue_id = f"ttlock_clock_skew_{loaded_entry.entry_id}"
+    real_clock = sim.clock
+    sim.clock = lambda: real_clock() + 3600
+    await _poll(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    sim.clock = real_clock
+    await _poll(hass, freezer)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_transient_failure_makes_entities_unavailable(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A failed poll: unavailable until the next good one."""
+    sim.fail_next(1, "gateway_offline")
+    await _poll(hass, freezer)
+    assert hass.states.get(BATTERY).state == STATE_UNAVAILABLE
+    await _poll(hass, freezer)
+    assert hass.states.get(BATTERY).state == "87"
+
+
+async def test_locks_appear_and_disappear_without_reload(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new lock gets its entities; a removed lock loses its device."""
+    sim.locks[4711003] = SimulatedLock(
+        lock_id=4711003,
+        name="S2",
+        alias="Garage door",
+        mac="AA:BB:CC:99:99:99",
+        feature_value=feature_value((0, 8, 10)),
+        gateway_id=9001,
+    )
+    await _poll(hass, freezer)
+    assert hass.states.get("lock.garage_door") is not None
+
+    del sim.locks[BACK_DOOR]
+    await _poll(hass, freezer)
+    devices = dr.async_get(hass)
+    assert devices.async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{BACK_DOOR}")}) is None
+    assert hass.states.get("lock.back_door") is None
+
+
+async def test_remove_device_only_when_gone(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Users may delete a lock device the cloud no longer lists, not a live one."""
+    assert await async_setup_component(hass, "config", {})
+    devices = dr.async_get(hass)
+    live = devices.async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{FRONT_DOOR}")})
+    stale = devices.async_get_or_create(
+        config_entry_id=loaded_entry.entry_id, identifiers={(DOMAIN, "ttlock_lock_123")}
+    )
+    stale_gateway = devices.async_get_or_create(
+        config_entry_id=loaded_entry.entry_id, identifiers={(DOMAIN, "ttlock_gateway_77")}
+    )
+    account = devices.async_get_or_create(
+        config_entry_id=loaded_entry.entry_id, identifiers={(DOMAIN, "ttlock_account_1001")}
+    )
+    client = await hass_ws_client(hass)
+    results = {}
+    for name, device in (
+        ("live", live),
+        ("stale", stale),
+        ("stale_gateway", stale_gateway),
+        ("account", account),
+    ):
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": loaded_entry.entry_id,
+                "device_id": device.id,
+            }
+        )
+        results[name] = (await client.receive_json())["success"]
+    assert results == {"live": False, "stale": True, "stale_gateway": True, "account": False}

@@ -1,0 +1,225 @@
+"""Lock commands, their confirmation, auto-relock inference and the other lock entities."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from simulators.ttlock import TTLockSimulator
+from simulators.ttlock.model import SimulatedLock, feature_value
+
+from .conftest import BACK_DOOR, FRONT_DOOR, PostCallback
+
+FRONT = "lock.front_door"
+CARD_UNLOCK = 7
+
+
+async def _unlock(hass: HomeAssistant, entity_id: str = FRONT) -> None:
+    await hass.services.async_call(
+        LOCK_DOMAIN, "unlock", {ATTR_ENTITY_ID: entity_id}, blocking=True
+    )
+
+
+async def test_unlock_and_lock_through_the_gateway(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Commands reach the simulated lock; the state follows at once."""
+    await _unlock(hass)
+    assert sim.locks[FRONT_DOOR].locked is False
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
+    assert sim.locks[FRONT_DOOR].locked is True
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+
+
+async def test_state_is_unlocking_while_the_command_runs(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """The gateway may take seconds: the entity says unlocking meanwhile."""
+    sim.command_gate = asyncio.Event()
+    task = hass.async_create_task(_unlock(hass))
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+        if hass.states.get(FRONT).state == LockState.UNLOCKING:
+            break
+    assert hass.states.get(FRONT).state == LockState.UNLOCKING
+    sim.command_gate.set()
+    await task
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+
+
+async def test_remote_unlock_disabled_says_what_to_do(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """-4043 becomes a translated error pointing at the app setting."""
+    sim.locks[FRONT_DOOR].remote_unlock_enabled = False
+    with pytest.raises(HomeAssistantError) as err:
+        await _unlock(hass)
+    assert err.value.translation_key == "ttlock_remote_unlock_disabled"
+    assert hass.states.get(FRONT).state != LockState.UNLOCKING
+
+
+async def test_gateway_offline_error(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A gateway offline error is reported, not raised raw."""
+    sim.fail_next(1, "gateway_offline")
+    with pytest.raises(HomeAssistantError) as err:
+        await _unlock(hass)
+    assert err.value.translation_key == "ttlock_gateway_offline"
+
+
+async def test_lock_without_lock_command(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """A lock whose featureValue lacks the lock bit refuses `lock` with a clear message."""
+    sim.locks[BACK_DOOR].feature_value = feature_value((10,))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: "lock.back_door"}, blocking=True
+        )
+    assert err.value.translation_key == "ttlock_lock_not_supported"
+
+
+async def test_missing_confirmation_checks_the_lock_once(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No push after a command: one queryOpenState tells the truth."""
+    await _unlock(hass, "lock.back_door")
+    assert sim.calls["lock/queryOpenState"] == 0
+    sim.locks[BACK_DOOR].locked = True  # somebody locked it by hand, no push arrived
+    freezer.tick(timedelta(seconds=46))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert sim.calls["lock/queryOpenState"] == 1
+    assert hass.states.get("lock.back_door").state == LockState.LOCKED
+
+
+async def test_confirming_push_cancels_the_check(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The push of the gateway unlock arrives: no extra call wakes the lock."""
+    await _unlock(hass, "lock.back_door")
+    await post_callback(sim.build_callback(BACK_DOOR, 12))
+    freezer.tick(timedelta(seconds=46))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert sim.calls["lock/queryOpenState"] == 0
+
+
+async def test_auto_relock_is_inferred(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The front door relocks itself after 5 s without a record: assumed locked."""
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    freezer.tick(timedelta(seconds=6))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+
+
+async def test_newer_record_cancels_the_relock(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A door-open record after the unlock cancels the pending relock assumption."""
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
+    await post_callback(sim.build_callback(FRONT_DOOR, 31))
+    freezer.tick(timedelta(seconds=6))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+
+
+async def test_passage_mode_prevents_the_relock(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Passage mode on (switch): the lock stays unlocked after an unlock."""
+    await hass.services.async_call(
+        "switch", "turn_on", {ATTR_ENTITY_ID: "switch.front_door_passage_mode"}, blocking=True
+    )
+    assert sim.locks[FRONT_DOOR].passage_mode is True
+    assert hass.states.get("switch.front_door_passage_mode").state == "on"
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
+    freezer.tick(timedelta(seconds=6))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    await hass.services.async_call(
+        "switch", "turn_off", {ATTR_ENTITY_ID: "switch.front_door_passage_mode"}, blocking=True
+    )
+    assert sim.locks[FRONT_DOOR].passage_mode is False
+
+
+async def test_auto_lock_time_number(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Setting the number changes the auto-lock delay on the lock."""
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {ATTR_ENTITY_ID: "number.front_door_auto_lock_time", "value": 30},
+        blocking=True,
+    )
+    assert sim.locks[FRONT_DOOR].auto_lock_time == 30
+    assert float(hass.states.get("number.front_door_auto_lock_time").state) == 30
+
+
+async def test_check_state_button(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """The button asks the lock (one call) and shows the answer."""
+    sim.locks[FRONT_DOOR].locked = False
+    await hass.services.async_call(
+        "button", "press", {ATTR_ENTITY_ID: "button.front_door_check_lock_state"}, blocking=True
+    )
+    assert sim.calls["lock/queryOpenState"] == 1
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+
+
+async def test_padlock_without_gateway_has_no_controls(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """A Bluetooth-only padlock only exposes its battery and activity."""
+    sim.locks[7000001] = SimulatedLock(
+        lock_id=7000001,
+        name="PL1",
+        alias="Shed padlock",
+        mac="AA:BB:CC:77:88:99",
+        feature_value=feature_value((0,)),
+        gateway_id=None,
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.shed_padlock_battery") is not None
+    assert hass.states.get("lock.shed_padlock") is None
+    assert hass.states.get("button.shed_padlock_check_lock_state") is None

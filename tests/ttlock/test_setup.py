@@ -1,0 +1,72 @@
+"""Set-up of a TTLock entry against the simulator: devices, entities, quota-aware polling."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_LOCKED, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.ttlock import TTLockSimulator
+
+from .conftest import BACK_DOOR, FRONT_DOOR
+
+
+async def test_setup_creates_devices_and_entities(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Every lock and the gateway get a device; entities follow featureValue."""
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    devices = dr.async_get(hass)
+    front = devices.async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{FRONT_DOOR}")})
+    assert front is not None
+    assert front.name == "Front door"
+    assert devices.async_get_device(identifiers={(DOMAIN, "ttlock_gateway_9001")}) is not None
+
+    # Lock state is unknown until a push or a check arrives (safety re-check is off here).
+    assert hass.states.get("lock.front_door").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.front_door_battery").state == "87"
+    assert hass.states.get("sensor.back_door_battery").state == "64"
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == "on"
+    assert hass.states.get("switch.front_door_passage_mode").state == "off"
+    assert float(hass.states.get("number.front_door_auto_lock_time").state) == 5
+    # The door sensor only exists where featureValue has the door-sensor bit (front door).
+    assert hass.states.get("binary_sensor.front_door_door") is not None
+    assert hass.states.get("binary_sensor.back_door_door") is None
+    assert hass.states.get("event.front_door_activity").state == STATE_UNKNOWN
+    calls = hass.states.get("sensor.ttlock_demo_example_com_api_calls_today")
+    assert calls is not None
+    assert int(calls.state) >= 4
+
+    # One account-level poll plus per-lock details; no lock was woken up.
+    assert sim.calls["lock/list"] == 1
+    assert sim.calls["gateway/list"] == 1
+    assert sim.calls["lock/detail"] == 2
+    assert sim.calls["lock/queryOpenState"] == 0
+
+    entities = er.async_get(hass)
+    assert entities.async_get("lock.front_door").unique_id == f"ttlock_{FRONT_DOOR}_lock"
+
+
+async def test_safety_recheck_queries_reachable_locks(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """With the safety re-check on, the slow tier asks each reachable lock once."""
+    hass.config_entries.async_update_entry(entry, options={"safety_recheck": True})
+    sim.locks[BACK_DOOR].locked = False
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert sim.calls["lock/queryOpenState"] == 2
+    assert hass.states.get("lock.front_door").state == STATE_LOCKED
+    assert hass.states.get("lock.back_door").state == "unlocked"
+
+
+async def test_unload_and_unavailable(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Unloading leaves the entities unavailable."""
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE

@@ -1,0 +1,207 @@
+"""The TTLock callback webhook: parsing, state changes, events, sharing and the set-up repair."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+import json
+
+from homeassistant.const import STATE_LOCKED, STATE_UNLOCKED
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
+from custom_components.minerva_iot.ttlock.webhook import callback_issue_id
+from simulators.ttlock import TTLockSimulator
+
+from .conftest import BACK_DOOR, FRONT_DOOR, WEBHOOK_ID, PostCallback, entry_data
+
+CARD_UNLOCK = 7
+PASSCODE_UNLOCK = 4
+APP_LOCK = 11
+DOOR_OPEN = 31
+DOOR_CLOSED = 30
+OTHER_LOCK = 5000001
+
+
+async def test_push_changes_state_and_fires_events(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """A successful card unlock: unlocked, battery updated, event entity and bus event fired."""
+    events = async_capture_events(hass, EVENT_MINERVA)
+    fields = sim.build_callback(
+        FRONT_DOOR, CARD_UNLOCK, username="Cleaner card", electricQuantity=55
+    )
+    assert await post_callback(fields) == "success"
+
+    assert hass.states.get("lock.front_door").state == STATE_UNLOCKED
+    assert hass.states.get("sensor.front_door_battery").state == "55"
+    event_state = hass.states.get("event.front_door_activity")
+    assert event_state.attributes["event_type"] == "unlocked"
+    assert event_state.attributes["method"] == "ic_card"
+    assert event_state.attributes["user"] == "Cleaner card"
+    assert event_state.attributes["record_type"] == CARD_UNLOCK
+
+    device = dr.async_get(hass).async_get_device(
+        identifiers={(DOMAIN, f"ttlock_lock_{FRONT_DOOR}")}
+    )
+    assert len(events) == 1
+    assert events[0].data["vendor"] == "ttlock"
+    assert events[0].data["device_id"] == device.id
+    assert events[0].data["type"] == "unlocked"
+    assert events[0].data["record"]["method"] == "ic_card"
+    # The card number never reaches the bus.
+    assert "keyboard_pwd" not in events[0].data["record"]
+    assert "3051234567" not in str(events[0].data)
+
+    await post_callback(sim.build_callback(FRONT_DOOR, APP_LOCK))
+    assert hass.states.get("lock.front_door").state == STATE_LOCKED
+
+    await post_callback(sim.build_callback(FRONT_DOOR, DOOR_OPEN))
+    assert hass.states.get("binary_sensor.front_door_door").state == "on"
+    await post_callback(sim.build_callback(FRONT_DOOR, DOOR_CLOSED))
+    assert hass.states.get("binary_sensor.front_door_door").state == "off"
+
+
+async def test_failed_and_unknown_records_do_not_change_state(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """A failed attempt is an event but no state change; unknown types spoil nothing."""
+    await post_callback(sim.build_callback(FRONT_DOOR, APP_LOCK))
+    events = async_capture_events(hass, EVENT_MINERVA)
+    failed = json.loads(sim.build_callback(FRONT_DOOR, PASSCODE_UNLOCK, success=False)["records"])
+    unknown = json.loads(sim.build_callback(FRONT_DOOR, 999)["records"])
+    fields = sim.build_callback(FRONT_DOOR, PASSCODE_UNLOCK)
+    fields["records"] = json.dumps([*failed, *unknown, "garbage", {"recordType": "x"}])
+    assert await post_callback(fields) == "success"
+
+    assert hass.states.get("lock.front_door").state == STATE_LOCKED
+    assert [event.data["type"] for event in events] == ["unlocked"]
+    assert events[0].data["record"]["success"] is False
+
+
+async def test_unknown_locks_and_malformed_pushes(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The console test push (lockId 222) is answered and resolves the set-up repair."""
+    issue_id = callback_issue_id(WEBHOOK_ID)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == "ttlock_callback_url"
+    assert issue.translation_placeholders["webhook_url"].startswith("https://ha.example.com")
+
+    # Not a push at all: still answered, the repair stays.
+    assert await post_callback("not a form") == "success"
+    assert await post_callback({"lockId": "1", "records": "{broken"}) == "success"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+    events = async_capture_events(hass, EVENT_MINERVA)
+    test_push = {
+        "notifyType": "1",
+        "lockId": "222",
+        "lockMac": "00:00:00:00:00:00",
+        "admin": "test@ttlock.com",
+        "records": json.dumps([{"lockId": 222, "recordType": 12, "success": 1, "lockDate": 1}]),
+    }
+    assert await post_callback(test_push) == "success"
+    assert events == []
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert loaded_entry.data["callback_confirmed"] is True
+
+
+async def test_no_public_url_issue(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Without an external URL the repair explains that TTLock cannot reach Home Assistant."""
+    await hass.config.async_update(external_url=None)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, callback_issue_id(WEBHOOK_ID))
+    assert issue.translation_key == "ttlock_no_public_url"
+
+
+@pytest.fixture
+async def second_sim(socket_enabled: None) -> AsyncGenerator[TTLockSimulator]:
+    """A second account (uid 1002) of the same TTLock application, with other lock ids."""
+    simulator = TTLockSimulator(uid=1002)
+    for old_id, new_id in ((FRONT_DOOR, OTHER_LOCK), (BACK_DOOR, OTHER_LOCK + 1)):
+        lock = simulator.locks.pop(old_id)
+        lock.lock_id = new_id
+        simulator.locks[new_id] = lock
+    await simulator.start(host="127.0.0.1", port=0)
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def second_entry(
+    hass: HomeAssistant, second_sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The second account's entry, loaded next to the first one."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="second@example.com",
+        unique_id="1002",
+        data=entry_data(second_sim, uid=1002),
+        options={"safety_recheck": False},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def test_webhook_shared_by_entries_of_one_application(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    second_sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    second_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """Two accounts of one application: one handler, both fed, unregistered with the last."""
+    await post_callback(second_sim.build_callback(OTHER_LOCK, CARD_UNLOCK))
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
+    unlocked = [
+        state.entity_id for state in hass.states.async_all("lock") if state.state == STATE_UNLOCKED
+    ]
+    assert len(unlocked) == 2
+    assert "lock.front_door" in unlocked
+
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await post_callback(second_sim.build_callback(OTHER_LOCK, APP_LOCK)) == "success"
+
+    assert await hass.config_entries.async_unload(second_entry.entry_id)
+    await hass.async_block_till_done()
+    # No handler any more: Home Assistant answers an empty 200.
+    assert await post_callback(second_sim.build_callback(OTHER_LOCK, APP_LOCK)) == ""
+
+
+async def test_repair_removed_with_the_last_entry(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    second_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Removing one entry keeps the application's repair; removing the last one drops it."""
+    issue_id = callback_issue_id(WEBHOOK_ID)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id)
+    await hass.config_entries.async_remove(loaded_entry.entry_id)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id)
+    await hass.config_entries.async_remove(second_entry.entry_id)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
