@@ -41,17 +41,26 @@ Wire protocol (as the reference describes it):
   documented type exists). After an unlock the lock relocks after ``autoLockTime`` seconds
   (times ``time_scale``) WITHOUT a record or push, like real locks; passage mode prevents it.
 
-Python API: ``sim.locks`` (``SimulatedLock``: ``locked``, ``battery``, ``auto_lock_time``,
-``passage_mode``, ``remote_unlock_enabled``, ``door_closed``, ...), ``sim.gateways``,
-``sim.callback_url``, ``await sim.operate_by_hand(lock_id, locked, method="app")`` (methods:
-app, gateway, passcode, card, fingerprint, key, button, auto), ``await sim.operate_door(lock_id,
-opened)``, ``sim.build_callback(lock_id, record_type, success=True, **fields)``, ``await
-sim.send_callback(fields)``, ``sim.expire_access_tokens()``, ``sim.revoke_refresh_tokens()``,
-``sim.fail_next(n, kind)`` (http500, timeout, 429, gateway_busy, gateway_offline, quota),
-``sim.set_gateway_online(gateway_id, online)``, ``sim.calls`` (Counter per endpoint, e.g.
-``"oauth2/token"``, ``"lock/list"``), ``sim.requests`` (method, endpoint and parameters
-without the token), ``sim.callbacks_sent``, ``sim.max_concurrent_commands``, ``sim.command_gate``
-(an ``asyncio.Event`` that commands wait for instead of ``command_latency``).
+Python API:
+
+- state: ``sim.locks`` ({lock_id: ``SimulatedLock``} with ``locked``, ``battery``,
+  ``auto_lock_time``, ``passage_mode``, ``remote_unlock_enabled``, ``door_closed``,
+  ``sound_enabled``, ``gateway_id``, ``passcodes``, ``records``), ``sim.gateways``,
+  ``sim.callback_url``, ``sim.clock`` (replaceable), ``sim.relock_scheduled(lock_id)``;
+- actions: ``await sim.operate_by_hand(lock_id, locked, method="app")`` (methods app, gateway,
+  passcode, card, fingerprint, key, button, auto), ``await sim.operate_door(lock_id, opened)``,
+  ``sim.build_callback(lock_id, record_type, success=True, **fields)`` and ``await
+  sim.send_callback(fields)``, ``sim.set_passage_mode(lock, enabled)``,
+  ``sim.set_gateway_online(gateway_id, online)``;
+- auth: ``sim.expire_access_tokens()`` (→ 10004), ``sim.revoke_refresh_tokens()`` (→ 10011);
+- failures: ``sim.fail_next(n, kind)`` with kind http500, timeout (hangs ``hang_seconds``), 429,
+  gateway_busy (-3003), gateway_offline (-3002) or quota (30006); applies to the next ``n``
+  requests of any cloud endpoint, the token endpoint included;
+- observation: ``sim.calls`` (Counter per endpoint: ``"oauth2/token"``, ``"lock/list"``, ...),
+  ``sim.requests`` (method, endpoint, parameters without the token), ``sim.callbacks_sent``,
+  ``sim.callback_failures``, ``sim.active_commands``, ``sim.max_concurrent_commands``;
+- timing: ``time_scale`` (auto-lock delay factor), ``command_latency`` (lock wake-up seconds),
+  ``sim.command_gate`` (an ``asyncio.Event`` commands wait for instead, to hold them in flight).
 
 Control API (JSON): ``POST /_sim/operate {lockId, locked, method?}``, ``POST /_sim/callback_url
 {url}``, ``POST /_sim/fail {count, kind}``, ``POST /_sim/expire_tokens``, ``POST

@@ -197,14 +197,15 @@ class TokenStore:
 
     def __init__(self) -> None:
         self.access: dict[str, IssuedToken] = {}
-        self.refresh: dict[str, tuple[str, int]] = {}
+        # refresh token -> (client id, uid, expiry in epoch seconds)
+        self.refresh: dict[str, tuple[str, int, float]] = {}
 
     def issue(self, client_id: str, uid: int, now: float) -> dict[str, Any]:
         """A new access/refresh pair in the wire shape of reference §2.3 (with ``uid``)."""
         access_token = secrets.token_hex(16)
         refresh_token = secrets.token_hex(16)
         self.access[access_token] = IssuedToken(client_id, uid, now + ACCESS_TOKEN_LIFETIME)
-        self.refresh[refresh_token] = (client_id, uid)
+        self.refresh[refresh_token] = (client_id, uid, now + REFRESH_TOKEN_LIFETIME)
         return {
             "access_token": access_token,
             "uid": uid,
@@ -215,7 +216,7 @@ class TokenStore:
     def rotate(self, client_id: str, refresh_token: str, now: float) -> dict[str, Any] | None:
         """Exchange a refresh token (single use) for a new pair; None when it is not valid."""
         owner = self.refresh.get(refresh_token)
-        if owner is None or owner[0] != client_id:
+        if owner is None or owner[0] != client_id or owner[2] <= now:
             return None
         del self.refresh[refresh_token]
         token = self.issue(client_id, owner[1], now)

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -110,3 +111,18 @@ async def deliver(
         return response.status, text
 
     return _deliver
+
+
+def ha_device(hass: HomeAssistant, sn: str) -> dr.DeviceEntry:
+    """The registry device of a Milesight serial number (API differs after HA 2026.8)."""
+    registry = dr.async_get(hass)
+    identifier = (DOMAIN, f"milesight_{sn}")
+    by_identifier = getattr(registry, "async_get_device_by_identifier", None)
+    entry_id = hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    device = (
+        by_identifier(identifier, entry_id)
+        if by_identifier is not None
+        else registry.async_get_device(identifiers={identifier})
+    )
+    assert device is not None
+    return device

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.milesight import MilesightSimulator
 
-from .conftest import Deliver, api_entry, setup_entry
+from .conftest import Deliver, api_entry, ha_device, setup_entry
 
 COLD_STORE = "6136D0000000AB12"
 MEETING_ROOM = "6723D0000000EF56"
@@ -33,7 +33,7 @@ async def test_setup_seeds_devices_values_and_thing_models(
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     serials = {device.serial_number for device in devices}
     assert {d.sn for d in sim.devices} <= serials
-    cold = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    cold = ha_device(hass, COLD_STORE)
     assert (cold.sw_version, cold.hw_version, cold.model) == ("v1.3", "v1.0", "EM300-TH")
     temperature = hass.states.get("sensor.cold_store_temperature")
     assert float(temperature.state) == pytest.approx(
@@ -174,7 +174,7 @@ async def test_remove_device_and_entry(
     entry = api_entry(sim)
     await setup_entry(hass, entry)
     device_registry = dr.async_get(hass)
-    cold = device_registry.async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    cold = ha_device(hass, COLD_STORE)
     client = await hass_ws_client(hass)
     response = await client.remove_device(cold.id, entry.entry_id)
     assert response["success"]
@@ -188,3 +188,39 @@ async def test_remove_device_and_entry(
     await hass.async_block_till_done()
     assert not issue_registry.async_get_issue(DOMAIN, f"milesight_no_external_url_{entry.entry_id}")
     assert not er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+
+
+async def test_thing_model_enum_and_plain_values(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TSL enum turns raw values into labels; booleans of unknown keys read as text."""
+    from simulators.milesight import catalogue
+
+    properties = [
+        *catalogue._TSL_PROPERTIES["EM300-TH"],
+        {
+            "id": "device_mode",
+            "name": "Device Mode",
+            "accessMode": "R",
+            "dataSpec": {"dataType": "ENUM", "mappings": [{"key": "1", "value": "Normal"}]},
+        },
+    ]
+    monkeypatch.setitem(catalogue._TSL_PROPERTIES, "EM300-TH", properties)
+    await setup_entry(hass, api_entry(sim))
+    await deliver(sim.uplink_event(COLD_STORE, {"device_mode": 1, "heater": True}))
+    mode = hass.states.get("sensor.cold_store_device_mode")
+    assert mode.state == "Normal"
+    assert mode.attributes["options"] == ["Normal"]
+    assert hass.states.get("sensor.cold_store_heater").state == "true"
+
+
+async def test_rate_limited_device_reads_retry_setup(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """A rate limit while reading one device aborts the sync (no hammering) and retries."""
+    sim.fail_next(1, "429", endpoint="device/thing-specification")
+    entry = api_entry(sim)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY

@@ -7,7 +7,7 @@ from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -26,7 +26,7 @@ from simulators.milesight import (
     MilesightSimulator,
 )
 
-from .conftest import WEBHOOK_ID, Deliver, api_entry, setup_entry, webhook_entry
+from .conftest import WEBHOOK_ID, Deliver, api_entry, ha_device, setup_entry, webhook_entry
 
 COLD_STORE = "6136D0000000AB12"
 BUTTON = "6785D0000000CD34"
@@ -37,6 +37,7 @@ async def test_diagnostics_are_redacted(
 ) -> None:
     """Secrets, client id, webhook id and URLs never appear in diagnostics."""
     await async_process_ha_core_config(hass, {"external_url": "https://ha.example.org"})
+    assert await async_setup_component(hass, "diagnostics", {})
     entry = api_entry(sim)
     await setup_entry(hass, entry)
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
@@ -77,11 +78,10 @@ async def test_device_triggers_fire_automations(
     await setup_entry(hass, webhook_entry())
     await deliver(sim.uplink_event(BUTTON, {"battery": 90}))
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
-    registry = dr.async_get(hass)
-    button = registry.async_get_device(identifiers={(DOMAIN, f"milesight_{BUTTON}")})
-    cold = registry.async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    button = ha_device(hass, BUTTON)
+    cold = ha_device(hass, COLD_STORE)
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, button.id)
-    types = {trigger["type"] for trigger in triggers}
+    types = {trigger["type"] for trigger in triggers if trigger["domain"] == DOMAIN}
     assert types == {
         "button_short_press",
         "button_long_press",
@@ -90,7 +90,7 @@ async def test_device_triggers_fire_automations(
         "alarm_cleared",
     }
     cold_triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, cold.id)
-    assert {trigger["type"] for trigger in cold_triggers} == {"alarm", "alarm_cleared"}
+    assert {t["type"] for t in cold_triggers if t["domain"] == DOMAIN} == {"alarm", "alarm_cleared"}
 
     calls: list[ServiceCall] = async_mock_service(hass, "test", "automation")
     assert await async_setup_component(

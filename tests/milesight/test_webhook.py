@@ -7,14 +7,14 @@ import time
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
 from simulators.milesight import MilesightSimulator
 
-from .conftest import WEBHOOK_ID, Deliver, setup_entry, webhook_entry
+from .conftest import WEBHOOK_ID, Deliver, ha_device, setup_entry, webhook_entry
 
 COLD_STORE = "6136D0000000AB12"
 FRONT_DOOR = "6611D0000000A1B2"
@@ -42,7 +42,7 @@ async def test_uplink_creates_device_and_entities_without_api(
     assert humidity.state == "71.5"
     assert humidity.attributes["unit_of_measurement"] == "%"
     assert hass.states.get("sensor.cold_store_battery").state == "92"
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    device = ha_device(hass, COLD_STORE)
     assert device is not None
     assert device.model == "EM300-TH"
     assert device.serial_number == COLD_STORE
@@ -251,7 +251,7 @@ async def test_button_press_event_entity_and_bus_event(
     await deliver(sim.uplink_event(BUTTON, {"button_event": {"status": "double press"}}))
     state = hass.states.get("event.desk_button_button")
     assert state.attributes["event_type"] == "double_press"
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"milesight_{BUTTON}")})
+    device = ha_device(hass, BUTTON)
     assert [(e.data["type"], e.data["device_id"]) for e in events] == [
         ("button_double_press", device.id)
     ]
@@ -295,7 +295,7 @@ async def test_alarms_and_device_events(
     ]
     assert events[3].data["alarm"] == "humidity_alarm"
     # The task names the API deviceId, learnt from the uplinks' deviceProfile.
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"milesight_{COLD_STORE}")})
+    device = ha_device(hass, COLD_STORE)
     assert events[-1].data["device_id"] == device.id
 
 

@@ -62,7 +62,7 @@ def milesight_strings(s: dict) -> None:
         "Cannot reach the server. Check the server address, the internet connection of Home Assistant and, if the application has a Request Restriction, that the public IP address of Home Assistant is allowed."
     )
     error["invalid_server_address"] = (
-        "This is not a valid server address. Paste the Server Address shown on the application's Authentication panel (a host name, optionally with https://)."
+        "This is not a valid server address. Paste the Server Address shown on the application's Authentication panel (a host name; the https scheme is optional)."
     )
     error.setdefault("unknown", "Unexpected error. Check the Home Assistant log for details.")
     error["webhook_secret_required"] = (

@@ -10,52 +10,11 @@ import ast
 import re
 import sys
 
-from .source_index import PLATFORMS, ClassInfo, ModuleInfo, PackageIndex, call_name, keyword
+from .source_index import ModuleInfo, PackageIndex, call_name, keyword, top_level_names, where
 
-# Keys of entities that are diagnostic by nature, and of those too noisy to enable by default.
-DIAGNOSTIC_KEY = re.compile(
-    r"battery|rssi|snr|signal|firmware|hardware|version|api_call|call_count|last_push|"
-    r"push_delay|webhook",
-    re.IGNORECASE,
-)
-DISABLED_KEY = re.compile(
-    r"rssi|snr|signal|firmware|hardware|version|api_call|call_count|push_delay", re.IGNORECASE
-)
-# Units that always come with a Home Assistant device class.
-UNITS_NEEDING_DEVICE_CLASS = {
-    "UnitOfTemperature",
-    "UnitOfElectricPotential",
-    "UnitOfElectricCurrent",
-    "UnitOfPower",
-    "UnitOfEnergy",
-    "UnitOfPressure",
-    "LIGHT_LUX",
-    "SIGNAL_STRENGTH_DECIBELS_MILLIWATT",
-    "CONCENTRATION_PARTS_PER_MILLION",
-}
 CLIENT_THIRD_PARTY_ALLOWED = {"aiohttp"}
 BLOCKING_MODULES = {"requests", "urllib.request", "http.client", "urllib3", "httpx"}
-LISTENER_CALLS = re.compile(
-    r"^(async_dispatcher_connect|async_track_\w+|async_listen(_once)?|async_add_listener|"
-    r"async_call_later|async_subscribe)$"
-)
 SETUP_FAILURES = {"ConfigEntryNotReady", "ConfigEntryAuthFailed", "ConfigEntryError"}
-
-
-def _where(module: ModuleInfo, node: ast.AST) -> str:
-    return f"{module.name or '__init__'}:{getattr(node, 'lineno', 0)}"
-
-
-def _top_level_names(module: ModuleInfo) -> set[str]:
-    names: set[str] = set()
-    for stmt in module.tree.body:
-        if isinstance(stmt, ast.Assign):
-            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names.add(stmt.target.id)
-        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(stmt.name)
-    return names
 
 
 def _called(index: PackageIndex, modules: list[ModuleInfo], names: set[str]) -> bool:
@@ -77,77 +36,6 @@ def _vendor_packages(index: PackageIndex) -> dict[str, list[ModuleInfo]]:
     return vendors
 
 
-# --- parallel-updates, has-entity-name, entity-unique-id, devices, icon-translations ---------
-
-
-def check_parallel_updates(index: PackageIndex) -> list[str]:
-    """Every platform module at the package top sets PARALLEL_UPDATES."""
-    return [
-        f"{name}.py: no module-level PARALLEL_UPDATES"
-        for name, module in sorted(index.modules.items())
-        if name in PLATFORMS and "PARALLEL_UPDATES" not in _top_level_names(module)
-    ]
-
-
-def _sets_true(index: PackageIndex, cls: ClassInfo, attribute: str) -> bool:
-    return any(
-        isinstance(v, ast.Constant) and v.value is True
-        for v in index.ancestors_assign(cls, attribute)
-    )
-
-
-def check_has_entity_name(index: PackageIndex) -> list[str]:
-    """Every instantiated entity class has `_attr_has_entity_name = True` (itself or inherited)."""
-    problems: list[str] = []
-    for cls in index.leaf_entity_classes():
-        if _sets_true(index, cls, "_attr_has_entity_name"):
-            continue
-        if index.ancestors_define(cls, "has_entity_name"):
-            continue
-        problems.append(f"{cls.qualname}: no _attr_has_entity_name = True")
-    return problems
-
-
-def check_unique_ids(index: PackageIndex) -> list[str]:
-    """Every instantiated entity class sets `_attr_unique_id` or defines `unique_id`."""
-    return [
-        f"{cls.qualname}: no _attr_unique_id and no unique_id property"
-        for cls in index.leaf_entity_classes()
-        if not index.ancestors_assign(cls, "_attr_unique_id")
-        and not index.ancestors_define(cls, "unique_id")
-    ]
-
-
-def check_device_info(index: PackageIndex) -> list[str]:
-    """Every instantiated entity class belongs to a device."""
-    return [
-        f"{cls.qualname}: no _attr_device_info and no device_info property"
-        for cls in index.leaf_entity_classes()
-        if not index.ancestors_assign(cls, "_attr_device_info")
-        and not index.ancestors_define(cls, "device_info")
-    ]
-
-
-def check_no_hardcoded_icons(index: PackageIndex) -> list[str]:
-    """Icons come from icons.json: no `_attr_icon`, no `icon` property, no `icon=` argument."""
-    problems = [
-        f"{cls.qualname}: sets _attr_icon"
-        for cls in index.classes.values()
-        if "_attr_icon" in cls.assigned
-    ]
-    problems += [
-        f"{cls.qualname}: defines an icon property"
-        for cls in index.entity_classes()
-        if "icon" in cls.methods
-    ]
-    problems += [
-        f"{_where(module, call)}: {call_name(call)}(icon=...)"
-        for module, call in index.calls()
-        if keyword(call, "icon") is not None
-    ]
-    return problems
-
-
 # --- runtime-data ----------------------------------------------------------------------------
 
 
@@ -163,7 +51,7 @@ def _typed_entry_aliases(index: PackageIndex) -> dict[str, str]:
             if isinstance(generic, ast.Name):
                 name = generic.id
             if name == "ConfigEntry":
-                aliases[node.name.id] = _where(module, node)
+                aliases[node.name.id] = where(module, node)
     return aliases
 
 
@@ -192,7 +80,7 @@ def check_runtime_data(index: PackageIndex) -> list[str]:
     problems: list[str] = []
     aliases = _typed_entry_aliases(index)
     stores = [
-        _where(module, node)
+        where(module, node)
         for module in index.modules.values()
         for node in ast.walk(module.tree)
         if isinstance(node, ast.Assign)
@@ -233,86 +121,9 @@ def _untyped_runtime_data_reads(index: PackageIndex) -> list[str]:
                     and isinstance(node.ctx, ast.Load)
                 ):
                     problems.append(
-                        f"{_where(module, node)}: {node.value.id}.runtime_data read through an "
+                        f"{where(module, node)}: {node.value.id}.runtime_data read through an "
                         "untyped ConfigEntry"
                     )
-    return problems
-
-
-# --- entity-category, entity-disabled-by-default, entity-device-class -------------------------
-
-
-def _description_calls(index: PackageIndex) -> list[tuple[ModuleInfo, ast.Call, str]]:
-    """Entity description constructor calls with their literal key (or translation key)."""
-    found: list[tuple[ModuleInfo, ast.Call, str]] = []
-    for module, call in index.calls():
-        name = call_name(call)
-        is_description = name.endswith("EntityDescription") or (
-            index.resolve_class(name, module) is not None
-            and index.description_platform(call, module) is not None
-        )
-        if not is_description:
-            continue
-        key = index.string_value(keyword(call, "key")) or index.string_value(
-            keyword(call, "translation_key")
-        )
-        if key is not None:
-            found.append((module, call, key))
-    return found
-
-
-def _is_attr(node: ast.expr | None, attr: str) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == attr
-
-
-def check_entity_category(index: PackageIndex) -> list[str]:
-    """Battery, signal, version and bookkeeping entities are EntityCategory.DIAGNOSTIC."""
-    problems: list[str] = []
-    descriptions = _description_calls(index)
-    for module, call, key in descriptions:
-        if DIAGNOSTIC_KEY.search(key) and not _is_attr(
-            keyword(call, "entity_category"), "DIAGNOSTIC"
-        ):
-            problems.append(f"{_where(module, call)}: '{key}' is not EntityCategory.DIAGNOSTIC")
-    has_diagnostic = any(
-        _is_attr(keyword(call, "entity_category"), "DIAGNOSTIC") for _, call, _ in descriptions
-    ) or any(
-        _is_attr(value, "DIAGNOSTIC")
-        for cls in index.entity_classes()
-        for value in cls.assigned.get("_attr_entity_category", [])
-    )
-    if index.entity_classes() and not has_diagnostic:
-        problems.append("no entity is EntityCategory.DIAGNOSTIC")
-    return problems
-
-
-def check_disabled_by_default(index: PackageIndex) -> list[str]:
-    """Noisy entities (signal, versions, call counters) are disabled by default."""
-    return [
-        f"{_where(module, call)}: '{key}' is enabled by default"
-        for module, call, key in _description_calls(index)
-        if DISABLED_KEY.search(key)
-        and not (
-            isinstance(v := keyword(call, "entity_registry_enabled_default"), ast.Constant)
-            and v.value is False
-        )
-    ]
-
-
-def check_device_classes(index: PackageIndex) -> list[str]:
-    """Descriptions whose unit implies a device class declare one."""
-    problems: list[str] = []
-    for module, call, key in _description_calls(index):
-        unit = keyword(call, "native_unit_of_measurement") or keyword(call, "unit_of_measurement")
-        unit_name = ""
-        if isinstance(unit, ast.Attribute) and isinstance(unit.value, ast.Name):
-            unit_name = unit.value.id
-        elif isinstance(unit, ast.Name):
-            unit_name = unit.id
-        if unit_name in UNITS_NEEDING_DEVICE_CLASS and keyword(call, "device_class") is None:
-            problems.append(
-                f"{_where(module, call)}: '{key}' has a {unit_name} unit but no device class"
-            )
     return problems
 
 
@@ -334,14 +145,14 @@ def check_clients_isolated(clients: PackageIndex) -> list[str]:
                 names = [node.module]
             elif isinstance(node, ast.ImportFrom):
                 if node.level > _client_package_depth(module) or not module.package_parts:
-                    problems.append(f"{_where(module, node)}: relative import leaves its package")
+                    problems.append(f"{where(module, node)}: relative import leaves its package")
                 continue
             else:
                 continue
             for name in names:
                 top = name.split(".", 1)[0]
                 if top not in sys.stdlib_module_names and top not in CLIENT_THIRD_PARTY_ALLOWED:
-                    problems.append(f"{_where(module, node)}: imports {name}")
+                    problems.append(f"{where(module, node)}: imports {name}")
     return problems
 
 
@@ -356,7 +167,7 @@ def check_clients_async(clients: PackageIndex) -> list[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             problems += [
-                f"{_where(module, node)}: imports blocking {name}"
+                f"{where(module, node)}: imports blocking {name}"
                 for name in names
                 if name in BLOCKING_MODULES
             ]
@@ -367,19 +178,19 @@ def check_clients_async(clients: PackageIndex) -> list[str]:
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "time"
             ):
-                problems.append(f"{_where(module, node)}: time.sleep blocks the event loop")
+                problems.append(f"{where(module, node)}: time.sleep blocks the event loop")
     return problems
 
 
 def check_session_injected(index: PackageIndex, clients: PackageIndex) -> list[str]:
     """Clients take the caller's aiohttp session and never open their own."""
     problems = [
-        f"clients/{_where(module, call)}: creates its own ClientSession"
+        f"clients/{where(module, call)}: creates its own ClientSession"
         for module, call in clients.calls()
         if call_name(call) == "ClientSession"
     ]
     problems += [
-        f"{_where(module, call)}: creates a ClientSession instead of async_get_clientsession"
+        f"{where(module, call)}: creates a ClientSession instead of async_get_clientsession"
         for module, call in index.calls()
         if call_name(call) == "ClientSession"
     ]
@@ -453,7 +264,7 @@ def check_unloading(index: PackageIndex) -> list[str]:
     """The integration unloads entries and each vendor unloads its platforms."""
     problems: list[str] = []
     root = index.modules.get("")
-    if root is None or "async_unload_entry" not in _top_level_names(root):
+    if root is None or "async_unload_entry" not in top_level_names(root):
         problems.append("__init__.py: no async_unload_entry")
     for vendor, modules in sorted(_vendor_packages(index).items()):
         if vendor != "clients" and not _called(index, modules, {"async_unload_platforms"}):
@@ -537,9 +348,9 @@ def check_action_setup(index: PackageIndex) -> list[str]:
                         and isinstance(node.func.value, ast.Attribute)
                         and node.func.value.attr == "services"
                     ):
-                        problems.append(f"{_where(module, node)}: action registered per entry")
+                        problems.append(f"{where(module, node)}: action registered per entry")
     root = index.modules.get("")
-    if root is None or "async_setup" not in _top_level_names(root):
+    if root is None or "async_setup" not in top_level_names(root):
         problems.append("__init__.py: no async_setup to register actions in")
     return problems
 
@@ -548,7 +359,7 @@ def check_diagnostics(index: PackageIndex) -> list[str]:
     """diagnostics.py exists and every vendor's diagnostics redact."""
     problems: list[str] = []
     root = index.modules.get("diagnostics")
-    if root is None or "async_get_config_entry_diagnostics" not in _top_level_names(root):
+    if root is None or "async_get_config_entry_diagnostics" not in top_level_names(root):
         problems.append("diagnostics.py: no async_get_config_entry_diagnostics")
     for name, module in sorted(index.modules.items()):
         if name.endswith(".diagnostics") and not _called(index, [module], {"async_redact_data"}):
@@ -556,40 +367,52 @@ def check_diagnostics(index: PackageIndex) -> list[str]:
     return problems
 
 
-def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    return {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
-
-
-def check_entity_event_setup(index: PackageIndex) -> list[str]:
-    """Entities subscribe in async_added_to_hass and hand the unsubscribe to async_on_remove."""
-    problems: list[str] = []
-    for cls in index.entity_classes():
-        for method in cls.node.body:
-            if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            parents = _parents(method)
-            for node in ast.walk(method):
-                if not (isinstance(node, ast.Call) and LISTENER_CALLS.match(call_name(node))):
-                    continue
-                if method.name == "__init__":
-                    problems.append(f"{_where(cls.module, node)}: subscribes in __init__")
-                    continue
-                parent = parents.get(node)
-                kept = isinstance(parent, ast.Assign | ast.AnnAssign | ast.Return) or (
-                    isinstance(parent, ast.Call)
-                    and call_name(parent) in {"async_on_remove", "async_on_unload"}
-                )
-                if not kept:
-                    problems.append(
-                        f"{_where(cls.module, node)}: {call_name(node)} result is dropped "
-                        "(wrap it in self.async_on_remove)"
-                    )
-    return problems
-
-
 def check_stale_devices(index: PackageIndex) -> list[str]:
     """Users can remove devices the cloud no longer reports."""
     root = index.modules.get("")
-    if root is None or "async_remove_config_entry_device" not in _top_level_names(root):
+    if root is None or "async_remove_config_entry_device" not in top_level_names(root):
         return ["__init__.py: no async_remove_config_entry_device"]
     return []
+
+
+def _seconds(node: ast.expr | None) -> float | None:
+    """Seconds of a literal `timedelta(minutes=5)` / `timedelta(seconds=30)`, else None."""
+    if not (isinstance(node, ast.Call) and call_name(node) == "timedelta"):
+        return None
+    factors = {"days": 86400, "hours": 3600, "minutes": 60, "seconds": 1}
+    total = 0.0
+    for kw in node.keywords:
+        if kw.arg not in factors or not isinstance(kw.value, ast.Constant):
+            return None
+        total += float(kw.value.value) * factors[kw.arg]
+    return total
+
+
+def check_polling(index: PackageIndex, minimum_s: float = 300) -> list[str]:
+    """Cloud APIs with quotas: no poll faster than five minutes, defaults included."""
+    problems: list[str] = []
+    unit_seconds = {"SECONDS": 1, "MINUTES": 60, "HOURS": 3600}
+    pattern = re.compile(
+        r"^(DEFAULT|MIN)_\w*(POLL|REFRESH|SCAN|UPDATE)\w*_(SECONDS|MINUTES|HOURS)$"
+    )
+    for module in index.modules.values():
+        for stmt in module.tree.body:
+            target = stmt.target if isinstance(stmt, ast.AnnAssign) else None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+            value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+            if not isinstance(target, ast.Name):
+                continue
+            seconds = _seconds(value) if target.id == "SCAN_INTERVAL" else None
+            if seconds is not None and seconds < minimum_s:
+                problems.append(f"{where(module, stmt)}: SCAN_INTERVAL of {seconds:g} s")
+            match = pattern.match(target.id)
+            if match and isinstance(value, ast.Constant) and isinstance(value.value, int | float):
+                seconds = float(value.value) * unit_seconds[match.group(3)]
+                if 0 < seconds < minimum_s:  # 0 means "off"
+                    problems.append(f"{where(module, stmt)}: {target.id} is {seconds:g} s")
+    for module, call in index.calls():
+        seconds = _seconds(keyword(call, "update_interval"))
+        if seconds is not None and seconds < minimum_s:
+            problems.append(f"{where(module, call)}: update_interval of {seconds:g} s")
+    return problems

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import re
 from typing import Any
 
-from .source_index import PackageIndex
+from .source_index import PackageIndex, module_string_constants
 from .translation_keys import CodeKeys
 
 # Field problems from the vendor references that the troubleshooting section must explain.
@@ -146,3 +146,53 @@ def check_platforms_documented(index: PackageIndex, docs: str) -> list[str]:
     platforms = {p for cls in index.leaf_entity_classes() for p in index.entity_platforms(cls)}
     names = {p: p.replace("_", " ") for p in platforms}
     return check_mentions(docs, names, "the platform")
+
+
+def _numeric_constants(index: PackageIndex, pattern: str) -> dict[str, int | float]:
+    found: dict[str, int | float] = {}
+    regex = re.compile(pattern)
+    for module in index.modules.values():
+        for stmt in module.tree.body:
+            target = stmt.target if isinstance(stmt, ast.AnnAssign) else None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+            value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+            if (
+                isinstance(target, ast.Name)
+                and regex.match(target.id)
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, int | float)
+                and not isinstance(value.value, bool)
+            ):
+                found[target.id] = value.value
+    return found
+
+
+def check_defaults_documented(index: PackageIndex, docs: str) -> list[str]:
+    """docs-data-update: the default intervals the docs quote are the code's defaults."""
+    expected: dict[str, str] = {}
+    for name, value in _numeric_constants(index, r"^DEFAULT_\w+_(MINUTES|HOURS)$").items():
+        if value:
+            unit = "min" if name.endswith("_MINUTES") else "h"
+            expected[name] = f"{value:g} {unit}"
+    return check_mentions(docs, expected, "the default interval")
+
+
+def check_event_types_documented(index: PackageIndex, docs: str) -> list[str]:
+    """docs-triggers: the bus event and every event type automations can match are described."""
+    names = {
+        name: value
+        for module in index.modules.values()
+        for name, value, _ in module_string_constants(module, "EVENT_")
+    }
+    return check_mentions(docs, names, "the event type")
+
+
+def check_action_fields_documented(services: Mapping[str, Any] | None, docs: str) -> list[str]:
+    """docs-actions: every field of every action is described."""
+    fields = {
+        f"{service}.{field}": f"`{field}`"
+        for service, body in (services or {}).items()
+        for field in ((body or {}).get("fields") or {})
+    }
+    return check_mentions(docs, fields, "the action field")

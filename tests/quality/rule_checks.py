@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from . import code_checks as code, doc_checks as docs, string_checks as text
-from .source_index import ModuleInfo, PackageIndex, call_name, keyword
+from .source_index import PackageIndex, call_name, keyword, where
 from .translation_keys import CodeKeys, collect_code_keys
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,12 +92,8 @@ def check_untranslated_raises(index: PackageIndex) -> list[str]:
         if call_name(call) not in USER_FACING_ERRORS:
             continue
         if call.args and keyword(call, "translation_key") is None:
-            problems.append(f"{_where(module, call)}: {call_name(call)}(<message>) not translated")
+            problems.append(f"{where(module, call)}: {call_name(call)}(<message>) not translated")
     return problems
-
-
-def _where(module: ModuleInfo, node: ast.AST) -> str:
-    return f"{module.name or '__init__'}:{getattr(node, 'lineno', 0)}"
 
 
 def check_typed_functions(index: PackageIndex, clients: PackageIndex) -> list[str]:
@@ -113,7 +109,7 @@ def check_typed_functions(index: PackageIndex, clients: PackageIndex) -> list[st
                     a.arg for a in args if a.annotation is None and a.arg not in {"self", "cls"}
                 ]
                 if func.returns is None or untyped:
-                    problems.append(f"{prefix}{_where(module, func)}: {func.name} is not typed")
+                    problems.append(f"{prefix}{where(module, func)}: {func.name} is not typed")
     return problems
 
 
@@ -155,6 +151,7 @@ def check_action_exceptions(index: PackageIndex, keys: CodeKeys) -> list[str]:
 RULE_CHECKS: dict[str, list[Check]] = {
     # Bronze
     "action-setup": [lambda c: code.check_action_setup(c.index)],
+    "appropriate-polling": [lambda c: code.check_polling(c.index)],
     "brands": [lambda c: check_brand_icon(c.package_dir)],
     "common-modules": [lambda c: code.check_common_modules(c.index)],
     "config-flow": [
@@ -167,8 +164,14 @@ RULE_CHECKS: dict[str, list[Check]] = {
             f"requirement {r} needs a transparency review" for r in c.manifest["requirements"]
         ]
     ],
-    "docs-actions": [lambda c: docs.check_actions_documented(c.keys, c.docs)],
-    "docs-triggers": [lambda c: docs.check_triggers(c.index, c.strings, c.docs)],
+    "docs-actions": [
+        lambda c: docs.check_actions_documented(c.keys, c.docs),
+        lambda c: docs.check_action_fields_documented(c.services, c.docs),
+    ],
+    "docs-triggers": [
+        lambda c: docs.check_triggers(c.index, c.strings, c.docs),
+        lambda c: docs.check_event_types_documented(c.index, c.docs),
+    ],
     "docs-conditions": [lambda c: docs.check_no_conditions(c.index)],
     "docs-high-level-description": [lambda c: docs.check_vendor_links(c.docs)],
     "docs-installation-instructions": [
@@ -199,7 +202,10 @@ RULE_CHECKS: dict[str, list[Check]] = {
     "diagnostics": [lambda c: code.check_diagnostics(c.index)],
     "discovery": [lambda c: sorted(DISCOVERY_KEYS & set(c.manifest))],
     "discovery-update-info": [lambda c: sorted(DISCOVERY_KEYS & set(c.manifest))],
-    "docs-data-update": [lambda c: docs.check_heading(c.docs, "data is updated", "data update")],
+    "docs-data-update": [
+        lambda c: docs.check_heading(c.docs, "data is updated", "data update"),
+        lambda c: docs.check_defaults_documented(c.index, c.docs),
+    ],
     "docs-examples": [lambda c: docs.check_examples(c.docs)],
     "docs-known-limitations": [lambda c: docs.check_heading(c.docs, "limitation")],
     "docs-supported-devices": [lambda c: docs.check_heading(c.docs, "supported devices")],

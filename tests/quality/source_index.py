@@ -80,6 +80,24 @@ def module_string_constants(
     return found
 
 
+def where(module: ModuleInfo, node: ast.AST) -> str:
+    """`module:line` of a node, for violation messages (`__init__` for the package root)."""
+    return f"{module.name or '__init__'}:{getattr(node, 'lineno', 0)}"
+
+
+def top_level_names(module: ModuleInfo) -> set[str]:
+    """Names a module defines at its top level (assignments, functions, classes)."""
+    names: set[str] = set()
+    for stmt in module.tree.body:
+        if isinstance(stmt, ast.Assign):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(stmt.name)
+    return names
+
+
 def call_name(call: ast.Call) -> str:
     """Last dotted part of the callee: `ir.async_create_issue(...)` -> `async_create_issue`."""
     func = call.func

@@ -18,6 +18,7 @@ from .source_index import (
     keyword,
     module_string_constants,
     snake_case,
+    where,
 )
 
 _ISSUE_CALLS = {"async_create_issue", "create_issue"}
@@ -81,10 +82,6 @@ class CodeKeys:
     selectors: dict[str, list[str] | None] = field(default_factory=dict)
 
 
-def _where(module: ModuleInfo, node: ast.AST) -> str:
-    return f"{module.name or '__init__'}:{getattr(node, 'lineno', 0)}"
-
-
 def _is_true(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
@@ -111,7 +108,7 @@ def _entity_key_from_call(
     return EntityKey(
         platform=platform,
         key=key,
-        where=_where(module, call),
+        where=where(module, call),
         has_device_class=device_class is not None
         and not (isinstance(device_class, ast.Constant) and device_class.value is None),
         name_is_none=isinstance(name, ast.Constant) and name.value is None,
@@ -163,7 +160,7 @@ def _entity_keys_from_rule_tables(index: PackageIndex) -> list[EntityKey]:
             EntityKey(
                 platform=platform if platform in PLATFORMS else None,
                 key=key,
-                where=_where(module, call),
+                where=where(module, call),
                 has_device_class=device_class is not None
                 and not (isinstance(device_class, ast.Constant) and device_class.value is None),
             )
@@ -189,7 +186,7 @@ def _entity_keys_from_classes(index: PackageIndex) -> list[EntityKey]:
                 EntityKey(
                     platform=next(iter(platforms)) if len(platforms) == 1 else None,
                     key=key,
-                    where=_where(cls.module, value),
+                    where=where(cls.module, value),
                     has_device_class=any(
                         not (isinstance(v, ast.Constant) and v.value is None)
                         for v in device_classes
@@ -290,20 +287,20 @@ def _collect_flow_call(
 ) -> None:
     name = call_name(call)
     method = scope.name
-    where = _where(module, call)
+    location = where(module, call)
     # Helpers forwarding an abort reason (`_async_update_entry(..., reason="reauth_successful")`).
     forwarded = index.string_value(keyword(call, "reason"))
     if forwarded is not None:
-        flow.aborts.setdefault(forwarded, where)
+        flow.aborts.setdefault(forwarded, location)
     if name == "async_step_pick_implementation":
         # The OAuth2 base flow aborts when no application credential exists, and asks which
         # one to use when there are several.
-        flow.aborts.setdefault("missing_credentials", where)
-        flow.steps.setdefault("pick_implementation", where)
+        flow.aborts.setdefault("missing_credentials", location)
+        flow.steps.setdefault("pick_implementation", location)
     if name in _STEP_CALLS:
         step = index.string_value(keyword(call, "step_id"))
         if step is not None:
-            flow.steps.setdefault(step, where)
+            flow.steps.setdefault(step, location)
             options = index.resolve_strings(keyword(call, "menu_options"), module)
             if options is not None:
                 flow.menu_options.setdefault(step, set()).update(options)
@@ -314,16 +311,16 @@ def _collect_flow_call(
         if isinstance(errors, ast.Dict):
             for value in errors.values:
                 if (error := index.string_value(value)) is not None:
-                    flow.errors.setdefault(error, where)
+                    flow.errors.setdefault(error, location)
     elif name == "async_abort":
         reason = index.string_value(keyword(call, "reason"))
         if reason is not None:
-            flow.aborts.setdefault(reason, where)
+            flow.aborts.setdefault(reason, location)
     elif name in {"_abort_if_unique_id_configured", "_async_abort_entries_match"}:
-        flow.aborts.setdefault("already_configured", where)
+        flow.aborts.setdefault("already_configured", location)
     elif name == "_abort_if_unique_id_mismatch":
         reason = index.string_value(keyword(call, "reason")) or "unique_id_mismatch"
-        flow.aborts.setdefault(reason, where)
+        flow.aborts.setdefault(reason, location)
     elif name == "async_update_reload_and_abort":
         reason = index.string_value(keyword(call, "reason"))
         if reason is None and "reauth" in method:
@@ -331,7 +328,7 @@ def _collect_flow_call(
         elif reason is None and "reconfigure" in method:
             reason = "reconfigure_successful"
         if reason is not None:
-            flow.aborts.setdefault(reason, where)
+            flow.aborts.setdefault(reason, location)
 
 
 def _collect_error_assign(
@@ -344,7 +341,7 @@ def _collect_error_assign(
             and target.value.id == "errors"
             and (error := index.string_value(node.value)) is not None
         ):
-            flow.errors.setdefault(error, _where(module, node))
+            flow.errors.setdefault(error, where(module, node))
         if (
             isinstance(target, ast.Name)
             and target.id == "errors"
@@ -352,7 +349,7 @@ def _collect_error_assign(
         ):
             for value in node.value.values:
                 if (error := index.string_value(value)) is not None:
-                    flow.errors.setdefault(error, _where(module, node))
+                    flow.errors.setdefault(error, where(module, node))
 
 
 def _collect_module_level_errors(
@@ -360,7 +357,7 @@ def _collect_module_level_errors(
 ) -> None:
     """`{"base": "invalid_auth"}` and `ERROR_* = "..."` constants of flow/validation modules."""
     for _, value, stmt in module_string_constants(module, "ERROR_"):
-        flow.errors.setdefault(value, _where(module, stmt))
+        flow.errors.setdefault(value, where(module, stmt))
     for node in ast.walk(module.tree):
         if isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
@@ -369,7 +366,7 @@ def _collect_module_level_errors(
                     and index.string_value(key) == "base"
                     and (error := index.string_value(value)) is not None
                 ):
-                    flow.errors.setdefault(error, _where(module, node))
+                    flow.errors.setdefault(error, where(module, node))
 
 
 def _service_names(index: PackageIndex, module: ModuleInfo, call: ast.Call) -> list[str]:
@@ -439,7 +436,7 @@ def _loop_table_keys(index: PackageIndex) -> list[tuple[str, str, str]]:
                     kind = _classify_translation_call(call)
                     for row in table:
                         if position < len(row) and row[position] is not None:
-                            found.append((kind, row[position], _where(module, loop)))
+                            found.append((kind, row[position], where(module, loop)))
     return found
 
 
@@ -456,7 +453,7 @@ def _indirect_keys(index: PackageIndex) -> list[tuple[str, str, str]]:
         if argument is None and 0 <= position < len(call.args):
             argument = call.args[position]
         if (key := index.string_value(argument)) is not None:
-            found.append((kind, key, _where(module, call)))
+            found.append((kind, key, where(module, call)))
     return found
 
 
@@ -466,7 +463,7 @@ def collect_code_keys(index: PackageIndex) -> CodeKeys:
     computed_issue_keys = False
     for module, call in index.calls():
         for service in _service_names(index, module, call):
-            keys.services.setdefault(service, _where(module, call))
+            keys.services.setdefault(service, where(module, call))
         key = index.string_value(keyword(call, "translation_key"))
         if key is None:
             if call_name(call) in _ISSUE_CALLS and keyword(call, "translation_key") is not None:
@@ -475,19 +472,19 @@ def collect_code_keys(index: PackageIndex) -> CodeKeys:
         kind = _classify_translation_call(call)
         if kind == "issue":
             keys.issues.append(
-                IssueKey(key, _where(module, call), fixable=_is_true(keyword(call, "is_fixable")))
+                IssueKey(key, where(module, call), fixable=_is_true(keyword(call, "is_fixable")))
             )
         elif kind == "selector":
             keys.selectors[key] = index.resolve_strings(keyword(call, "options"), module)
         elif kind == "exception":
-            keys.exceptions.setdefault(key, _where(module, call))
+            keys.exceptions.setdefault(key, where(module, call))
         else:
             keys.entities.append(_entity_key_from_call(index, module, call, key))
-    for kind, key, where in _indirect_keys(index):
+    for kind, key, location in _indirect_keys(index):
         if kind == "exception":
-            keys.exceptions.setdefault(key, where)
+            keys.exceptions.setdefault(key, location)
         elif kind == "issue" and key not in {issue.key for issue in keys.issues}:
-            keys.issues.append(IssueKey(key, where))
+            keys.issues.append(IssueKey(key, location))
     if computed_issue_keys:
         # Issues raised through a helper (`translation_key=key`): by convention the keys are the
         # package's `ISSUE_*` constants.
@@ -496,7 +493,7 @@ def collect_code_keys(index: PackageIndex) -> CodeKeys:
             for _, value, stmt in module_string_constants(module, "ISSUE_"):
                 if value not in known:
                     known.add(value)
-                    keys.issues.append(IssueKey(value, _where(module, stmt)))
+                    keys.issues.append(IssueKey(value, where(module, stmt)))
     keys.entities.extend(_entity_keys_from_classes(index))
     keys.entities.extend(_entity_keys_from_rule_tables(index))
     flow_modules: dict[str, str] = {}

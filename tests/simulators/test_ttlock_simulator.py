@@ -165,7 +165,7 @@ async def test_grant_errors_are_http_200_bodies(
 
 
 async def test_refresh_grant_rotates(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
-    """A refresh token works once; the answer has no uid; revoked tokens give 10011."""
+    """A refresh token works once for 10 years; no uid in the answer; revoked tokens give 10011."""
     first = await grant(http, sim, **login_form())
     refresh = {
         "clientId": DEFAULT_CLIENT_ID,
@@ -178,8 +178,15 @@ async def test_refresh_grant_rotates(http: aiohttp.ClientSession, sim: TTLockSim
     assert (await grant(http, sim, **refresh, refresh_token=first["refresh_token"]))[
         "errcode"
     ] == 10011
-    sim.revoke_refresh_tokens()
+    start = sim.clock()
+    sim.clock = lambda: start + 10 * 365 * 86400 + 1
     assert (await grant(http, sim, **refresh, refresh_token=second["refresh_token"]))[
+        "errcode"
+    ] == 10011
+    sim.clock = lambda: start
+    third = await grant(http, sim, **refresh, refresh_token=second["refresh_token"])
+    sim.revoke_refresh_tokens()
+    assert (await grant(http, sim, **refresh, refresh_token=third["refresh_token"]))[
         "errcode"
     ] == 10011
 
@@ -473,9 +480,8 @@ async def test_change_passcode(api: Callable[..., Any], sim: TTLockSimulator) ->
     passcode_id = first["keyboardPwdId"]
 
     async def change(**params: Any) -> Any:
-        body = await api(
-            "keyboardPwd/change", "POST", lockId=FRONT, keyboardPwdId=passcode_id, **params
-        )
+        params = {"keyboardPwdId": passcode_id} | params
+        body = await api("keyboardPwd/change", "POST", lockId=FRONT, **params)
         return body["errcode"]
 
     assert await change(newKeyboardPwd="2222") == -3007
@@ -751,3 +757,27 @@ async def test_cli_serve_until_cancelled() -> None:
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_stop_cancels_pending_pushes(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """A push still in flight when the simulator stops is cancelled, not left running."""
+    release = asyncio.Event()
+    arrived = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        arrived.set()
+        await release.wait()
+        return web.Response(text="success")
+
+    app = web.Application()
+    app.router.add_post("/callback", slow)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    sim.callback_url = f"http://127.0.0.1:{runner.addresses[0][1]}/callback"
+    await api("lock/unlock", "POST", lockId=BACK)
+    await asyncio.wait_for(arrived.wait(), 5)
+    await sim.stop()
+    assert sim.callbacks_sent
+    release.set()
+    await runner.cleanup()

@@ -100,7 +100,7 @@ async def post_callback(hass: HomeAssistant, hass_client_no_auth: Any) -> PostCa
     """POST form fields to a webhook like the TTLock cloud does; returns the reply text."""
     client = await hass_client_no_auth()
 
-    async def _post(fields: dict[str, str] | str, webhook_id: str = WEBHOOK_ID) -> str:
+    async def _post(fields: dict[str, str] | str | bytes, webhook_id: str = WEBHOOK_ID) -> str:
         response = await client.post(f"/api/webhook/{webhook_id}", data=fields)
         assert response.status == 200
         text: str = await response.text()

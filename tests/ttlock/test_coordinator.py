@@ -89,6 +89,8 @@ async def test_expired_access_token_is_refreshed_once(
     assert hass.states.get(BATTERY).state != STATE_UNAVAILABLE
     assert loaded_entry.state is ConfigEntryState.LOADED
     assert not _reauth_started(hass, loaded_entry)
+    # Persisting the new token did not reload the entry (no second round of details).
+    assert sim.calls["lock/detail"] == 2
 
 
 async def test_refused_refresh_starts_reauth(

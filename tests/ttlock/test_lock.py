@@ -223,3 +223,18 @@ async def test_padlock_without_gateway_has_no_controls(
     assert hass.states.get("sensor.shed_padlock_battery") is not None
     assert hass.states.get("lock.shed_padlock") is None
     assert hass.states.get("button.shed_padlock_check_lock_state") is None
+
+
+async def test_command_with_dead_login_starts_reauth(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """The token is refused and cannot be refreshed: clear error and a reauth flow."""
+    sim.expire_access_tokens()
+    sim.revoke_refresh_tokens()
+    with pytest.raises(HomeAssistantError) as err:
+        await _unlock(hass)
+    assert err.value.translation_key == "ttlock_auth_failed"
+    await hass.async_block_till_done()
+    assert any(
+        flow["context"]["source"] == "reauth" for flow in hass.config_entries.flow.async_progress()
+    )

@@ -7,8 +7,10 @@ from homeassistant.const import STATE_LOCKED, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.ttlock.auth import api_host_for
 from simulators.ttlock import TTLockSimulator
 
 from .conftest import BACK_DOOR, FRONT_DOOR
@@ -70,3 +72,41 @@ async def test_unload_and_unavailable(
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
+
+
+async def test_options_change_reloads_but_token_refresh_does_not(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Saving options reloads the entry; persisting a token alone must not."""
+    hass.config_entries.async_update_entry(
+        loaded_entry, data={**loaded_entry.data, "token": {**loaded_entry.data["token"]}}
+    )
+    await hass.async_block_till_done()
+    assert sim.calls["lock/list"] == 1
+
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {"poll_minutes": 10, "slow_hours": 2, "safety_recheck": False}
+    )
+    await hass.async_block_till_done()
+    assert sim.calls["lock/list"] == 2
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert loaded_entry.runtime_data.coordinator.update_interval.total_seconds() == 600
+
+
+async def test_application_credential_description(
+    hass: HomeAssistant, credential: None, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The credential dialog explains where the client id comes from (URL as placeholder)."""
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "application_credentials/config"})
+    result = (await client.receive_json())["result"]
+    placeholders = result["integrations"][DOMAIN]["description_placeholders"]
+    assert placeholders["portal_url"].startswith("https://")
+
+
+def test_api_host_for_regions() -> None:
+    """Without an explicit API URL the region picks the cloud host."""
+    assert api_host_for("eu", None) == "https://euapi.ttlock.com"
+    assert api_host_for("cn", "") == "https://cnapi.ttlock.com"
+    assert api_host_for("eu", "http://127.0.0.1:1/") == "http://127.0.0.1:1"

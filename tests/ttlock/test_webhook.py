@@ -104,6 +104,8 @@ async def test_unknown_locks_and_malformed_pushes(
     # Not a push at all: still answered, the repair stays.
     assert await post_callback("not a form") == "success"
     assert await post_callback({"lockId": "1", "records": "{broken"}) == "success"
+    assert await post_callback(b"lockId=1&records=\xff\xfe") == "success"
+    assert await post_callback("lockId=1&records=" + "x" * 70000) == "success"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
 
     events = async_capture_events(hass, EVENT_MINERVA)

@@ -16,7 +16,7 @@ else:
         # HA ≥ 2025.8 reloads the entry itself after an options flow: no listener needed.
         from homeassistant.config_entries import OptionsFlowWithReload
 
-        NEEDS_OPTIONS_RELOAD_LISTENER = False
+        NEEDS_OPTIONS_RELOAD_LISTENER = False  # pragma: no cover - HA ≥ 2025.8 only
     except ImportError:
         from homeassistant.config_entries import OptionsFlow as OptionsFlowWithReload
 

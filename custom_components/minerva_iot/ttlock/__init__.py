@@ -11,6 +11,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_entry_oauth2_flow, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.clients.ttlock import TTLockClient
 from custom_components.minerva_iot.const import DOMAIN
@@ -65,6 +66,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bo
         tokens.token[TOKEN_API_HOST],
         implementation.client_id,
         tokens.async_access_token,
+        time_zone=dt_util.get_default_time_zone(),
     )
     coordinator = TTLockCoordinator(hass, entry, client, tokens)
     await coordinator.async_config_entry_first_refresh()

@@ -57,12 +57,6 @@ class TTLockAuthImplementation(AuthImplementation):
         token["expires_in"] = int(token["expires_in"])
         return token
 
-    async def async_resolve_external_data(self, external_data: Any) -> dict[str, Any]:
-        """The flow logs in itself; external data, if ever used, carries the same fields."""
-        return await self.async_password_login(
-            external_data["host"], external_data["username"], external_data["password"]
-        )
-
     async def _async_refresh_token(self, token: dict[str, Any]) -> dict[str, Any]:
         """Refresh at the token's own host; a refusal raises, so an error body is never stored.
 

@@ -43,3 +43,7 @@ AUTO_LOCK_UNKNOWN: Final = -1
 # Portal where the TTLock application (client id / secret, callback URL) is managed.
 DEVELOPER_PORTAL_URL: Final = "https://euopen.ttlock.com/manager"
 DEVELOPER_PORTAL_URL_CN: Final = "https://cnopen.ttlock.com/manager"
+
+# Device registry texts.
+MANUFACTURER: Final = "TTLock"
+GATEWAY_MODEL: Final = "Gateway"

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 import logging
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -28,14 +27,18 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockClient,
     TTLockClockSkewError,
     TTLockError,
+    TTLockGateway,
     TTLockLock,
+    TTLockNotFoundError,
+    TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRecord,
+    TTLockValidationError,
 )
 from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush
 from custom_components.minerva_iot.const import DOMAIN
 
-from .const import COMMAND_CONFIRM_TIMEOUT, QUOTA_BACKOFF
+from .const import COMMAND_CONFIRM_TIMEOUT, GATEWAY_MODEL, MANUFACTURER, QUOTA_BACKOFF
 from .identifiers import gateway_identifier, lock_identifier
 from .options import TTLockOptions
 from .records import async_publish_record
@@ -44,6 +47,9 @@ from .state import TTLockAccount
 from .tokens import TTLockTokenManager
 
 _LOGGER = logging.getLogger(__name__)
+
+# Per-lock refusals that skip that lock's details instead of failing the whole update.
+_LOCK_SKIPPED_ERRORS = (TTLockPermissionError, TTLockNotFoundError, TTLockValidationError)
 
 ISSUE_QUOTA = "ttlock_quota_exceeded"
 ISSUE_CLOCK_SKEW = "ttlock_clock_skew"
@@ -135,7 +141,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             or now - self._last_slow_refresh >= self.options.slow_interval
         )
 
-    def _merge_lists(self, locks: list[TTLockLock], gateways: list[Any]) -> None:
+    def _merge_lists(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> None:
         """Adopt the new lists; locks and gateways that disappeared lose their devices."""
         removed_locks = set(self.account.locks) - {lock.lock_id for lock in locks}
         removed_gateways = set(self.account.gateways) - {gw.gateway_id for gw in gateways}
@@ -151,6 +157,16 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             self._remove_device(lock_identifier(lock_id))
         for gateway_id in removed_gateways:
             self._remove_device(gateway_identifier(gateway_id))
+        registry = dr.async_get(self.hass)
+        for gateway in gateways:
+            # Created here (not only by the gateway's entity) so locks can name it as via_device.
+            registry.async_get_or_create(
+                config_entry_id=self.config_entry.entry_id,
+                identifiers={(DOMAIN, gateway_identifier(gateway.gateway_id))},
+                name=gateway.name,
+                manufacturer=MANUFACTURER,
+                model=GATEWAY_MODEL,
+            )
 
     def _remove_device(self, identifier: str) -> None:
         registry = dr.async_get(self.hass)
@@ -161,11 +177,26 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             )
 
     async def _async_slow_tier(self) -> None:
-        """Per-lock details, then (if allowed) ask reachable locks whether they are locked."""
-        for lock_id in list(self.account.locks):
-            detail = await self.async_call(partial(self.client.async_get_lock_detail, lock_id))
-            state = self.account.state(lock_id)
+        """Per-lock details and gateway, then (if allowed) ask reachable locks if they are locked."""
+        for lock in list(self.account.locks.values()):
+            try:
+                detail = await self.async_call(
+                    partial(self.client.async_get_lock_detail, lock.lock_id)
+                )
+                gateways = (
+                    await self.async_call(
+                        partial(self.client.async_list_lock_gateways, lock.lock_id)
+                    )
+                    if lock.has_gateway
+                    else []
+                )
+            except _LOCK_SKIPPED_ERRORS as err:
+                # One lock the account may not manage must not break the others.
+                _LOGGER.warning("Skipping details of TTLock lock %s: %s", lock.lock_id, err)
+                continue
+            state = self.account.state(lock.lock_id)
             state.auto_lock_seconds = detail.auto_lock_time
+            state.gateway_id = gateways[0].gateway_id if gateways else None
             if detail.passage_mode is not None:
                 state.passage_mode = detail.passage_mode
             if detail.battery is not None:

@@ -13,11 +13,10 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLock
 from custom_components.minerva_iot.const import DOMAIN
 
+from .const import GATEWAY_MODEL, MANUFACTURER
 from .coordinator import TTLockCoordinator
 from .identifiers import account_identifier, gateway_identifier, lock_identifier
 from .state import LockState
-
-MANUFACTURER = "TTLock"
 
 
 class TTLockEntity(CoordinatorEntity[TTLockCoordinator]):
@@ -49,6 +48,9 @@ class TTLockLockEntity(TTLockEntity):
             model=lock.model or lock.name,
             sw_version=lock.firmware,
         )
+        gateway_id = coordinator.account.state(lock.lock_id).gateway_id
+        if gateway_id is not None:
+            self._attr_device_info["via_device"] = (DOMAIN, gateway_identifier(gateway_id))
 
     @property
     def cloud_lock(self) -> TTLockLock | None:
@@ -83,7 +85,7 @@ class TTLockGatewayEntity(TTLockEntity):
             identifiers={(DOMAIN, gateway_identifier(gateway.gateway_id))},
             name=gateway.name,
             manufacturer=MANUFACTURER,
-            model="Gateway",
+            model=GATEWAY_MODEL,
         )
 
     @property

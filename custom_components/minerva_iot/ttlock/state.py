@@ -16,6 +16,8 @@ class LockState:
     battery: int | None = None
     passage_mode: bool | None = None
     auto_lock_seconds: int | None = None
+    # The gateway the cloud relays this lock's commands through (gateway/listByLock).
+    gateway_id: int | None = None
     last_record: TTLockRecord | None = None
 
 

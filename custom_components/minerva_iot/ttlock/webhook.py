@@ -108,16 +108,22 @@ def async_attach_entry(
 async def _async_handle_webhook(
     hass: HomeAssistant, webhook_id: str, request: web.Request
 ) -> web.Response:
-    """Parse a push and hand it to every entry sharing the webhook; never raises."""
+    """Parse a push and hand it to every entry sharing the webhook; never raises.
+
+    The answer is always `success`: TTLock only needs the acknowledgement, and an error status
+    would tell a prober nothing useful either.
+    """
     try:
         push = await _async_read_push(request)
     except CallbackFormatError as err:
         _LOGGER.debug("Ignoring a TTLock callback that is not a lock-records push: %s", err)
         return web.Response(text="success")
+    except (OSError, ValueError, web.HTTPException) as err:
+        _LOGGER.debug("Could not read a TTLock callback: %s", err)
+        return web.Response(text="success")
     _async_confirm_callback(hass, webhook_id)
-    for coordinator in list(
-        hass.data.get(_WEBHOOKS, {}).get(webhook_id, SharedWebhook()).receivers.values()
-    ):
+    shared = hass.data.get(_WEBHOOKS, {}).get(webhook_id)
+    for coordinator in list(shared.receivers.values()) if shared else []:
         try:
             coordinator.async_handle_push(push)
         except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 import json
 
 import pytest
@@ -252,15 +253,17 @@ async def test_record_page_size_is_capped(client: TTLockClient, sim: TTLockSimul
 async def test_calls_today_resets_at_local_midnight(
     make_client: ClientFactory, sim: TTLockSimulator
 ) -> None:
-    """Every HTTP call counts; the counter restarts the next local day."""
-    now = [sim.clock()]
+    """Every HTTP call counts; the counter restarts at midnight of the given time zone."""
+    zone = timezone(timedelta(hours=-5))
+    midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    now = [midnight.timestamp() + 86400 - 60]
     sim.clock = lambda: now[0]
-    client = make_client(clock=lambda: now[0])
+    client = make_client(clock=lambda: now[0], time_zone=zone)
     assert client.calls_today == 0
     await client.async_list_locks()
     await client.async_list_gateways()
     assert client.calls_today == 2
-    now[0] += 86400
+    now[0] += 120
     assert client.calls_today == 0
     await client.async_list_locks()
     assert client.calls_today == 1

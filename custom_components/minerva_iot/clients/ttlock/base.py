@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 import logging
 import time
 from typing import Any
@@ -49,8 +49,13 @@ class TTLockApiBase:
         clock: Callable[[], float] = time.time,
         sleep: Sleep = asyncio.sleep,
         retry_base_delay: float = RETRY_BASE_DELAY,
+        time_zone: tzinfo | None = None,
     ) -> None:
-        """Create a client; ``clock`` gives epoch seconds, ``sleep`` waits between retries."""
+        """Create a client.
+
+        ``clock`` gives epoch seconds (also the ``date`` parameter), ``sleep`` waits between
+        retries, ``time_zone`` decides when ``calls_today`` restarts (default: the system's).
+        """
         self._session = session
         self._host = host.rstrip("/")
         self._client_id = client_id
@@ -60,6 +65,7 @@ class TTLockApiBase:
         self._clock = clock
         self._sleep = sleep
         self._retry_base_delay = retry_base_delay
+        self._time_zone = time_zone
         self._serializer = CommandSerializer()
         self._calls_day: str | None = None
         self._calls_today = 0
@@ -74,7 +80,7 @@ class TTLockApiBase:
         return self._calls_today
 
     def _local_day(self) -> str:
-        return datetime.fromtimestamp(self._clock()).date().isoformat()
+        return datetime.fromtimestamp(self._clock(), self._time_zone).date().isoformat()
 
     def _count_call(self) -> None:
         today = self._local_day()
