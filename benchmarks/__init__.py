@@ -8,4 +8,6 @@ Every benchmark talks only to the in-process simulators on 127.0.0.1.
 # Home Assistant's test plugin patches ``dt_util.utcnow`` (so freezegun can move HA's clock) and
 # sets HA's event loop policy; it must be imported before any Home Assistant module, and the
 # package is always imported before its modules.
-from pytest_homeassistant_custom_component import plugins as _ha_test_plugin  # noqa: F401
+from pytest_homeassistant_custom_component import (  # type: ignore[import-untyped]  # noqa: F401
+    plugins as _ha_test_plugin,
+)

@@ -16,7 +16,10 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 import logging
+from unittest import mock
 
+from aiohttp import web
+from aiohttp.resolver import AsyncResolver
 from aiohttp.test_utils import TestClient, TestServer
 import freezegun
 from freezegun.api import FrozenDateTimeFactory
@@ -25,14 +28,17 @@ from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.helpers import frame
 from homeassistant.loader import DATA_CUSTOM_COMPONENTS
-from pytest_homeassistant_custom_component import plugins
-from pytest_homeassistant_custom_component.common import (
+from pytest_homeassistant_custom_component import plugins  # type: ignore[import-untyped]
+from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     async_fire_time_changed,
     async_test_home_assistant,
     mock_storage,
 )
+import pytest_socket  # type: ignore[import-untyped]
 
 EXTERNAL_URL = "https://ha.example.org"
+
+type HomeAssistantClient = TestClient[web.Request, web.Application]
 
 
 def quiet_logs(verbose: bool) -> None:
@@ -41,6 +47,8 @@ def quiet_logs(verbose: bool) -> None:
     if not verbose:
         # "custom integration not tested by Home Assistant" on every start: not a finding.
         logging.getLogger("homeassistant.loader").setLevel(logging.ERROR)
+        # "zlib_ng and isal are not available": a property of this venv, not of the code.
+        logging.getLogger("aiohttp_fast_zlib").setLevel(logging.ERROR)
 
 
 @asynccontextmanager
@@ -51,7 +59,13 @@ async def test_home_assistant() -> AsyncIterator[HomeAssistant]:
     unloaded and the core stopped on exit.
     """
     plugins.pytest_runtest_setup()  # loopback-only sockets, freezegun/HA datetime compatibility
-    with mock_storage():
+    pytest_socket.enable_socket()  # the `socket_enabled` fixture: 127.0.0.1 stays the only host
+    # The session-wide `mock_zeroconf_resolver` fixture: plain DNS instead of HA's mDNS resolver.
+    resolver = mock.patch(
+        "homeassistant.helpers.aiohttp_client._async_make_resolver",
+        return_value=AsyncResolver(),
+    )
+    with mock_storage(), resolver:
         async with async_test_home_assistant(asyncio.get_running_loop()) as hass:
             hass.data.pop(DATA_CUSTOM_COMPONENTS)
             frame.async_setup(hass)
@@ -66,7 +80,7 @@ async def test_home_assistant() -> AsyncIterator[HomeAssistant]:
 
 
 @asynccontextmanager
-async def http_client(hass: HomeAssistant) -> AsyncIterator[TestClient]:
+async def http_client(hass: HomeAssistant) -> AsyncIterator[HomeAssistantClient]:
     """A client of Home Assistant's HTTP application served on 127.0.0.1 (random port).
 
     The same object as the ``hass_client_no_auth`` fixture: HA's aiohttp app with all its
@@ -75,7 +89,7 @@ async def http_client(hass: HomeAssistant) -> AsyncIterator[TestClient]:
     server = TestServer(hass.http.app)
     # Routes may be registered after the server started (entries set up later), as in tests.
     server.app._router.freeze = lambda: None  # type: ignore[method-assign]
-    client = TestClient(server)
+    client: HomeAssistantClient = TestClient(server)
     await client.start_server()
     try:
         yield client
@@ -87,6 +101,8 @@ async def http_client(hass: HomeAssistant) -> AsyncIterator[TestClient]:
 def simulated_clock() -> Iterator[FrozenDateTimeFactory]:
     """Freeze the clock at the current time; ``advance()`` moves it (the ``freezer`` fixture)."""
     with freezegun.freeze_time() as factory:
+        # freeze_time() without `tick` always yields a FrozenDateTimeFactory.
+        assert isinstance(factory, FrozenDateTimeFactory)
         yield factory
 
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 import json
 import math
-import platform
 import os
+import platform
 from typing import Any
 
 Cell = str | int | float | None
@@ -61,6 +61,8 @@ def machine_info() -> dict[str, Any]:
 def _text(cell: Cell) -> str:
     if cell is None:
         return "-"
+    if isinstance(cell, float) and cell.is_integer():
+        return f"{int(cell):,}"
     if isinstance(cell, float):
         return f"{cell:,.2f}" if abs(cell) < 100 else f"{cell:,.0f}"
     if isinstance(cell, int):

@@ -42,7 +42,7 @@ def _entry_ids(device: DeviceEntry) -> set[str]:
     """Entries owning the device (HA ≥ 2026.8 gives each device a single entry)."""
     entry_id: str | None = getattr(device, "config_entry_id", None)
     if entry_id is not None:
-        return {entry_id}
+        return {entry_id}  # pragma: no cover - HA ≥ 2026.8 only
     return set(device.config_entries)
 
 

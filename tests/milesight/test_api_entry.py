@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import inspect
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
@@ -176,10 +177,23 @@ async def test_remove_device_and_entry(
     device_registry = dr.async_get(hass)
     cold = ha_device(hass, COLD_STORE)
     client = await hass_ws_client(hass)
-    response = await client.remove_device(cold.id, entry.entry_id)
+    # The helper lost its config entry argument when devices got a single entry (HA 2026.8).
+    takes_entry = len(inspect.signature(client.remove_device).parameters) == 2
+    response = await client.remove_device(
+        *((cold.id, entry.entry_id) if takes_entry else (cold.id,))
+    )
     assert response["success"]
     await hass.async_block_till_done()
     assert device_registry.async_get(cold.id) is None
+    application = next(
+        device
+        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+        if device.serial_number is None
+    )
+    response = await client.remove_device(
+        *((application.id, entry.entry_id) if takes_entry else (application.id,))
+    )
+    assert not response["success"]
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 7.5}))
     assert hass.states.get("sensor.cold_store_temperature").state == "7.5"
 

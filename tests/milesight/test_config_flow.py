@@ -132,8 +132,14 @@ async def test_api_unexpected_errors(hass: HomeAssistant, sim: MilesightSimulato
         AsyncMock(side_effect=MilesightResponseError("x", err_code="ip_not_allowed")),
     ):
         result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
-    assert result["errors"] == {"base": "unknown"}
+    assert result["errors"] == {"base": "milesight_api_error"}
     assert result["description_placeholders"]["error_detail"] == "ip_not_allowed"
+    with patch(
+        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices",
+        AsyncMock(side_effect=MilesightResponseError("no code")),
+    ):
+        result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    assert result["errors"] == {"base": "unknown"}
     with patch(
         "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices",
         AsyncMock(side_effect=RuntimeError("boom")),

@@ -95,3 +95,16 @@ def test_dropped_part_of_pasted_address() -> None:
     """What normalisation throws away is shown to the user."""
     assert dropped_part("eu-openapi.milesight.com/uc/account/api/?x=1") == "/uc/account/api?x=1"
     assert dropped_part("https://eu-openapi.milesight.com/") == ""
+
+
+def test_tvoc_device_class_only_with_a_real_unit() -> None:
+    """µg/m³ and ppb give the VOC classes; an IAQ index stays a plain sensor."""
+    micrograms = sensor_description("tvoc", PropertyHint(unit="ug/m3"))
+    assert micrograms is not None
+    assert micrograms.device_class == SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS
+    parts = sensor_description("tvoc", PropertyHint(unit="ppb"))
+    assert parts is not None
+    assert parts.device_class == SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS
+    index = sensor_description("tvoc", None)
+    assert index is not None
+    assert index.device_class is None

@@ -72,6 +72,8 @@ async def test_binary_sensors_nested_and_unknown_keys(
     assert hass.states.get("binary_sensor.front_door_door").state == STATE_ON
     assert hass.states.get("binary_sensor.front_door_tamper").state == STATE_OFF
     assert hass.states.get("sensor.front_door_gps_fix").state == "3d"
+    await deliver(sim.uplink_event(FRONT_DOOR, {"gps": {"fix": "x" * 300}}))
+    assert hass.states.get("sensor.front_door_gps_fix").state == "x" * 255
     # Device-describing keys are diagnostic and disabled by default.
     assert hass.states.get("sensor.front_door_firmware_version") is None
     await deliver(sim.uplink_event(FRONT_DOOR, {"magnet_status": 0}))
@@ -335,3 +337,16 @@ async def test_handler_never_raises(
         side_effect=RuntimeError("boom"),
     ):
         assert await deliver(sim.uplink_event(COLD_STORE)) == (200, "success")
+
+
+async def test_cloudhook_delivery(hass: HomeAssistant, entry: str, sim: MilesightSimulator) -> None:
+    """Nabu Casa relays deliveries as a MockRequest with the original headers and body."""
+    from homeassistant.components.webhook import async_handle_webhook
+    from homeassistant.util.aiohttp import MockRequest
+
+    headers, body = sim.build_delivery([sim.uplink_event(COLD_STORE, {"temperature": 6.1})])
+    request = MockRequest(content=body, mock_source="cloud", method="POST", headers=headers)
+    response = await async_handle_webhook(hass, WEBHOOK_ID, request)
+    await hass.async_block_till_done()
+    assert (response.status, response.text) == (200, "success")
+    assert hass.states.get("sensor.cold_store_temperature").state == "6.1"

@@ -269,6 +269,17 @@ def check_unloading(index: PackageIndex) -> list[str]:
     for vendor, modules in sorted(_vendor_packages(index).items()):
         if vendor != "clients" and not _called(index, modules, {"async_unload_platforms"}):
             problems.append(f"{vendor}/: never calls async_unload_platforms")
+    for module, call in index.calls():
+        # A webhook id registered twice raises: whoever registers must also unregister.
+        func = call.func
+        if (
+            call_name(call) == "async_register"
+            and isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "webhook"
+            and not _called(index, [module], {"async_unregister"})
+        ):
+            problems.append(f"{where(module, call)}: registers a webhook it never unregisters")
     return problems
 
 
@@ -397,7 +408,7 @@ def check_polling(index: PackageIndex, minimum_s: float = 300) -> list[str]:
     )
     for module in index.modules.values():
         for stmt in module.tree.body:
-            target = stmt.target if isinstance(stmt, ast.AnnAssign) else None
+            target: ast.expr | None = stmt.target if isinstance(stmt, ast.AnnAssign) else None
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
             value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None

@@ -153,7 +153,7 @@ def _numeric_constants(index: PackageIndex, pattern: str) -> dict[str, int | flo
     regex = re.compile(pattern)
     for module in index.modules.values():
         for stmt in module.tree.body:
-            target = stmt.target if isinstance(stmt, ast.AnnAssign) else None
+            target: ast.expr | None = stmt.target if isinstance(stmt, ast.AnnAssign) else None
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
                 target = stmt.targets[0]
             value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
@@ -196,3 +196,18 @@ def check_action_fields_documented(services: Mapping[str, Any] | None, docs: str
         for field in ((body or {}).get("fields") or {})
     }
     return check_mentions(docs, fields, "the action field")
+
+
+def check_entity_names_documented(strings: Mapping[str, Any], docs: str) -> list[str]:
+    """docs-supported-functions: every translated entity name appears in the docs.
+
+    For names with a placeholder (`Line {index} total in`) the longest fixed part must appear.
+    """
+    names: dict[str, str] = {}
+    for platform, entities in (strings.get("entity") or {}).items():
+        for key, body in (entities or {}).items():
+            name = (body or {}).get("name")
+            if isinstance(name, str) and name.strip():
+                fragments = [part.strip() for part in re.split(r"\{\w+\}", name)]
+                names[f"{platform}.{key}"] = max(fragments, key=len)
+    return check_mentions(docs, names, "the entity")

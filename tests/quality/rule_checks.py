@@ -14,9 +14,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped,unused-ignore]
 
-from . import code_checks as code, doc_checks as docs, string_checks as text
+from . import (
+    code_checks as code,
+    doc_checks as docs,
+    entity_checks as entity,
+    string_checks as text,
+)
+from .placeholder_checks import (
+    check_credentials_description,
+    check_placeholders,
+    collect_placeholder_uses,
+)
 from .source_index import PackageIndex, call_name, keyword, where
 from .translation_keys import CodeKeys, collect_code_keys
 
@@ -148,6 +158,11 @@ def check_action_exceptions(index: PackageIndex, keys: CodeKeys) -> list[str]:
     ]
 
 
+def _placeholders(context: QualityContext, *sections: str) -> list[str]:
+    uses = [u for u in collect_placeholder_uses(context.index) if u.path[0] in sections]
+    return check_placeholders(uses, context.strings)
+
+
 RULE_CHECKS: dict[str, list[Check]] = {
     # Bronze
     "action-setup": [lambda c: code.check_action_setup(c.index)],
@@ -158,6 +173,8 @@ RULE_CHECKS: dict[str, list[Check]] = {
         lambda c: text.check_flow_strings(c.keys, c.strings),
         lambda c: text.check_data_descriptions(c.strings),
         lambda c: text.check_selector_strings(c.keys, c.strings),
+        lambda c: _placeholders(c, "config", "options"),
+        lambda c: check_credentials_description(c.index, c.strings),
     ],
     "dependency-transparency": [
         lambda c: [
@@ -180,9 +197,9 @@ RULE_CHECKS: dict[str, list[Check]] = {
         lambda c: docs.check_mentions(c.docs, {"HACS": "HACS"}, "the installer"),
     ],
     "docs-removal-instructions": [lambda c: docs.check_heading(c.docs, "remov")],
-    "entity-event-setup": [lambda c: code.check_entity_event_setup(c.index)],
-    "entity-unique-id": [lambda c: code.check_unique_ids(c.index)],
-    "has-entity-name": [lambda c: code.check_has_entity_name(c.index)],
+    "entity-event-setup": [lambda c: entity.check_entity_event_setup(c.index)],
+    "entity-unique-id": [lambda c: entity.check_unique_ids(c.index)],
+    "has-entity-name": [lambda c: entity.check_has_entity_name(c.index)],
     "runtime-data": [lambda c: code.check_runtime_data(c.index)],
     "test-before-configure": [lambda c: check_test_before_configure(c.keys)],
     "test-before-setup": [lambda c: code.check_test_before_setup(c.index)],
@@ -195,10 +212,10 @@ RULE_CHECKS: dict[str, list[Check]] = {
         lambda c: docs.check_setup_fields_documented(c.strings, c.docs)
     ],
     "integration-owner": [lambda c: [] if c.manifest.get("codeowners") else ["no codeowners"]],
-    "parallel-updates": [lambda c: code.check_parallel_updates(c.index)],
+    "parallel-updates": [lambda c: entity.check_parallel_updates(c.index)],
     "reauthentication-flow": [lambda c: code.check_reauthentication(c.index)],
     # Gold
-    "devices": [lambda c: code.check_device_info(c.index)],
+    "devices": [lambda c: entity.check_device_info(c.index)],
     "diagnostics": [lambda c: code.check_diagnostics(c.index)],
     "discovery": [lambda c: sorted(DISCOVERY_KEYS & set(c.manifest))],
     "discovery-update-info": [lambda c: sorted(DISCOVERY_KEYS & set(c.manifest))],
@@ -209,23 +226,30 @@ RULE_CHECKS: dict[str, list[Check]] = {
     "docs-examples": [lambda c: docs.check_examples(c.docs)],
     "docs-known-limitations": [lambda c: docs.check_heading(c.docs, "limitation")],
     "docs-supported-devices": [lambda c: docs.check_heading(c.docs, "supported devices")],
-    "docs-supported-functions": [lambda c: docs.check_platforms_documented(c.index, c.docs)],
+    "docs-supported-functions": [
+        lambda c: docs.check_platforms_documented(c.index, c.docs),
+        lambda c: docs.check_entity_names_documented(c.strings, c.docs),
+    ],
     "docs-troubleshooting": [lambda c: docs.check_troubleshooting(c.docs)],
     "docs-use-cases": [lambda c: docs.check_heading(c.docs, "use case")],
-    "entity-category": [lambda c: code.check_entity_category(c.index)],
-    "entity-device-class": [lambda c: code.check_device_classes(c.index)],
-    "entity-disabled-by-default": [lambda c: code.check_disabled_by_default(c.index)],
+    "entity-category": [lambda c: entity.check_entity_category(c.index)],
+    "entity-device-class": [lambda c: entity.check_device_classes(c.index)],
+    "entity-disabled-by-default": [lambda c: entity.check_disabled_by_default(c.index)],
     "entity-translations": [lambda c: text.check_entity_strings(c.keys, c.strings)],
     "exception-translations": [
         lambda c: text.check_exception_strings(c.keys, c.strings),
         lambda c: check_untranslated_raises(c.index),
+        lambda c: _placeholders(c, "exceptions"),
     ],
     "icon-translations": [
         lambda c: text.check_entity_icons(c.keys, c.icons),
-        lambda c: code.check_no_hardcoded_icons(c.index),
+        lambda c: entity.check_no_hardcoded_icons(c.index),
     ],
     "reconfiguration-flow": [lambda c: code.check_reconfiguration(c.index)],
-    "repair-issues": [lambda c: text.check_issue_strings(c.keys, c.strings)],
+    "repair-issues": [
+        lambda c: text.check_issue_strings(c.keys, c.strings),
+        lambda c: _placeholders(c, "issues"),
+    ],
     "stale-devices": [lambda c: code.check_stale_devices(c.index)],
     # Platinum
     "async-dependency": [lambda c: code.check_clients_async(c.clients)],

@@ -12,51 +12,34 @@ import ast
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-import re
 
-from homeassistant import const as ha_const
-from homeassistant.const import Platform
+from .ast_names import (
+    COLLECTION_CALLS,
+    HA_CONSTANTS,
+    PACKAGE_IMPORT,
+    PLATFORMS,
+    base_name,
+    call_name,
+    is_external_entity_base,
+    keyword,
+    platform_of_external_base,
+    snake_case,
+)
 
-PLATFORMS = frozenset(platform.value for platform in Platform)
-
-# `CONF_*`/`ATTR_*` names imported from homeassistant.const, so `vol.Required(CONF_CLIENT_ID)`
-# resolves to "client_id".
-_HA_CONSTANTS = {
-    name: value
-    for name, value in vars(ha_const).items()
-    if name.isupper() and isinstance(value, str)
-}
-
-# Home Assistant entity bases that do not end in "Entity".
-_EXTRA_ENTITY_BASES = {"RestoreSensor": "sensor", "RestoreNumber": "number"}
-
-
-# Absolute imports of the package's own modules.
-PACKAGE_IMPORT = "custom_components.minerva_iot"
-COLLECTION_CALLS = {"frozenset", "tuple", "list", "set"}
-
-
-def snake_case(name: str) -> str:
-    """`BinarySensorEntity` -> `binary_sensor_entity`."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def platform_of_external_base(name: str) -> str | None:
-    """The platform of a Home Assistant entity or description class name, e.g. `LockEntity` -> lock."""
-    if name in _EXTRA_ENTITY_BASES:
-        return _EXTRA_ENTITY_BASES[name]
-    for suffix in ("EntityDescription", "Entity"):
-        if name.endswith(suffix) and name != suffix:
-            candidate = snake_case(name.removesuffix(suffix))
-            return candidate if candidate in PLATFORMS else None
-    return None
-
-
-def is_external_entity_base(name: str) -> bool:
-    """True for Home Assistant entity classes (`Entity`, `SensorEntity`, `CoordinatorEntity`...)."""
-    return name in _EXTRA_ENTITY_BASES or (
-        name.endswith("Entity") and not name.endswith("EntityDescription")
-    )
+__all__ = [
+    "PLATFORMS",
+    "ClassInfo",
+    "ModuleInfo",
+    "PackageIndex",
+    "call_name",
+    "is_external_entity_base",
+    "keyword",
+    "module_string_constants",
+    "platform_of_external_base",
+    "snake_case",
+    "top_level_names",
+    "where",
+]
 
 
 def module_string_constants(
@@ -96,34 +79,6 @@ def top_level_names(module: ModuleInfo) -> set[str]:
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(stmt.name)
     return names
-
-
-def call_name(call: ast.Call) -> str:
-    """Last dotted part of the callee: `ir.async_create_issue(...)` -> `async_create_issue`."""
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return func.id
-    return ""
-
-
-def keyword(call: ast.Call, name: str) -> ast.expr | None:
-    """The value node of keyword argument `name`, if given."""
-    for kw in call.keywords:
-        if kw.arg == name:
-            return kw.value
-    return None
-
-
-def _base_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Subscript):  # CoordinatorEntity[MyCoordinator]
-        node = node.value
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return ""
 
 
 @dataclass
@@ -248,11 +203,11 @@ class PackageIndex:
                 if stmt.level > 0:
                     base = module.package_parts
                     base = base[: len(base) - (stmt.level - 1)] if stmt.level > 1 else base
-                    target = ".".join([*base, *(stmt.module.split(".") if stmt.module else [])])
+                    origin = ".".join([*base, *(stmt.module.split(".") if stmt.module else [])])
                 else:
-                    target = (stmt.module or "").removeprefix(PACKAGE_IMPORT).lstrip(".")
+                    origin = (stmt.module or "").removeprefix(PACKAGE_IMPORT).lstrip(".")
                 for alias in stmt.names:
-                    module.imports[alias.asname or alias.name] = (target, alias.name)
+                    module.imports[alias.asname or alias.name] = (origin, alias.name)
             elif isinstance(stmt, ast.Assign | ast.AnnAssign):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 value = stmt.value
@@ -280,7 +235,7 @@ class PackageIndex:
         if name is not None and len(self.constants.get(name, ())) == 1:
             return next(iter(self.constants[name]))
         if name is not None and name not in self.constants:
-            return _HA_CONSTANTS.get(name)
+            return HA_CONSTANTS.get(name)
         return None
 
     def _assigned_value(self, name: str, module: ModuleInfo) -> ast.expr | None:
@@ -407,7 +362,7 @@ class PackageIndex:
         local: list[ClassInfo] = []
         external: list[str] = []
         for base in cls.node.bases:
-            name = _base_name(base)
+            name = base_name(base)
             found = self.resolve_class(name, cls.module) if name else None
             if found is not None and found is not cls:
                 local.append(found)

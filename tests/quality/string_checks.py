@@ -10,7 +10,8 @@ from collections.abc import Iterator, Mapping
 import re
 from typing import Any
 
-from .translation_keys import CodeKeys, FlowStrings
+from .flow_keys import FlowStrings
+from .translation_keys import CodeKeys
 
 URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped,unused-ignore]
 
 from .iqs_rules import ALL_RULES, rule_status, validate_quality_scale
 from .rule_checks import PACKAGE_DIR, RULE_CHECKS, QualityContext

@@ -217,6 +217,8 @@ async def test_locks_appear_and_disappear_without_reload(
     )
     await _poll(hass, freezer)
     assert hass.states.get("lock.garage_door") is not None
+    # Only the new lock's details were read, not every lock's again.
+    assert sim.calls["lock/detail"] == 3
 
     del sim.locks[BACK_DOOR]
     await _poll(hass, freezer)

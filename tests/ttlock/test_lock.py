@@ -238,3 +238,21 @@ async def test_command_with_dead_login_starts_reauth(
     assert any(
         flow["context"]["source"] == "reauth" for flow in hass.config_entries.flow.async_progress()
     )
+
+
+async def test_failed_confirmation_keeps_the_assumed_state(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The check after a command fails (gateway offline): the assumed state stays, no error."""
+    await _unlock(hass, "lock.back_door")
+    print("DBG0", [r[1] for r in sim.requests], loaded_entry.runtime_data.coordinator.update_interval)
+    sim.fail_next(1, "gateway_offline")
+    freezer.tick(timedelta(seconds=46))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    print("DBG", [r[1] for r in sim.requests], sim.pending_failures)
+    assert sim.calls["lock/queryOpenState"] == 1
+    assert hass.states.get("lock.back_door").state == LockState.UNLOCKED

@@ -17,15 +17,31 @@ from .conftest import BACK_DOOR, FRONT_DOOR
 
 
 async def test_setup_creates_devices_and_entities(
-    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
 ) -> None:
     """Every lock and the gateway get a device; entities follow featureValue."""
+    # The API call counter is disabled by default: enable it as a user would.
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        "ttlock_account_1001_api_calls_today",
+        config_entry=entry,
+        suggested_object_id="ttlock_demo_example_com_api_calls_today",
+        disabled_by=None,
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    loaded_entry = entry
     assert loaded_entry.state is ConfigEntryState.LOADED
     devices = dr.async_get(hass)
     front = devices.async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{FRONT_DOOR}")})
     assert front is not None
     assert front.name == "Front door"
-    assert devices.async_get_device(identifiers={(DOMAIN, "ttlock_gateway_9001")}) is not None
+    assert front.model == "SN9161_PV53"
+    assert front.sw_version == "6.1.23.0810"
+    gateway = devices.async_get_device(identifiers={(DOMAIN, "ttlock_gateway_9001")})
+    assert gateway is not None
+    assert front.via_device_id == gateway.id
 
     # Lock state is unknown until a push or a check arrives (safety re-check is off here).
     assert hass.states.get("lock.front_door").state == STATE_UNKNOWN
@@ -46,10 +62,20 @@ async def test_setup_creates_devices_and_entities(
     assert sim.calls["lock/list"] == 1
     assert sim.calls["gateway/list"] == 1
     assert sim.calls["lock/detail"] == 2
+    assert sim.calls["gateway/listByLock"] == 2
     assert sim.calls["lock/queryOpenState"] == 0
 
     entities = er.async_get(hass)
     assert entities.async_get("lock.front_door").unique_id == f"ttlock_{FRONT_DOOR}_lock"
+
+
+async def test_api_call_counter_is_disabled_by_default(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A diagnostic few users need: registered, but disabled until enabled."""
+    entry = er.async_get(hass).async_get("sensor.ttlock_demo_example_com_api_calls_today")
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
 
 
 async def test_safety_recheck_queries_reachable_locks(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 import json
+from unittest.mock import patch
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_LOCKED, STATE_UNLOCKED
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
@@ -207,3 +209,36 @@ async def test_repair_removed_with_the_last_entry(
     assert issue_registry.async_get_issue(DOMAIN, issue_id)
     await hass.config_entries.async_remove(second_entry.entry_id)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_entries_of_one_application_share_the_cloudhook(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    second_sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """With Nabu Casa, a second entry reuses the first one's cloudhook instead of a new one."""
+    cloudhook = "https://hooks.nabu.casa/ttlock-test"
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "cloudhook_url": cloudhook})
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="second@example.com",
+        unique_id="1002",
+        data=entry_data(second_sim, uid=1002),
+        options={"safety_recheck": False},
+    )
+    second.add_to_hass(hass)
+    hass.config.components.add("cloud")
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch("homeassistant.components.cloud.async_create_cloudhook") as create_cloudhook,
+    ):
+        # Setting up the integration sets up both entries.
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    assert second.state is ConfigEntryState.LOADED
+    create_cloudhook.assert_not_called()
+    assert second.data["cloudhook_url"] == cloudhook
+    issue = issue_registry.async_get_issue(DOMAIN, callback_issue_id(WEBHOOK_ID))
+    assert issue.translation_placeholders["webhook_url"] == cloudhook

@@ -63,10 +63,16 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: MilesightConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Let the user delete a device; it is forgotten until it reports again."""
+    """Let the user delete a sensor device; it is forgotten until it reports again.
+
+    The Application's own service device (health entities, buttons) cannot be deleted.
+    """
     coordinator = entry.runtime_data.coordinator
     for domain, identifier in device.identifiers:
-        if domain == DOMAIN and identifier.startswith("milesight_"):
-            coordinator.devices.pop(identifier.removeprefix("milesight_"), None)
+        if domain != DOMAIN or not identifier.startswith("milesight_"):
+            continue
+        if identifier.startswith("milesight_application_"):
+            return False
+        coordinator.devices.pop(identifier.removeprefix("milesight_"), None)
     coordinator.async_schedule_save()
     return True

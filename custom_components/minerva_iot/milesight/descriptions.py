@@ -260,6 +260,11 @@ BINARY_RULES: tuple[_BinaryRule, ...] = (
     ),
 )
 
+_VOC_CLASSES = {
+    CONCENTRATION_MICROGRAMS_PER_CUBIC_METER: SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS,
+    CONCENTRATION_PARTS_PER_BILLION: SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
+}
+
 CONNECTIVITY_DESCRIPTION = MilesightBinarySensorEntityDescription(
     key=CONNECTIVITY_KEY,
     property_key=CONNECTIVITY_KEY,
@@ -319,6 +324,15 @@ def sensor_description(
             native_unit_of_measurement=unit,
             state_class=rule.state_class,
             entity_category=rule.category,
+        )
+    if key == "tvoc" and (voc_class := _VOC_CLASSES.get(tsl_unit or "")) is not None:
+        # TVOC is an IAQ index on some models: a device class only with a real unit.
+        return MilesightSensorEntityDescription(
+            key=key,
+            property_key=key,
+            device_class=voc_class,
+            native_unit_of_measurement=tsl_unit,
+            state_class=SensorStateClass.MEASUREMENT,
         )
     diagnostic = key.split(".", 1)[0] in DIAGNOSTIC_KEYS
     return MilesightSensorEntityDescription(

@@ -13,7 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntity,
     SensorEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import MAX_LENGTH_STATE_STATE, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -117,6 +117,9 @@ class MilesightPropertySensor(MilesightDeviceEntity, RestoreSensor):
             return self.entity_description.enum.get(str(value), str(value))
         if isinstance(value, bool):
             return str(value).lower()
+        if isinstance(value, str):
+            # Home Assistant refuses states longer than 255 characters.
+            return value[:MAX_LENGTH_STATE_STATE]
         return value
 
 

@@ -27,6 +27,7 @@ ERROR_INVALID_AUTH = "invalid_auth"
 ERROR_CANNOT_CONNECT = "cannot_connect"
 ERROR_INVALID_SERVER_ADDRESS = "invalid_server_address"
 ERROR_UNKNOWN = "unknown"
+ERROR_API = "milesight_api_error"
 ERROR_WEBHOOK_SECRET_REQUIRED = "webhook_secret_required"
 
 
@@ -101,7 +102,9 @@ async def async_validate_api(
             err.err_code,
             err.request_id,
         )
-        raise ValidationError(ERROR_UNKNOWN, detail=err.err_code or "") from err
+        if err.err_code:
+            raise ValidationError(ERROR_API, detail=err.err_code) from err
+        raise ValidationError(ERROR_UNKNOWN) from err
     except Exception as err:
         _LOGGER.exception("Unexpected error while validating the Milesight credentials")
         raise ValidationError(ERROR_UNKNOWN) from err

@@ -74,22 +74,23 @@ _PASSWORD_SELECTOR = TextSelector(
 _URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
-def _login_schema(defaults: dict[str, Any], *, with_username: bool = True) -> vol.Schema:
-    schema: dict[Any, Any] = {
-        vol.Required(CONF_REGION, default=defaults.get(CONF_REGION, DEFAULT_REGION)): (
-            _REGION_SELECTOR
-        ),
-    }
-    if with_username:
-        schema[vol.Required(CONF_USERNAME, default=defaults.get(CONF_USERNAME, ""))] = (
-            _USERNAME_SELECTOR
-        )
-    schema[vol.Required(_PASSWORD)] = _PASSWORD_SELECTOR
+def _login_schema(defaults: dict[str, Any]) -> vol.Schema:
+    """Region, username, password, optional API URL (pre-filled from `defaults`, never the password)."""
     api_url = defaults.get(CONF_API_URL)
-    schema[
-        vol.Optional(CONF_API_URL, description={"suggested_value": api_url} if api_url else None)
-    ] = _URL_SELECTOR
-    return vol.Schema(schema)
+    return vol.Schema(
+        {
+            vol.Required(CONF_REGION, default=defaults.get(CONF_REGION, DEFAULT_REGION)): (
+                _REGION_SELECTOR
+            ),
+            vol.Required(CONF_USERNAME, default=defaults.get(CONF_USERNAME, "")): (
+                _USERNAME_SELECTOR
+            ),
+            vol.Required(_PASSWORD): _PASSWORD_SELECTOR,
+            vol.Optional(
+                CONF_API_URL, description={"suggested_value": api_url} if api_url else None
+            ): _URL_SELECTOR,
+        }
+    )
 
 
 def _reauth_schema(username: str) -> vol.Schema:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-VENDOR_LOGGER_NAME: Final = "custom_components.minerva_iot.ttlock"
-
 # entry.data keys (besides vendor, auth_implementation, token, webhook_id).
 CONF_REGION: Final = "region"
 CONF_API_URL: Final = "api_url"
@@ -37,8 +35,6 @@ MAX_SLOW_HOURS: Final = 48
 COMMAND_CONFIRM_TIMEOUT: Final = timedelta(seconds=45)
 # After errcode 30006 (monthly quota exhausted) the cloud is left alone this long.
 QUOTA_BACKOFF: Final = timedelta(hours=6)
-# Auto-lock delay assumed when the lock reports none (autoLockTime missing or -1).
-AUTO_LOCK_UNKNOWN: Final = -1
 
 # Portal where the TTLock application (client id / secret, callback URL) is managed.
 DEVELOPER_PORTAL_URL: Final = "https://euopen.ttlock.com/manager"

@@ -84,6 +84,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.last_push: datetime | None = None
         self._last_slow_refresh: datetime | None = None
         self._quota_backoff_until: datetime | None = None
+        self._details_skipped: set[int] = set()
         self._record_listeners: dict[int, list[RecordListener]] = {}
         self._confirm_timers: dict[int, CALLBACK_TYPE] = {}
         self.relock = RelockScheduler(hass, self._async_relocked)
@@ -102,8 +103,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             locks = await self.async_call(self.client.async_list_locks)
             gateways = await self.async_call(self.client.async_list_gateways)
             self._merge_lists(locks, gateways)
-            if self._slow_tier_due(now):
-                await self._async_slow_tier()
+            slow_tier_due = self._slow_tier_due(now)
+            await self._async_lock_details(
+                list(self.account.locks) if slow_tier_due else self._locks_without_details()
+            )
+            if slow_tier_due:
+                await self._async_safety_recheck()
                 self._last_slow_refresh = now
         except ConfigEntryAuthFailed:
             raise
@@ -134,12 +139,18 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         return self.account
 
     def _slow_tier_due(self, now: datetime) -> bool:
-        if any(lock_id not in self.account.states for lock_id in self.account.locks):
-            return True
         return (
             self._last_slow_refresh is None
             or now - self._last_slow_refresh >= self.options.slow_interval
         )
+
+    def _locks_without_details(self) -> list[int]:
+        """Locks listed since the last slow tier (a skipped lock waits for the next one)."""
+        return [
+            lock_id
+            for lock_id in self.account.locks
+            if lock_id not in self.account.details and lock_id not in self._details_skipped
+        ]
 
     def _merge_lists(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> None:
         """Adopt the new lists; locks and gateways that disappeared lose their devices."""
@@ -153,6 +164,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 state.battery = lock.battery
         for lock_id in removed_locks:
             self.account.states.pop(lock_id, None)
+            self.account.details.pop(lock_id, None)
             self.relock.cancel(lock_id)
             self._remove_device(lock_identifier(lock_id))
         for gateway_id in removed_gateways:
@@ -176,31 +188,34 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 device.id, remove_config_entry_id=self.config_entry.entry_id
             )
 
-    async def _async_slow_tier(self) -> None:
-        """Per-lock details and gateway, then (if allowed) ask reachable locks if they are locked."""
-        for lock in list(self.account.locks.values()):
+    async def _async_lock_details(self, lock_ids: list[int]) -> None:
+        """lock/detail (settings, model) and gateway/listByLock (via device) of some locks."""
+        for lock_id in lock_ids:
+            lock = self.account.locks[lock_id]
             try:
-                detail = await self.async_call(
-                    partial(self.client.async_get_lock_detail, lock.lock_id)
-                )
+                detail = await self.async_call(partial(self.client.async_get_lock_detail, lock_id))
                 gateways = (
-                    await self.async_call(
-                        partial(self.client.async_list_lock_gateways, lock.lock_id)
-                    )
+                    await self.async_call(partial(self.client.async_list_lock_gateways, lock_id))
                     if lock.has_gateway
                     else []
                 )
             except _LOCK_SKIPPED_ERRORS as err:
                 # One lock the account may not manage must not break the others.
-                _LOGGER.warning("Skipping details of TTLock lock %s: %s", lock.lock_id, err)
+                _LOGGER.warning("Skipping details of TTLock lock %s: %s", lock_id, err)
+                self._details_skipped.add(lock_id)
                 continue
-            state = self.account.state(lock.lock_id)
+            self._details_skipped.discard(lock_id)
+            self.account.details[lock_id] = detail
+            state = self.account.state(lock_id)
             state.auto_lock_seconds = detail.auto_lock_time
             state.gateway_id = gateways[0].gateway_id if gateways else None
             if detail.passage_mode is not None:
                 state.passage_mode = detail.passage_mode
             if detail.battery is not None:
                 state.battery = detail.battery
+
+    async def _async_safety_recheck(self) -> None:
+        """If the user allows it, ask every reachable lock whether it is locked (wakes it)."""
         if not self.options.safety_recheck:
             return
         for lock in list(self.account.locks.values()):

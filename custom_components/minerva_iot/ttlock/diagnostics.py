@@ -6,12 +6,12 @@ from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
 from custom_components.minerva_iot.const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID
 
-from .coordinator import TTLockCoordinator
+from .data import TTLockConfigEntry
 
 TO_REDACT = {
     "token",
@@ -38,7 +38,9 @@ TO_REDACT = {
 }
 
 
-async def async_get_ttlock_diagnostics(hass: HomeAssistant, entry: ConfigEntry) -> dict[str, Any]:
+async def async_get_ttlock_diagnostics(
+    hass: HomeAssistant, entry: TTLockConfigEntry
+) -> dict[str, Any]:
     """Return redacted diagnostics."""
     data: dict[str, Any] = {
         "entry": {
@@ -49,7 +51,7 @@ async def async_get_ttlock_diagnostics(hass: HomeAssistant, entry: ConfigEntry) 
         }
     }
     if entry.state is ConfigEntryState.LOADED:
-        coordinator: TTLockCoordinator = entry.runtime_data.coordinator
+        coordinator = entry.runtime_data.coordinator
         account = coordinator.account
         data["coordinator"] = {
             "last_update_success": coordinator.last_update_success,

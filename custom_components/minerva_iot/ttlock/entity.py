@@ -40,13 +40,14 @@ class TTLockLockEntity(TTLockEntity):
         super().__init__(coordinator, description)
         self.lock_id = lock.lock_id
         self._attr_unique_id = f"ttlock_{lock.lock_id}_{description.key}"
+        detail = coordinator.account.details.get(lock.lock_id, lock)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, lock_identifier(lock.lock_id))},
             connections={(CONNECTION_BLUETOOTH, lock.mac)} if lock.mac else set(),
             name=lock.display_name,
             manufacturer=MANUFACTURER,
-            model=lock.model or lock.name,
-            sw_version=lock.firmware,
+            model=detail.model or lock.name,
+            sw_version=detail.firmware,
         )
         gateway_id = coordinator.account.state(lock.lock_id).gateway_id
         if gateway_id is not None:

@@ -20,12 +20,14 @@ BATTERY = SensorEntityDescription(
     device_class=SensorDeviceClass.BATTERY,
     native_unit_of_measurement=PERCENTAGE,
     state_class=SensorStateClass.MEASUREMENT,
+    entity_category=EntityCategory.DIAGNOSTIC,
 )
 API_CALLS_TODAY = SensorEntityDescription(
     key="api_calls_today",
     translation_key="ttlock_api_calls_today",
     state_class=SensorStateClass.TOTAL_INCREASING,
     entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
 )
 
 

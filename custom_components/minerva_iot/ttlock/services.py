@@ -22,6 +22,7 @@ from custom_components.minerva_iot.clients.ttlock import TTLockPasscode
 from custom_components.minerva_iot.const import CONF_VENDOR, DOMAIN, VENDOR_TTLOCK
 
 from .coordinator import TTLockCoordinator
+from .data import TTLockConfigEntry
 from .errors import async_run_command
 from .identifiers import lock_id_of_device
 from .records import record_summary
@@ -68,15 +69,14 @@ def _resolve_lock(hass: HomeAssistant, device_id: str) -> tuple[TTLockCoordinato
     if device is None or lock_id is None:
         raise _invalid("ttlock_not_a_lock", device_id=device_id)
     for entry_id in device.config_entries:
-        entry = hass.config_entries.async_get_entry(entry_id)
+        entry: TTLockConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
         if (
             entry is not None
             and entry.domain == DOMAIN
             and entry.data.get(CONF_VENDOR) == VENDOR_TTLOCK
             and entry.state is ConfigEntryState.LOADED
         ):
-            coordinator: TTLockCoordinator = entry.runtime_data.coordinator
-            return coordinator, lock_id
+            return entry.runtime_data.coordinator, lock_id
     raise _invalid("ttlock_entry_not_loaded")
 
 

@@ -28,6 +28,8 @@ class TTLockAccount:
     locks: dict[int, TTLockLock] = field(default_factory=dict)
     gateways: dict[int, TTLockGateway] = field(default_factory=dict)
     states: dict[int, LockState] = field(default_factory=dict)
+    # lock/detail results (model, firmware, settings), refreshed on the slow tier.
+    details: dict[int, TTLockLock] = field(default_factory=dict)
 
     def state(self, lock_id: int) -> LockState:
         """The state of `lock_id`, created empty on first use."""

@@ -28,7 +28,13 @@ from custom_components.minerva_iot.clients.ttlock.callback import (
     CallbackPush,
     parse_callback,
 )
-from custom_components.minerva_iot.const import CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
+from custom_components.minerva_iot.const import (
+    CONF_CLOUDHOOK_URL,
+    CONF_VENDOR,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    VENDOR_TTLOCK,
+)
 from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
 
 from .const import CONF_CALLBACK_CONFIRMED, DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN
@@ -159,6 +165,7 @@ async def async_raise_callback_issue(hass: HomeAssistant, entry: ConfigEntry) ->
     """Until the first push arrives, show the URL to paste into the TTLock developer console."""
     if entry.data.get(CONF_CALLBACK_CONFIRMED):
         return
+    _adopt_sibling_cloudhook(hass, entry)
     url = await async_get_public_webhook_url(hass, entry)
     placeholders = {"portal_url": DEVELOPER_PORTAL_URL, "portal_url_cn": DEVELOPER_PORTAL_URL_CN}
     if url is None:
@@ -176,6 +183,20 @@ async def async_raise_callback_issue(hass: HomeAssistant, entry: ConfigEntry) ->
         translation_key=translation_key,
         translation_placeholders=placeholders,
     )
+
+
+def _adopt_sibling_cloudhook(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Entries sharing a webhook id share its Nabu Casa cloudhook: never create a second one."""
+    if entry.data.get(CONF_CLOUDHOOK_URL):
+        return
+    for other in _ttlock_entries(hass):
+        if other.data.get(CONF_WEBHOOK_ID) == entry.data[CONF_WEBHOOK_ID] and (
+            url := other.data.get(CONF_CLOUDHOOK_URL)
+        ):
+            hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_CLOUDHOOK_URL: url}
+            )
+            return
 
 
 @callback

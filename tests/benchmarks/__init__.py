@@ -1,0 +1,1 @@
+"""Smoke tests of the benchmarks: tiny parameters, well-formed figures, budgets met, no timing."""

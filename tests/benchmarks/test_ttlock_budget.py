@@ -1,0 +1,44 @@
+"""Smoke test of benchmarks.ttlock_budget: the idle schedule and the monthly quota for one lock."""
+
+from __future__ import annotations
+
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES, DEFAULT_SLOW_HOURS
+
+from .conftest import rows_by, run_benchmark, table_titled
+
+POLLS_PER_DAY = 24 * 60 // DEFAULT_POLL_MINUTES
+SLOW_RUNS_PER_DAY = 24 // DEFAULT_SLOW_HOURS
+
+
+def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
+    """Account-wide calls once per poll, wake-ups only from the safety re-check, 1 lock < 5k/month."""
+    report = run_benchmark("ttlock_budget", "--locks", "1,2")
+    figures = report["figures"]
+    for option_key in ("defaults", "safety_recheck_off"):
+        for locks in (1, 2):
+            per_day = figures[f"{option_key}_l{locks}_per_day_by_endpoint"]
+            assert sum(per_day.values()) == figures[f"{option_key}_l{locks}_calls_per_day"]
+            assert per_day["lock/list"] <= POLLS_PER_DAY
+            assert per_day["gateway/list"] <= POLLS_PER_DAY
+            assert per_day.get("lock/detail", 0) <= SLOW_RUNS_PER_DAY * locks
+            assert per_day.get("oauth2/token", 0) == 0  # 90-day tokens: no refresh in a day
+            wakeups = per_day.get("lock/queryOpenState", 0)
+            if option_key == "defaults":
+                assert 0 < wakeups <= SLOW_RUNS_PER_DAY * locks
+            else:
+                assert wakeups == 0
+            assert "lock/queryElectricQuantity" not in per_day  # never polled
+
+    totals = rows_by(table_titled(report, "Calls per simulated day"), "options", "locks")
+    assert set(totals) == {(o, n) for o in ("defaults", "safety re-check off") for n in (1, 2)}
+    for row in totals.values():
+        assert row["calls/month"] == round(row["set-up"] + 30 * row["calls/day"])
+        assert row["headroom 5k/month"] == 5000 - row["calls/month"]
+    # The budget: one lock with default options fits the smallest reported quota.
+    assert totals[("defaults", 1)]["headroom 5k/month"] > 0
+    capacity = rows_by(table_titled(report, "Locks that fit"), "options")
+    assert capacity[("defaults",)]["max locks 5k/month"] >= 1
+    assert (
+        capacity[("defaults",)]["calls/day per lock"]
+        > capacity[("safety re-check off",)]["calls/day per lock"]
+    )
