@@ -25,34 +25,44 @@ def _cloud_subscribed(hass: HomeAssistant) -> bool:
     return bool(cloud.async_active_subscription(hass))
 
 
-async def async_get_public_webhook_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
-    """Return the URL a cloud must call for this entry's webhook, or None when there is none.
+async def async_resolve_public_url(
+    hass: HomeAssistant, webhook_id: str, cloudhook_url: str | None = None
+) -> tuple[str | None, str | None]:
+    """Return (URL a cloud must call for this webhook id, cloudhook URL to keep).
 
-    With an active Nabu Casa subscription a cloudhook is created once and kept in entry.data;
-    otherwise the external URL is used. The internal URL is never returned.
+    With an active Nabu Casa subscription a cloudhook is created once (or the given one reused);
+    otherwise the external URL is used. The internal URL is never returned. The second value is
+    the cloudhook URL the caller must store in the entry (None when no cloudhook is in use).
     """
-    webhook_id: str = entry.data[CONF_WEBHOOK_ID]
     if _cloud_subscribed(hass):
         from homeassistant.components import cloud
 
-        stored: str | None = entry.data.get(CONF_CLOUDHOOK_URL)
-        if stored:
-            return stored
+        if cloudhook_url:
+            return cloudhook_url, cloudhook_url
         try:
-            url: str = await cloud.async_create_cloudhook(hass, webhook_id)
+            created: str = await cloud.async_create_cloudhook(hass, webhook_id)
         except cloud.CloudNotAvailable:
             _LOGGER.debug("Nabu Casa cloud not available; falling back to the external URL")
         else:
-            hass.config_entries.async_update_entry(
-                entry, data={**entry.data, CONF_CLOUDHOOK_URL: url}
-            )
-            return url
+            return created, created
     try:
-        return webhook.async_generate_url(
+        url = webhook.async_generate_url(
             hass, webhook_id, allow_internal=False, allow_external=True, prefer_external=True
         )
     except NoURLAvailableError:
-        return None
+        return None, None
+    return url, None
+
+
+async def async_get_public_webhook_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
+    """Return the public URL of an entry's webhook, keeping a new cloudhook URL in entry.data."""
+    stored: str | None = entry.data.get(CONF_CLOUDHOOK_URL)
+    url, cloudhook_url = await async_resolve_public_url(hass, entry.data[CONF_WEBHOOK_ID], stored)
+    if cloudhook_url and cloudhook_url != stored:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_CLOUDHOOK_URL: cloudhook_url}
+        )
+    return url
 
 
 async def async_delete_cloudhook(hass: HomeAssistant, entry: ConfigEntry) -> None:

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from .conftest import rows_by, run_benchmark, table_titled
 
+FLEETS = (6, 8)
+LEVELS = (1, 3)
+DELIVERIES = 12
+
 
 def test_webhook_benchmark_runs_and_every_delivery_is_applied() -> None:
     """Every timed delivery is accepted and applied, forgeries are refused, figures are sane."""
     report = run_benchmark(
         "milesight_webhook",
+        "--devices",
+        ",".join(map(str, FLEETS)),
         "--deliveries",
-        "12",
+        str(DELIVERIES),
         "--concurrency",
-        "1,3",
+        ",".join(map(str, LEVELS)),
         "--verify-iterations",
         "30",
     )
@@ -22,19 +28,29 @@ def test_webhook_benchmark_runs_and_every_delivery_is_applied() -> None:
     assert figures["final_state_matches_last_delivery"] is True
     assert figures["verify_parse_per_s"] > 0
 
-    layers = rows_by(table_titled(report, "Per delivery"), "layer")
-    for concurrency in (1, 3):
-        row = layers[(f"HTTP, known devices, concurrency {concurrency}",)]
-        assert row["deliveries"] == 12
-        assert row["deliveries/s"] > 0
-        assert 0 < row["p50 ms"] <= row["p95 ms"] <= row["p99 ms"] <= row["max ms"]
-        assert figures[f"p50_ms_c{concurrency}"] == row["p50 ms"]
-    assert layers[("HTTP, forged signature (401)",)]["deliveries"] == 3
+    layers = rows_by(table_titled(report, "Per delivery through HTTP"), "devices", "deliveries of")
+    for devices in FLEETS:
+        assert layers[(devices, "new device (entities created)")]["count"] == devices
+        for concurrency in LEVELS:
+            row = layers[(devices, f"known devices, concurrency {concurrency}")]
+            assert row["count"] == DELIVERIES
+            assert row["deliveries/s"] > 0
+            assert 0 < row["p50 ms"] <= row["p95 ms"] <= row["p99 ms"] <= row["max ms"]
+            assert figures[f"d{devices}_c{concurrency}_p50_ms"] == row["p50 ms"]
+    # Forgeries are sent once, with the first fleet.
+    assert layers[(FLEETS[0], "forged signature (401)")]["count"] == DELIVERIES // 4
+    assert (FLEETS[1], "forged signature (401)") not in layers
+    # Warm-up + first sight + timed deliveries, for every fleet.
+    assert figures["deliveries_posted"] == sum(
+        devices + 1 + DELIVERIES * len(LEVELS) for devices in FLEETS
+    )
 
-    inside = rows_by(table_titled(report, "Time inside the handler"), "concurrency")
-    assert set(inside) == {(1,), (3,)}
+    inside = rows_by(table_titled(report, "Time inside the handler"), "devices", "concurrency")
+    assert set(inside) == {(devices, level) for devices in FLEETS for level in LEVELS}
     for row in inside.values():
         assert 0 < row["verify p50 µs"] <= row["verify p95 µs"]
         assert 0 < row["apply + state writes p50 µs"] <= row["apply + state writes p95 µs"]
         # Each uplink updates at least one entity (the point of the webhook).
         assert row["state changes/delivery"] >= 1
+    (verify_row,) = table_titled(report, "HA-free layer")["rows"]
+    assert verify_row[0] == 30

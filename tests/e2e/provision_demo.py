@@ -131,6 +131,39 @@ async def wait_loaded(client: HomeAssistantClient, entry_id: str) -> str:
     return await poll(settled, within=ENTRY_TIMEOUT, what="the entry to set up")
 
 
+async def reauthenticate_ttlock(client: HomeAssistantClient, entry_id: str) -> str:
+    """Answer the TTLock entry's reauth flow with the demo account; return the entry state.
+
+    The TTLock simulator keeps its tokens in memory only, so after a restart of the demo it
+    refuses the stored ones and Home Assistant asks for the password again, as it would for a
+    real account whose login was revoked.
+    """
+
+    async def reauth_flow() -> dict[str, Any] | None:
+        for flow in await client.flows_in_progress():
+            context = flow.get("context", {})
+            if context.get("source") == "reauth" and context.get("entry_id") == entry_id:
+                return flow
+        return None
+
+    flow = await poll(reauth_flow, within=ENTRY_TIMEOUT, what="the TTLock reauth flow")
+    step = await client.flow_show(flow["flow_id"])
+    result = await drive_flow(
+        client, step, {"username": TTLOCK_USERNAME, "password": TTLOCK_PASSWORD}
+    )
+    if result.get("reason") != "reauth_successful":
+        raise HomeAssistantError(f"TTLock reauthentication ended with {result}")
+    print("[demo] the TTLock simulator forgot its tokens: logged in again")
+
+    async def loaded() -> str | None:
+        for entry in await client.config_entries():
+            if entry["entry_id"] == entry_id and entry["state"] == "loaded":
+                return "loaded"
+        return None
+
+    return await poll(loaded, within=ENTRY_TIMEOUT, what="the TTLock entry to reload")
+
+
 async def point_simulators(
     session: aiohttp.ClientSession,
     hass_url: str,
@@ -185,6 +218,8 @@ async def provision(config_dir: Path, hass_url: str, milesight_url: str, ttlock_
                 print(f"[demo] could not add the TTLock entry: {err}")
             for vendor, entry in entries.items():
                 state = await wait_loaded(client, str(entry["entry_id"]))
+                if state == "setup_error" and vendor == "ttlock":
+                    state = await reauthenticate_ttlock(client, str(entry["entry_id"]))
                 print(f"[demo] {vendor} entry: {state}")
             await point_simulators(session, hass_url, milesight_url, ttlock_url, entries)
         finally:

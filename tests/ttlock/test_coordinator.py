@@ -42,10 +42,10 @@ def _reauth_started(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
 
 
 async def test_poll_is_two_calls_and_details_on_the_slow_tier(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A regular poll lists locks and gateways only; details wait for the slow interval."""
     sim.locks[FRONT_DOOR].battery = 40
@@ -60,10 +60,10 @@ async def test_poll_is_two_calls_and_details_on_the_slow_tier(
 
 
 async def test_gateway_goes_offline(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The gateway list drives the connectivity sensor."""
     sim.set_gateway_online(9001, False)
@@ -72,10 +72,10 @@ async def test_gateway_goes_offline(
 
 
 async def test_expired_access_token_is_refreshed_once(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """10004: refresh, retry, keep uid and host in the stored token, no reload."""
     old_token = dict(loaded_entry.data["token"])
@@ -94,10 +94,10 @@ async def test_expired_access_token_is_refreshed_once(
 
 
 async def test_refused_refresh_starts_reauth(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """10004 and then a refused refresh (10011): reauthentication, no error body stored."""
     old_token = dict(loaded_entry.data["token"])
@@ -147,10 +147,10 @@ async def test_missing_credential_is_not_ready(
 
 
 async def test_quota_exceeded_backs_off_with_a_repair(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """30006: repair issue, no calls for hours, then normal again and the issue goes."""
@@ -169,10 +169,10 @@ async def test_quota_exceeded_backs_off_with_a_repair(
 
 
 async def test_clock_skew_raises_a_repair(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """80000: the Home Assistant clock is wrong; the issue goes once calls work again."""
@@ -187,10 +187,10 @@ async def test_clock_skew_raises_a_repair(
 
 
 async def test_transient_failure_makes_entities_unavailable(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A failed poll: unavailable until the next good one."""
     sim.fail_next(1, "gateway_offline")
@@ -201,10 +201,10 @@ async def test_transient_failure_makes_entities_unavailable(
 
 
 async def test_locks_appear_and_disappear_without_reload(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A new lock gets its entities; a removed lock loses its device."""
     sim.locks[4711003] = SimulatedLock(

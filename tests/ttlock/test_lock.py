@@ -92,10 +92,10 @@ async def test_lock_without_lock_command(
 
 
 async def test_missing_confirmation_checks_the_lock_once(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """No push after a command: one queryOpenState tells the truth."""
     await _unlock(hass, "lock.back_door")
@@ -109,11 +109,11 @@ async def test_missing_confirmation_checks_the_lock_once(
 
 
 async def test_confirming_push_cancels_the_check(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
     post_callback: PostCallback,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The push of the gateway unlock arrives: no extra call wakes the lock."""
     await _unlock(hass, "lock.back_door")
@@ -125,11 +125,11 @@ async def test_confirming_push_cancels_the_check(
 
 
 async def test_auto_relock_is_inferred(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
     post_callback: PostCallback,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The front door relocks itself after 5 s without a record: assumed locked."""
     await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
@@ -141,11 +141,11 @@ async def test_auto_relock_is_inferred(
 
 
 async def test_newer_record_cancels_the_relock(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
     post_callback: PostCallback,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """A door-open record after the unlock cancels the pending relock assumption."""
     await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
@@ -157,11 +157,11 @@ async def test_newer_record_cancels_the_relock(
 
 
 async def test_passage_mode_prevents_the_relock(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
     post_callback: PostCallback,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """Passage mode on (switch): the lock stays unlocked after an unlock."""
     await hass.services.async_call(
@@ -241,18 +241,16 @@ async def test_command_with_dead_login_starts_reauth(
 
 
 async def test_failed_confirmation_keeps_the_assumed_state(
+    freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The check after a command fails (gateway offline): the assumed state stays, no error."""
     await _unlock(hass, "lock.back_door")
-    print("DBG0", [r[1] for r in sim.requests], loaded_entry.runtime_data.coordinator.update_interval)
     sim.fail_next(1, "gateway_offline")
     freezer.tick(timedelta(seconds=46))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    print("DBG", [r[1] for r in sim.requests], sim.pending_failures)
     assert sim.calls["lock/queryOpenState"] == 1
     assert hass.states.get("lock.back_door").state == LockState.UNLOCKED

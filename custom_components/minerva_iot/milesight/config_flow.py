@@ -12,7 +12,6 @@ from typing import Any
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.helpers import config_entry_oauth2_flow
-from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -30,6 +29,7 @@ from custom_components.minerva_iot.const import (
     CONF_WEBHOOK_ID,
     VENDOR_MILESIGHT,
 )
+from custom_components.minerva_iot.webhook_url import async_resolve_public_url
 
 from .compat import OptionsFlowWithReload
 from .const import (
@@ -78,14 +78,6 @@ def _api_schema(defaults: dict[str, Any], *, secrets_optional: bool = False) -> 
 def _webhook_schema(*, optional: bool = False) -> vol.Schema:
     key = vol.Optional if optional else vol.Required
     return vol.Schema({key(CONF_WEBHOOK_SECRET): _PASSWORD})
-
-
-def _cloud_subscribed(hass: Any) -> bool:
-    if "cloud" not in hass.config.components:
-        return False
-    from homeassistant.components import cloud
-
-    return bool(cloud.async_active_subscription(hass))
 
 
 class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
@@ -162,25 +154,12 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
 
     async def _async_step_milesight_show_url(self) -> ConfigFlowResult:
         """Tell the user which URL to paste into the Application's webhook settings."""
-        webhook_id = self._milesight_entry[CONF_WEBHOOK_ID]
-        url: str | None = None
-        if _cloud_subscribed(self.hass):
-            from homeassistant.components import cloud
-
-            try:
-                url = await cloud.async_create_cloudhook(self.hass, webhook_id)
-            except cloud.CloudNotAvailable:
-                url = None
-            else:
-                # webhook_url.py reuses (and on removal deletes) the stored cloudhook.
-                self._milesight_entry[CONF_CLOUDHOOK_URL] = url
-        if url is None:
-            try:
-                url = webhook.async_generate_url(
-                    self.hass, webhook_id, allow_internal=False, prefer_external=True
-                )
-            except NoURLAvailableError:
-                url = None
+        url, cloudhook_url = await async_resolve_public_url(
+            self.hass, self._milesight_entry[CONF_WEBHOOK_ID]
+        )
+        if cloudhook_url:
+            # webhook_url.py reuses (and on removal deletes) the stored cloudhook.
+            self._milesight_entry[CONF_CLOUDHOOK_URL] = cloudhook_url
         if url is None:
             return self.async_show_form(step_id=STEP_FINISH_NO_URL)
         return self.async_show_form(
