@@ -292,7 +292,15 @@ async def run(args: argparse.Namespace) -> Report:
         "bursts": [asdict(item) for item in bursts],
         **figures,
     }
+    over_free_plan = [
+        f"{row[1]} with {row[0]} devices"
+        for row in totals.rows
+        if isinstance(row[5], int) and row[5] < 0
+    ]
     report.notes = [
+        "Over the free plan's daily budget on the first day: "
+        + ("; ".join(over_free_plan) if over_free_plan else "none of the measured scenarios")
+        + ".",
         "Token lifetime 3600 s, refreshed 300 s early: a client in use all day fetches ~24-27 "
         "tokens/day. Whether token requests count against the MDP quota is unknown (reference "
         "§11), so they are included in the totals.",

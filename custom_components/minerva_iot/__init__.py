@@ -13,7 +13,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
 from . import milesight, ttlock
-from .const import CONF_VENDOR, DOMAIN, VENDOR_TTLOCK
+from .const import CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
 from .webhook_url import async_delete_cloudhook
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -45,7 +45,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Clean up what outlives an unload: the Nabu Casa cloudhook and the entry's repair issues."""
-    await async_delete_cloudhook(hass, entry)
+    shared = any(
+        other.entry_id != entry.entry_id
+        and other.data.get(CONF_WEBHOOK_ID) == entry.data.get(CONF_WEBHOOK_ID)
+        for other in hass.config_entries.async_entries(DOMAIN)
+    )
+    if not shared:  # TTLock entries of one application share a webhook (and its cloudhook)
+        await async_delete_cloudhook(hass, entry)
     if _is_ttlock(entry):
         await ttlock.async_remove_entry(hass, entry)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -54,9 +55,14 @@ async def test_restart_keeps_entries_entities_and_values(
         after = sorted(e["entity_id"] for e in await ha.entity_registry(entry_id))
         assert after == entity_ids
     for entity_id, value in {**locks, **LAST_VALUES}.items():
-        await wait_state(
-            ha, entity_id, lambda s, v=value: s["state"] == v, f"{entity_id} back to {value}"
-        )
+        await wait_state(ha, entity_id, _has_state(value), f"{entity_id} back to {value}")
+
+
+def _has_state(value: str) -> Callable[[dict[str, Any]], bool]:
+    def accept(state: dict[str, Any]) -> bool:
+        return bool(state["state"] == value)
+
+    return accept
 
 
 def test_logs_have_no_errors(hass_process: HassProcess) -> None:

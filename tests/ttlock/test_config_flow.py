@@ -63,7 +63,7 @@ async def test_full_flow_with_error_and_recovery(hass: HomeAssistant, sim: TTLoc
         result["flow_id"], login(sim, password="wrong")
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "ttlock_invalid_auth"}
+    assert result["errors"] == {"base": "invalid_auth"}
 
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
@@ -115,20 +115,20 @@ async def test_invalid_client_and_connection_errors(
     sim.client_secret = "another-secret"
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
-    assert result["errors"] == {"base": "ttlock_invalid_client"}
+    assert result["errors"] == {"base": "invalid_client"}
 
     sim.fail_next(1, "http500")
     result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
-    assert result["errors"] == {"base": "ttlock_cannot_connect"}
+    assert result["errors"] == {"base": "cannot_connect"}
 
 
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
-        (TTLockClockSkewError(errcode=80000, errmsg="date"), "ttlock_clock_skew"),
+        (TTLockClockSkewError(errcode=80000, errmsg="date"), "clock_skew"),
         (
             TTLockAppNotApprovedError(errcode=10006, errmsg="not approved"),
-            "ttlock_app_not_approved",
+            "app_not_approved",
         ),
         (TTLockError(errcode=-1, errmsg="odd"), "unknown"),
         (RuntimeError("bug"), "unknown"),
@@ -157,7 +157,7 @@ async def test_duplicate_account_aborts(
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "ttlock_already_configured"
+    assert result["reason"] == "already_configured"
 
 
 @pytest.mark.usefixtures("current_request_with_host")
@@ -183,7 +183,7 @@ async def test_reauth_keeps_the_entry(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"username": DEFAULT_USERNAME, "password": "wrong"}
     )
-    assert result["errors"] == {"base": "ttlock_invalid_auth"}
+    assert result["errors"] == {"base": "invalid_auth"}
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
@@ -205,7 +205,7 @@ async def test_reauth_with_another_account_aborts(
         result["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "ttlock_wrong_account"
+    assert result["reason"] == "wrong_account"
 
 
 async def test_reauth_without_credential(
@@ -222,7 +222,7 @@ async def test_reauth_without_credential(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
     )
-    assert result["errors"] == {"base": "ttlock_invalid_client"}
+    assert result["errors"] == {"base": "invalid_client"}
 
 
 async def test_reconfigure_changes_the_api_url(
@@ -235,7 +235,7 @@ async def test_reconfigure_changes_the_api_url(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], login(sim, password="wrong")
     )
-    assert result["errors"] == {"base": "ttlock_invalid_auth"}
+    assert result["errors"] == {"base": "invalid_auth"}
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
     assert result["type"] is FlowResultType.ABORT
@@ -252,7 +252,7 @@ async def test_reconfigure_with_another_account_aborts(
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "ttlock_wrong_account"
+    assert result["reason"] == "wrong_account"
 
 
 async def test_options_flow(hass: HomeAssistant, entry: MockConfigEntry) -> None:

@@ -64,9 +64,9 @@ def test_flow_strings() -> None:
             assert section["data_description"][field]
     for error in re.findall(r'"base": "([a-z_]+)"', code):
         assert strings["config"]["error"][error]
-    for reason in ("missing_credentials", "ttlock_already_configured", "ttlock_wrong_account"):
+    for reason in ("missing_credentials", "already_configured", "wrong_account"):
         assert strings["config"]["abort"][reason]
-    assert "developer" in strings["config"]["error"]["ttlock_invalid_auth"]
+    assert "developer" in strings["config"]["error"]["invalid_auth"]
     assert "{portal_url}" in strings["application_credentials"]["description"]
     assert set(strings["selector"]["ttlock_region"]["options"]) == {"eu", "cn"}
     for text in _walk(_ttlock_parts(strings)):

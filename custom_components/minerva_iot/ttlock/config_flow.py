@@ -192,22 +192,22 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             implementation = await self._async_ensure_implementation()
         except ValueError:
             # The application credential the entry used was deleted.
-            return None, {"base": "ttlock_invalid_client"}
+            return None, {"base": "invalid_client"}
         host = api_host_for(user_input[CONF_REGION], user_input.get(CONF_API_URL))
         try:
             token = await implementation.async_password_login(
                 host, user_input[CONF_USERNAME], user_input[_PASSWORD]
             )
         except TTLockInvalidGrantError:
-            return None, {"base": "ttlock_invalid_auth"}
+            return None, {"base": "invalid_auth"}
         except TTLockInvalidClientError:
-            return None, {"base": "ttlock_invalid_client"}
+            return None, {"base": "invalid_client"}
         except TTLockAppNotApprovedError:
-            return None, {"base": "ttlock_app_not_approved"}
+            return None, {"base": "app_not_approved"}
         except TTLockClockSkewError:
-            return None, {"base": "ttlock_clock_skew"}
+            return None, {"base": "clock_skew"}
         except (TTLockTransientError, aiohttp.ClientError, TimeoutError):
-            return None, {"base": "ttlock_cannot_connect"}
+            return None, {"base": "cannot_connect"}
         except TTLockError as err:
             _LOGGER.warning("TTLock refused the login: errcode %s", err.errcode)
             return None, {"base": "unknown"}
@@ -231,7 +231,7 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         self, login: dict[str, Any], token: dict[str, Any]
     ) -> ConfigFlowResult:
         await self.async_set_unique_id(str(token["uid"]))
-        self._abort_if_unique_id_configured(error="ttlock_already_configured")
+        self._abort_if_unique_id_configured(error="already_configured")
         implementation = cast(TTLockAuthImplementation, self.flow_impl)
         webhook_id = await async_shared_webhook_id(self.hass, implementation.client_id)
         return self.async_create_entry(
@@ -252,7 +252,7 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             else self._get_reconfigure_entry()
         )
         await self.async_set_unique_id(str(token["uid"]))
-        self._abort_if_unique_id_mismatch(reason="ttlock_wrong_account")
+        self._abort_if_unique_id_mismatch(reason="wrong_account")
         return self.async_update_reload_and_abort(
             entry, data_updates=self._entry_data(login, token), reason=reason
         )
