@@ -2,7 +2,7 @@
 
 The benchmarks run the integration the way the test-suite does: a real ``HomeAssistant`` core
 with registries, in-memory storage, the real HTTP application and config entries, but no
-recorder and no YAML configuration. ``test_home_assistant()`` mirrors the ``hass`` fixture
+recorder and no YAML configuration. ``running_home_assistant()`` mirrors the ``hass`` fixture
 (plus ``enable_custom_integrations``); ``simulated_clock()`` mirrors the ``freezer`` fixture.
 
 The test plugin must be imported before any Home Assistant module: ``benchmarks/__init__.py``
@@ -52,7 +52,7 @@ def quiet_logs(verbose: bool) -> None:
 
 
 @asynccontextmanager
-async def test_home_assistant() -> AsyncIterator[HomeAssistant]:
+async def running_home_assistant() -> AsyncIterator[HomeAssistant]:
     """A running test instance of Home Assistant that can load ``custom_components``.
 
     Sockets are restricted to 127.0.0.1 exactly as in the test-suite. Loaded entries are

@@ -30,7 +30,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
     MockConfigEntry,
 )
 
-from benchmarks.harness import advance, quiet_logs, simulated_clock, test_home_assistant
+from benchmarks.harness import advance, quiet_logs, running_home_assistant, simulated_clock
 from benchmarks.milesight_fleet import grow_fleet
 from benchmarks.report import Report, Table, add_common_arguments, emit, int_list
 from custom_components.minerva_iot.clients.milesight import (
@@ -182,7 +182,7 @@ async def one_day(devices: int, options: dict[str, Any]) -> tuple[Counter[str], 
         grow_fleet(sim, devices)
         await sim.start(host="127.0.0.1", port=0)
         try:
-            async with test_home_assistant() as hass:
+            async with running_home_assistant() as hass:
                 entry = api_entry(sim, options)
                 entry.add_to_hass(hass)
                 if not await hass.config_entries.async_setup(entry.entry_id):

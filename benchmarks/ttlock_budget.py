@@ -16,22 +16,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
+from datetime import timedelta
 import math
-import time
 from typing import Any
 
-from homeassistant.components.application_credentials import (
-    ClientCredential,
-    async_import_client_credential,
-)
-from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
 )
 
-from benchmarks.harness import advance, quiet_logs, simulated_clock, test_home_assistant
+from benchmarks.harness import advance, quiet_logs, running_home_assistant, simulated_clock
 from benchmarks.report import Cell, Report, Table, add_common_arguments, emit, int_list
+from benchmarks.ttlock_account import add_entry, populate
+from benchmarks.ttlock_commands import STEP, measure_commands
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.ttlock.const import (
     CONF_SAFETY_RECHECK,
@@ -41,14 +37,10 @@ from custom_components.minerva_iot.ttlock.const import (
 )
 from custom_components.minerva_iot.ttlock.options import TTLockOptions
 from simulators.ttlock import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_UID,
-    DEFAULT_USERNAME,
-    SimulatedLock,
     TTLockSimulator,
 )
 
+MAX_COMMANDS = (timedelta(minutes=DEFAULT_POLL_MINUTES) - timedelta(seconds=1)) // STEP
 # ttlock-cloud-api.md §7: monthly budgets reported by users (no documented per-second limit).
 # 5k: reported in 2024, the case to design for; 30k: free tier per the hass-ttlock maintainer, 2026.
 QUOTAS_PER_MONTH = {"5k/month": 5000, "30k/month": 30000}
@@ -61,56 +53,6 @@ OPTION_SETS: dict[str, dict[str, Any]] = {
 }
 
 
-def populate(sim: TTLockSimulator, count: int) -> None:
-    """``count`` locks, all behind the simulator's gateway 9001 (copies of the front door)."""
-    template = next(iter(sim.locks.values()))
-    sim.locks = {}
-    for index in range(count):
-        lock_id = 4711001 + index
-        sim.locks[lock_id] = SimulatedLock(
-            lock_id=lock_id,
-            name=f"S31_{index:06x}",
-            alias=f"Door {index + 1}",
-            mac=f"AA:BB:CC:{index >> 16 & 255:02X}:{index >> 8 & 255:02X}:{index & 255:02X}",
-            feature_value=template.feature_value,
-            gateway_id=template.gateway_id,
-            auto_lock_time=5,
-            has_door_sensor=index % 2 == 0,
-        )
-
-
-async def add_entry(hass: HomeAssistant, sim: TTLockSimulator, options: dict[str, Any]) -> None:
-    """The entry as the config flow stores it, with a token the simulator issued (as in tests)."""
-    assert await async_setup_component(hass, "application_credentials", {})
-    await async_import_client_credential(
-        hass,
-        DOMAIN,
-        ClientCredential(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, "TTLock app"),
-        DOMAIN,
-    )
-    token = sim.tokens.issue(sim.client_id, DEFAULT_UID, time.time())
-    token.update(api_host=sim.url, expires_at=time.time() + token["expires_in"])
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=DEFAULT_USERNAME,
-        unique_id=str(DEFAULT_UID),
-        data={
-            "vendor": "ttlock",
-            "auth_implementation": DOMAIN,
-            "token": token,
-            "region": "eu",
-            "api_url": sim.url,
-            "username": DEFAULT_USERNAME,
-            "webhook_id": "benchmark-ttlock-webhook",
-        },
-        options=options,
-    )
-    entry.add_to_hass(hass)
-    if not await hass.config_entries.async_setup(entry.entry_id):
-        raise RuntimeError("the TTLock entry did not set up")
-    await hass.async_block_till_done()
-
-
 async def measure(
     locks: int, options: dict[str, Any], days: int
 ) -> tuple[Counter[str], Counter[str]]:
@@ -121,7 +63,7 @@ async def measure(
     with simulated_clock() as clock:
         await sim.start(host="127.0.0.1", port=0)
         try:
-            async with test_home_assistant() as hass:
+            async with running_home_assistant() as hass:
                 await add_entry(hass, sim, options)
                 set_up = Counter(sim.calls)
                 sim.calls.clear()
@@ -133,16 +75,31 @@ async def measure(
             await sim.stop()
 
 
-def linear_fit(points: list[tuple[int, float]]) -> tuple[float, float]:
-    """Least-squares ``a + b * locks`` through the measured (locks, calls/day) points."""
-    if len(points) == 1:
-        return points[0][1], 0.0
+def linear_fit(points: list[tuple[int, float]]) -> tuple[float, float] | None:
+    """Least-squares ``a + b * locks`` through the measured (locks, calls/day) points.
+
+    None with fewer than two distinct lock counts: one point cannot split fixed and per-lock cost.
+    """
     n = len(points)
     mean_x = sum(x for x, _ in points) / n
     mean_y = sum(y for _, y in points) / n
     var = sum((x - mean_x) ** 2 for x, _ in points)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / var if var else 0.0
+    if not var:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / var
     return mean_y - slope * mean_x, slope
+
+
+def capacity_row(label: str, fit: tuple[float, float] | None) -> list[Cell]:
+    """Fixed and per-lock daily cost, and the lock count each monthly quota allows."""
+    if fit is None:
+        return [label, None, None, *(None for _ in QUOTAS_PER_MONTH)]
+    fixed, per_lock = fit
+    row: list[Cell] = [label, round(fixed, 1), round(per_lock, 2)]
+    for quota in QUOTAS_PER_MONTH.values():
+        allowed = (quota / DAYS_PER_MONTH - fixed) / per_lock if per_lock > 0 else None
+        row.append(None if allowed is None else max(0, math.floor(allowed)))
+    return row
 
 
 async def run(args: argparse.Namespace) -> Report:
@@ -163,6 +120,7 @@ async def run(args: argparse.Namespace) -> Report:
             "default_slow_hours": DEFAULT_SLOW_HOURS,
             "default_safety_recheck": DEFAULT_SAFETY_RECHECK,
             "gateways": 1,
+            "commands": args.commands,
         },
     )
     totals = Table(
@@ -209,16 +167,26 @@ async def run(args: argparse.Namespace) -> Report:
             report.figures[f"{key}_per_day_by_endpoint"] = {
                 k: round(v, 2) for k, v in sorted(per_day.items())
             }
-        fixed, per_lock = linear_fit(points)
-        fit: list[Cell] = [label, round(fixed, 1), round(per_lock, 2)]
-        capacity.rows.append(
-            fit
-            + [
-                math.floor((quota / DAYS_PER_MONTH - fixed) / per_lock) if per_lock > 0 else None
-                for quota in QUOTAS_PER_MONTH.values()
-            ]
+        capacity.rows.append(capacity_row(label, linear_fit(points)))
+    commands = Table(
+        f"Calls per user command (1 lock, default options, {args.commands} commands: "
+        "unlock/lock alternately)",
+        ["callback push", "endpoint", "calls", "per command"],
+    )
+    for with_push in (True, False):
+        cost = await measure_commands(args.commands, with_push)
+        label = "configured" if with_push else "missing"
+        for endpoint, count in sorted(cost.calls.items()):
+            commands.rows.append([label, endpoint, count, round(count / args.commands, 2)])
+        commands.rows.append(
+            [label, "total", sum(cost.calls.values()), round(cost.calls_per_command, 2)]
         )
-    report.tables = [totals, by_endpoint, capacity]
+        key = "push" if with_push else "no_push"
+        report.figures[f"commands_{key}_calls_per_command"] = round(cost.calls_per_command, 2)
+        report.figures[f"commands_{key}_by_endpoint"] = dict(sorted(cost.calls.items()))
+        report.figures[f"commands_{key}_records_handled"] = cost.pushes_handled
+    report.figures["commands"] = args.commands
+    report.tables = [totals, by_endpoint, capacity, commands]
     wakeups_without_recheck = sum(
         row[4]
         for row in totals.rows
@@ -237,8 +205,9 @@ async def run(args: argparse.Namespace) -> Report:
         ),
         "For comparison (reference §7, not measured here): polling ~4 calls per lock every 15 min "
         "costs ~11,500 calls per lock per month.",
-        "Not included: user commands (1 call each, plus 1 queryOpenState when no confirming push "
-        "arrives within 45 s), services, and extra set-ups after restarts or reloads.",
+        "User commands are measured apart (last table): add their per-command cost times the "
+        "commands per month to the idle figures. Not included: services (passcodes, records) and "
+        "extra set-ups after restarts or reloads.",
         "All locks sit behind one gateway; gateway/list is one call per poll whatever the count.",
     ]
     return report
@@ -249,10 +218,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.ttlock_budget")
     parser.add_argument("--locks", type=int_list, default=[1, 5, 20], help="e.g. 1,5,20")
     parser.add_argument("--days", type=int, default=1, help="simulated days per scenario")
+    parser.add_argument(
+        "--commands", type=int, default=10, help="lock/unlock commands in the command scenario"
+    )
     add_common_arguments(parser)
     args = parser.parse_args(argv)
-    if min(args.locks) < 1 or args.days < 1:
-        parser.error("locks and days must be at least 1")
+    if min(args.locks) < 1 or args.days < 1 or args.commands < 1:
+        parser.error("locks, days and commands must be at least 1")
+    if args.commands * STEP >= timedelta(minutes=DEFAULT_POLL_MINUTES):
+        # Keeps the scheduled poll out of the command figures.
+        parser.error(f"at most {MAX_COMMANDS} commands (they must fit between two polls)")
     quiet_logs(args.verbose)
     emit(asyncio.run(run(args)), args.json)
 

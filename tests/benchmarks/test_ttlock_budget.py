@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from benchmarks.ttlock_budget import capacity_row, linear_fit
 from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES, DEFAULT_SLOW_HOURS
 
 from .conftest import rows_by, run_benchmark, table_titled
@@ -11,8 +14,12 @@ SLOW_RUNS_PER_DAY = 24 // DEFAULT_SLOW_HOURS
 
 
 def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
-    """Account-wide calls once per poll, wake-ups only from the safety re-check, 1 lock < 5k/month."""
-    report = run_benchmark("ttlock_budget", "--locks", "1,2")
+    """Idle schedule, wake-ups, 1 lock under 5k/month, and the cost of a user command.
+
+    Account-wide calls once per poll, lock wake-ups only from the safety re-check, and a command
+    costs one call with its confirming push, two without.
+    """
+    report = run_benchmark("ttlock_budget", "--locks", "1,2", "--commands", "2")
     figures = report["figures"]
     for option_key in ("defaults", "safety_recheck_off"):
         for locks in (1, 2):
@@ -42,3 +49,27 @@ def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
         capacity[("defaults",)]["calls/day per lock"]
         > capacity[("safety re-check off",)]["calls/day per lock"]
     )
+
+    # User commands: a confirmed one costs its own call; an unconfirmed one adds queryOpenState.
+    assert figures["commands_push_by_endpoint"] == {"lock/lock": 1, "lock/unlock": 1}
+    assert figures["commands_push_calls_per_command"] == 1
+    assert figures["commands_push_records_handled"] >= 2  # every command's push arrived
+    assert figures["commands_no_push_by_endpoint"] == {
+        "lock/lock": 1,
+        "lock/queryOpenState": 2,
+        "lock/unlock": 1,
+    }
+    assert figures["commands_no_push_calls_per_command"] == 2
+    assert figures["commands_no_push_records_handled"] == 0
+
+
+def test_capacity_needs_two_lock_counts() -> None:
+    """One point cannot split fixed and per-lock cost; two give the line and the lock counts."""
+    assert linear_fit([(3, 150.0)]) is None
+    assert capacity_row("defaults", None) == ["defaults", None, None, None, None]
+    fit = linear_fit([(1, 108.0), (5, 156.0), (20, 336.0)])
+    assert fit == pytest.approx((96.0, 12.0))
+    # (5,000 / 30 - 96) / 12 = 5.9 locks; (30,000 / 30 - 96) / 12 = 75.3 locks.
+    assert capacity_row("defaults", fit) == ["defaults", 96.0, 12.0, 5, 75]
+    # A quota smaller than the fixed cost allows no lock at all (never a negative count).
+    assert capacity_row("x", (500.0, 10.0))[3] == 0

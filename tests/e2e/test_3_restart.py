@@ -65,6 +65,6 @@ def _has_state(value: str) -> Callable[[dict[str, Any]], bool]:
     return accept
 
 
-def test_logs_have_no_errors(hass_process: HassProcess) -> None:
+async def test_logs_have_no_errors(hass_process: HassProcess) -> None:
     """No traceback, failed setup, blocking call or API misuse in any run's log."""
     assert_clean_logs(hass_process.log_files())

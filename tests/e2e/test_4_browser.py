@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 import json
+import os
 from pathlib import Path
 import re
 import shutil
@@ -36,7 +37,8 @@ from .provision_demo import (
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's package (scripts/setup installs it); Playwright's own browser download is not used.
+CHROMIUM = Path(os.environ.get("MINERVA_CHROMIUM", "/usr/bin/chromium"))
 # Headless, and nothing that phones home (Google services, updates, QUIC probes).
 CHROMIUM_ARGS = [
     "--headless",
@@ -145,16 +147,18 @@ class FlowPage:
         await self.page.screenshot(path=str(path))
         return path
 
-    async def check_english(self, dialog: str = FLOW_DIALOG) -> str:
-        """Assert the dialog shows only real English text; return it."""
+    async def check_english(self, dialog: str = FLOW_DIALOG, *, min_fields: int = 0) -> str:
+        """Assert the dialog shows only real English text (and at least `min_fields` labelled
+        fields); return the text."""
         text = await self.text(dialog)
         assert text.strip(), f"{dialog} shows no text"
         raw = RAW_TEXT.findall(text)
         assert not raw, f"raw translation keys or placeholders on screen: {raw}\n{text}"
         snake = [token for token in SNAKE_CASE.findall(text) if token not in text_allowed]
         assert not snake, f"untranslated identifiers on screen: {snake}\n{text}"
-        labels = await self.page.evaluate(DIALOG_FIELD_LABELS, dialog)
-        for field in labels or []:
+        labels = await self.page.evaluate(DIALOG_FIELD_LABELS, dialog) or []
+        assert len(labels) >= min_fields, f"expected {min_fields} fields, found {labels}\n{text}"
+        for field in labels:
             label = field["label"]
             assert label, f"a {field['tag']} has no label\n{text}"
             assert not re.fullmatch(r"[a-z0-9_]+", label), f"untranslated label {label!r}"
@@ -241,7 +245,7 @@ async def test_milesight_flow_in_the_frontend(
 
     await flow_page.click_text(menu["menu_options"]["milesight"])
     await flow_page.wait_text(step["title"])
-    await flow_page.check_english()
+    await flow_page.check_english(min_fields=4)
     await flow_page.shot("form")
 
     labels = step["data"]
@@ -252,7 +256,7 @@ async def test_milesight_flow_in_the_frontend(
     await flow_page.submit()
     await flow_page.wait_text(config["error"]["invalid_auth"])
     assert any(config["error"]["invalid_auth"] in error for error in await flow_page.errors())
-    await flow_page.check_english()
+    await flow_page.check_english(min_fields=4)
     await flow_page.shot("invalid-auth")
 
     await flow_page.fill(labels["client_secret"], MILESIGHT_CLIENT_SECRET)
@@ -283,11 +287,13 @@ async def test_ttlock_flow_in_the_frontend(
     menu = config["step"]["user"]
     await flow_page.open_add_flow()
     await flow_page.wait_text(menu["menu_options"]["ttlock"])
+    await flow_page.check_english()
+    await flow_page.shot("menu")
     await flow_page.click_text(menu["menu_options"]["ttlock"])
 
     # No application credential exists yet: the frontend opens its "add credential" dialog.
     text = await flow_page.wait_text("OAuth client ID", dialog=CREDENTIAL_DIALOG)
-    await flow_page.check_english(CREDENTIAL_DIALOG)
+    await flow_page.check_english(CREDENTIAL_DIALOG, min_fields=3)
     assert "developer portal" in text, (
         f"the dialog does not say where credentials come from:\n{text}"
     )
@@ -304,7 +310,7 @@ async def test_ttlock_flow_in_the_frontend(
     if login["title"] not in text:
         await flow_page.click_text(menu["menu_options"]["ttlock"])
     await flow_page.wait_text(login["title"])
-    await flow_page.check_english()
+    await flow_page.check_english(min_fields=5)  # two region choices, account, password, URL
     await flow_page.shot("login-form")
 
     labels = login["data"]
@@ -315,7 +321,7 @@ async def test_ttlock_flow_in_the_frontend(
     refused = config["error"].get("ttlock_invalid_auth", config["error"]["invalid_auth"])
     await flow_page.wait_text(refused)
     assert any(refused in error for error in await flow_page.errors())
-    await flow_page.check_english()
+    await flow_page.check_english(min_fields=5)
     await flow_page.shot("invalid-auth")
 
     await flow_page.fill(labels["password"], TTLOCK_PASSWORD)
@@ -328,6 +334,6 @@ async def test_ttlock_flow_in_the_frontend(
     assert any(entry["title"] == TTLOCK_USERNAME for entry in entries), entries
 
 
-def test_browser_instance_logs_have_no_errors(browser_hass: HassProcess) -> None:
+async def test_browser_instance_logs_have_no_errors(browser_hass: HassProcess) -> None:
     """The frontend flows left no traceback or failed setup in the log."""
     assert_clean_logs(browser_hass.log_files())

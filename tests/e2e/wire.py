@@ -70,8 +70,10 @@ def ttlock_record_form(
         "username": username,
         "keyboardPwd": "",
         "electricQuantity": lock.get("electricQuantity", 80),
-        "lockDate": now_ms - 500,
-        "serverDate": now_ms,
+        # Newer than anything the simulator recorded before this call: the integration rightly
+        # ignores records older than the state it already shows.
+        "lockDate": now_ms,
+        "serverDate": now_ms + 500,
     }
     return {
         "notifyType": "1",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 import inspect
+from unittest.mock import AsyncMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -58,15 +60,21 @@ async def test_setup_seeds_devices_values_and_thing_models(
 
 
 async def test_no_seeding_and_slow_refresh(hass: HomeAssistant, sim: MilesightSimulator) -> None:
-    """Seeding off: no history call at start; the optional refresh reads values later."""
+    """Seeding off: no history call at start; the optional refresh reads values later.
+
+    The thing model already lists the readings, so their entities exist (unknown) from the
+    start; settings such as the reporting interval get none.
+    """
     entry = api_entry(sim, seed_from_api=False, refresh_minutes=30)
     await setup_entry(hass, entry)
     assert sim.calls["device/properties-history"] == 0
-    assert hass.states.get("sensor.cold_store_temperature") is None
+    assert hass.states.get("sensor.cold_store_temperature").state == "unknown"
+    assert hass.states.get("binary_sensor.meeting_room_motion").state == "unknown"
+    assert hass.states.get("sensor.cold_store_reporting_interval") is None
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=31))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert sim.calls["device/properties-history"] > 0
-    assert hass.states.get("sensor.cold_store_temperature") is not None
+    assert float(hass.states.get("sensor.cold_store_temperature").state) > -50
 
 
 async def test_refresh_failure_keeps_pushed_values(
@@ -194,13 +202,19 @@ async def test_remove_device_and_entry(
         *((application.id, entry.entry_id) if takes_entry else (application.id,))
     )
     assert not response["success"]
+    no_url_issue = f"milesight_no_external_url_{entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, no_url_issue)
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 7.5}))
     assert hass.states.get("sensor.cold_store_temperature").state == "7.5"
+    # MDP got through, so a public route exists although HA knows no external URL.
+    assert not issue_registry.async_get_issue(DOMAIN, no_url_issue)
 
-    assert issue_registry.async_get_issue(DOMAIN, f"milesight_no_external_url_{entry.entry_id}")
+    await deliver(sim.event("SYSTEM_MESSAGES", message_type="SERVICE_NOTICE", info="limit"))
+    push_limit_issue = f"milesight_push_limit_{entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, push_limit_issue)
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert not issue_registry.async_get_issue(DOMAIN, f"milesight_no_external_url_{entry.entry_id}")
+    assert not issue_registry.async_get_issue(DOMAIN, push_limit_issue)
     assert not er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
 
 
@@ -218,6 +232,15 @@ async def test_thing_model_enum_and_plain_values(
             "accessMode": "R",
             "dataSpec": {"dataType": "ENUM", "mappings": [{"key": "1", "value": "Normal"}]},
         },
+        {
+            "id": "heater_state",
+            "name": "Heater State",
+            "accessMode": "R",
+            "dataSpec": {
+                "dataType": "BOOL",
+                "mappings": [{"key": "0", "value": "Off"}, {"key": "1", "value": "On"}],
+            },
+        },
     ]
     monkeypatch.setitem(catalogue._TSL_PROPERTIES, "EM300-TH", properties)
     await setup_entry(hass, api_entry(sim))
@@ -225,16 +248,147 @@ async def test_thing_model_enum_and_plain_values(
     mode = hass.states.get("sensor.cold_store_device_mode")
     assert mode.state == "Normal"
     assert mode.attributes["options"] == ["Normal"]
+    # A raw value the thing model does not map is unknown (never an invalid enum state).
+    await deliver(sim.uplink_event(COLD_STORE, {"device_mode": 2}))
+    assert hass.states.get("sensor.cold_store_device_mode").state == "unknown"
+    await deliver(sim.uplink_event(COLD_STORE, {"device_mode": 1.0, "heater_state": True}))
+    assert hass.states.get("sensor.cold_store_device_mode").state == "Normal"
+    assert hass.states.get("sensor.cold_store_heater_state").state == "On"
     assert hass.states.get("sensor.cold_store_heater").state == "true"
 
 
-async def test_rate_limited_device_reads_retry_setup(
-    hass: HomeAssistant, sim: MilesightSimulator
+async def test_rate_limit_at_setup_defers_the_first_sync(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A rate limit while reading one device aborts the sync (no hammering) and retries."""
+    """A rate limit at start-up sets the entry up push-only and syncs after Retry-After."""
     sim.fail_next(1, "429", endpoint="device/thing-specification")
     entry = api_entry(sim)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    calls = sum(sim.calls.values())
+    # Webhooks work meanwhile; the API is left alone until the pause is over.
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 2.5}))
+    assert hass.states.get("sensor.cold_store_temperature").state == "2.5"
+    assert hass.states.get("sensor.meeting_room_temperature") is None
+    assert sum(sim.calls.values()) == calls
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sum(sim.calls.values()) > calls
+    assert hass.states.get("sensor.meeting_room_temperature") is not None
+    # After the deferred sync the entry is push-only again: no further API calls.
+    calls = sum(sim.calls.values())
+    freezer.tick(timedelta(hours=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sum(sim.calls.values()) == calls
+
+
+async def test_deferred_first_sync_failing_retries_slowly(
+    hass: HomeAssistant, sim: MilesightSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """When the sync deferred by a rate limit fails, it is retried in minutes, not seconds."""
+    sim.fail_next(1, "429", endpoint="device/thing-specification")
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    sim.fail_next(1, "http500", endpoint="device/search")
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert not entry.runtime_data.coordinator.last_update_success
+    calls = sum(sim.calls.values())
+    freezer.tick(timedelta(minutes=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sum(sim.calls.values()) == calls
+    freezer.tick(timedelta(minutes=11))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.runtime_data.coordinator.last_update_success
+    assert hass.states.get("sensor.meeting_room_temperature").state != "unknown"
+
+
+async def test_rate_limit_pauses_the_slow_refresh(
+    hass: HomeAssistant, sim: MilesightSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Without Retry-After the refresh makes no call for 30 minutes, then recovers."""
+    from custom_components.minerva_iot.clients.milesight import (
+        MilesightClient,
+        MilesightRateLimitError,
+    )
+
+    entry = api_entry(sim, refresh_minutes=15)
+    await setup_entry(hass, entry)
+    api_calls = hass.states.get("sensor.milesight_simulator_api_calls_last_24_h")
+    assert int(api_calls.state) == sum(sim.calls.values())
+    limited = AsyncMock(side_effect=MilesightRateLimitError("quota", status=429))
+    with patch.object(MilesightClient, "async_search_devices", limited):
+        freezer.tick(timedelta(minutes=16))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert limited.await_count == 1
+        assert not entry.runtime_data.coordinator.last_update_success
+        # The next refresh falls inside the pause: no call at all.
+        freezer.tick(timedelta(minutes=16))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert limited.await_count == 1
+        coordinator = entry.runtime_data.coordinator
+        assert coordinator.last_exception.translation_key == "milesight_rate_limited"
+    freezer.tick(timedelta(minutes=16))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.runtime_data.coordinator.last_update_success
+
+
+async def test_thing_model_reread_after_firmware_update(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """The cached thing model of a device is read again when its firmware changes."""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    tsl_calls = sim.calls["device/thing-specification"]
+    next(d for d in sim.devices if d.sn == COLD_STORE).firmware_version = "v2.0"
+    await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert sim.calls["device/thing-specification"] == tsl_calls + 1
+    assert ha_device(hass, COLD_STORE).sw_version == "v2.0"
+
+
+async def test_device_deleted_in_the_cloud_is_removed(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """A device the Application no longer lists leaves Home Assistant at the next sync."""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    assert hass.states.get("sensor.cold_store_temperature") is not None
+    sim.devices[:] = [d for d in sim.devices if d.sn != COLD_STORE]
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    serials = {
+        device.serial_number
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    }
+    assert COLD_STORE not in serials
+    assert MEETING_ROOM in serials
+    assert er.async_get(hass).async_get("sensor.cold_store_temperature") is None
+    # An empty list is not trusted: nothing is removed.
+    sim.devices.clear()
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.meeting_room_temperature") is not None
+
+
+async def test_entry_data_updates_do_not_reload(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """Storing a cloudhook URL (or any entry.data change) never reloads the entry."""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    coordinator = entry.runtime_data.coordinator
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "cloudhook_url": "https://hooks.example.org/x"}
+    )
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator is coordinator

@@ -45,9 +45,13 @@ def _form(sim: MilesightSimulator, **overrides: str) -> dict[str, str]:
 
 @pytest.mark.usefixtures("external_url")
 async def test_api_entry_cleans_inputs_and_shows_webhook_url(
-    hass: HomeAssistant, sim: MilesightSimulator
+    hass: HomeAssistant, sim: MilesightSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pasted path and whitespace are cleaned, a real token + search validate, the URL is shown."""
+    # Validation reads one page only, however many devices the Application has.
+    monkeypatch.setattr(
+        "custom_components.minerva_iot.milesight.validation.VALIDATION_PAGE_SIZE", 2
+    )
     flow_id = await _start(hass, "milesight")
     result = await hass.config_entries.flow.async_configure(
         flow_id,
@@ -65,8 +69,8 @@ async def test_api_entry_cleans_inputs_and_shows_webhook_url(
     assert placeholders["dropped_path"] == "/uc/account/api"
     assert placeholders["server_address"] == sim.url
     assert placeholders["webhook_url"].startswith(f"{EXTERNAL_URL}/api/webhook/")
-    assert sim.calls["oauth/token"] >= 1
-    assert sim.calls["device/search"] >= 1
+    assert sim.calls["oauth/token"] == 1
+    assert sim.calls["device/search"] == 1
 
     result = await hass.config_entries.flow.async_configure(flow_id, {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -110,12 +114,12 @@ async def test_api_errors_then_recovery(
 
 
 @pytest.mark.parametrize(
-    ("kind", "error"), [("http500", "cannot_connect"), ("429", "cannot_connect")]
+    ("kind", "error"), [("http500", "cannot_connect"), ("429", "milesight_rate_limited")]
 )
 async def test_api_cloud_failures(
     hass: HomeAssistant, sim: MilesightSimulator, kind: str, error: str
 ) -> None:
-    """Server errors and rate limiting tell the user to check the connection."""
+    """Server errors say "check the connection"; a quota says so instead."""
     flow_id = await _start(hass, "milesight")
     sim.fail_next(5, kind)
     result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
@@ -128,20 +132,20 @@ async def test_api_unexpected_errors(hass: HomeAssistant, sim: MilesightSimulato
 
     flow_id = await _start(hass, "milesight")
     with patch(
-        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices",
+        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices_page",
         AsyncMock(side_effect=MilesightResponseError("x", err_code="ip_not_allowed")),
     ):
         result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
     assert result["errors"] == {"base": "milesight_api_error"}
     assert result["description_placeholders"]["error_detail"] == "ip_not_allowed"
     with patch(
-        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices",
+        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices_page",
         AsyncMock(side_effect=MilesightResponseError("no code")),
     ):
         result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
     assert result["errors"] == {"base": "unknown"}
     with patch(
-        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices",
+        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices_page",
         AsyncMock(side_effect=RuntimeError("boom")),
     ):
         result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
@@ -149,12 +153,15 @@ async def test_api_unexpected_errors(hass: HomeAssistant, sim: MilesightSimulato
 
 
 async def test_api_duplicate_aborts(hass: HomeAssistant, sim: MilesightSimulator) -> None:
-    """The same client id cannot be added twice."""
+    """The same client id cannot be added twice; no API call is spent finding out."""
     api_entry(sim).add_to_hass(hass)
     flow_id = await _start(hass, "milesight")
-    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, _form(sim, client_id=f" {DEFAULT_CLIENT_ID}\n")
+    )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+    assert sum(sim.calls.values()) == 0
 
 
 @pytest.mark.usefixtures("external_url")
@@ -351,8 +358,13 @@ async def test_options_of_webhook_only_entry_abort(hass: HomeAssistant) -> None:
     assert result["reason"] == "milesight_no_api_options"
 
 
-async def test_entry_title_without_unique_id_clash(hass: HomeAssistant) -> None:
-    """A TTLock-style entry with another unique id does not block Milesight (sanity)."""
+async def test_other_vendor_entry_does_not_block_milesight(hass: HomeAssistant) -> None:
+    """A TTLock entry (another unique id) does not make a Milesight entry a duplicate."""
     MockConfigEntry(domain=DOMAIN, unique_id="other", data={"vendor": "ttlock"}).add_to_hass(hass)
     flow_id = await _start(hass, "milesight_webhook")
-    assert flow_id
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+    )
+    result = await hass.config_entries.flow.async_configure(flow_id, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 2

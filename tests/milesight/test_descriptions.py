@@ -108,3 +108,16 @@ def test_tvoc_device_class_only_with_a_real_unit() -> None:
     index = sensor_description("tvoc", None)
     assert index is not None
     assert index.device_class is None
+    assert index.translation_key == "tvoc"
+    assert index.state_class == SensorStateClass.MEASUREMENT
+
+
+def test_thing_model_readings() -> None:
+    """Only visible read-only leaf properties are readings that get an entity up front."""
+    assert PropertyHint(access_mode="R", data_type="FLOAT").is_reading
+    assert PropertyHint().is_reading  # no access mode: a reading
+    assert not PropertyHint(access_mode="RW", data_type="INT").is_reading
+    assert not PropertyHint(access_mode="R", hidden=True).is_reading
+    assert not PropertyHint(access_mode="R", data_type="STRUCT").is_reading
+    restored = PropertyHint.from_dict(PropertyHint(access_mode="RW", hidden=True).as_dict())
+    assert (restored.access_mode, restored.hidden) == ("RW", True)

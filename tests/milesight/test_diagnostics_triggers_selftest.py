@@ -40,7 +40,7 @@ async def test_diagnostics_are_redacted(
     assert await async_setup_component(hass, "diagnostics", {})
     entry = api_entry(sim)
     await setup_entry(hass, entry)
-    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0, "latitude": 52.123456}))
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     text = str(diagnostics)
     for secret in (
@@ -55,6 +55,9 @@ async def test_diagnostics_are_redacted(
     assert diagnostics["api"]["configured"] is True
     cold = next(d for d in diagnostics["devices"] if d["sn"] == COLD_STORE)
     assert cold["values"]["temperature"] == 4.0
+    assert cold["values"]["latitude"] == "**REDACTED**"
+    assert diagnostics["api"]["calls_last_24h"] == sum(sim.calls.values())
+    assert diagnostics["api"]["rate_limited_until"] is None
 
 
 async def test_diagnostics_of_unloaded_entry(hass: HomeAssistant) -> None:
@@ -160,13 +163,20 @@ async def test_test_webhook_button(
         await hass.services.async_call("button", "press", press, blocking=True)
     assert err.value.translation_key == "milesight_no_webhook_url"
 
-    await async_process_ha_core_config(hass, {"external_url": str(client.make_url("/"))})
+    # Setting the external URL publishes the webhook URL at once (no restart needed).
+    no_url_issue = f"milesight_no_external_url_{entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, no_url_issue)
+    await hass.config.async_update(external_url=str(client.make_url("/")))
+    await hass.async_block_till_done()
+    assert not issue_registry.async_get_issue(DOMAIN, no_url_issue)
     await hass.services.async_call("button", "press", press, blocking=True)
     await hass.async_block_till_done()
     notifications = hass.data["persistent_notification"]
     assert f"{DOMAIN}_milesight_webhook_test_{entry.entry_id}" in notifications
-    assert not issue_registry.async_get_issue(DOMAIN, f"milesight_webhook_setup_{entry.entry_id}")
-    assert hass.states.get("sensor.milesight_webhook_last_webhook_delivery").state != "unknown"
+    # The route works, but MDP itself has not delivered yet: the set-up issue stays and the
+    # test delivery is neither applied nor counted as an MDP delivery.
+    assert issue_registry.async_get_issue(DOMAIN, f"milesight_webhook_setup_{entry.entry_id}")
+    assert hass.states.get("sensor.milesight_webhook_last_webhook_delivery").state == "unknown"
 
     # The URL answers, but the request does not reach this Home Assistant.
     await async_process_ha_core_config(hass, {"external_url": sim.url})
@@ -180,4 +190,3 @@ async def test_test_webhook_button(
         await hass.services.async_call("button", "press", press, blocking=True)
     assert err.value.translation_key == "milesight_webhook_test_failed"
     assert err.value.translation_placeholders["reason"] == "ClientConnectorError"
-    assert WEBHOOK_ID

@@ -9,7 +9,11 @@ from typing import Any
 from custom_components.minerva_iot.milesight.binary_sensor import CONNECTIVITY_DESCRIPTION
 from custom_components.minerva_iot.milesight.button import BUTTONS
 from custom_components.minerva_iot.milesight.const import ALL_ISSUES
-from custom_components.minerva_iot.milesight.descriptions import BINARY_RULES, SENSOR_RULES
+from custom_components.minerva_iot.milesight.descriptions import (
+    BINARY_RULES,
+    SENSOR_RULES,
+    sensor_description,
+)
 from custom_components.minerva_iot.milesight.event import EVENT_DESCRIPTIONS
 from custom_components.minerva_iot.milesight.sensor import HEALTH_SENSORS
 from custom_components.minerva_iot.milesight.triggers import TRIGGER_TYPES
@@ -34,6 +38,7 @@ ERRORS = (
     "unknown",
     "milesight_api_error",
     "webhook_secret_required",
+    "milesight_rate_limited",
 )
 ABORTS = (
     "already_configured",
@@ -48,6 +53,7 @@ EXCEPTIONS = (
     "milesight_webhook_test_failed",
     "milesight_no_webhook_url",
     "milesight_webhook_test_passed",
+    "milesight_rate_limited",
 )
 
 
@@ -81,6 +87,11 @@ def test_entity_issue_exception_and_trigger_strings() -> None:
         if binary.translation_key:
             assert entity["binary_sensor"][binary.translation_key]["name"]
     assert CONNECTIVITY_DESCRIPTION.translation_key is None  # named by its device class
+    tvoc = sensor_description("tvoc", None)
+    assert tvoc is not None
+    assert tvoc.translation_key is not None
+    assert entity["sensor"][tvoc.translation_key]["name"]
+    assert ICONS["entity"]["sensor"][tvoc.translation_key]["default"]
     for health in HEALTH_SENSORS:
         assert entity["sensor"][health.translation_key]["name"]
         assert ICONS["entity"]["sensor"][health.translation_key]["default"]

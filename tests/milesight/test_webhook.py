@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 import json
 import time
 
@@ -65,6 +66,7 @@ async def test_binary_sensors_nested_and_unknown_keys(
                 "tamper_status": "installed",
                 "battery": 100,
                 "gps": {"fix": "3d"},
+                "neighbours": [1, 2],
                 "firmware_version": "v1.3",
             },
         )
@@ -72,6 +74,7 @@ async def test_binary_sensors_nested_and_unknown_keys(
     assert hass.states.get("binary_sensor.front_door_door").state == STATE_ON
     assert hass.states.get("binary_sensor.front_door_tamper").state == STATE_OFF
     assert hass.states.get("sensor.front_door_gps_fix").state == "3d"
+    assert hass.states.get("sensor.front_door_neighbours") is None  # lists are not states
     await deliver(sim.uplink_event(FRONT_DOOR, {"gps": {"fix": "x" * 300}}))
     assert hass.states.get("sensor.front_door_gps_fix").state == "x" * 255
     # Device-describing keys are diagnostic and disabled by default.
@@ -89,6 +92,12 @@ async def test_single_object_body_and_duplicate_event_id(
     duplicate = {**event, "data": {**event["data"], "payload": {"temperature": 9.9}}}
     assert await deliver([duplicate]) == (200, "success")
     assert hass.states.get("sensor.cold_store_temperature").state == "5.0"
+    # A late delivery (measured a minute earlier) does not replace the newer value.
+    late = sim.uplink_event(COLD_STORE, {"temperature": 1.0, "humidity": 60})
+    late["data"]["ts"] = event["data"]["ts"] - 60_000
+    assert await deliver(late) == (200, "success")
+    assert hass.states.get("sensor.cold_store_temperature").state == "5.0"
+    assert hass.states.get("sensor.cold_store_humidity").state == "60"
 
 
 @pytest.mark.parametrize(
@@ -136,6 +145,21 @@ async def test_replayed_nonce_and_raw_errors(
     assert (await client.post(url, data=big, headers=headers)).status == 400
     assert (await client.get(url)).status == 200
     assert (await client.head(url)).status == 200
+
+
+async def test_chunked_oversized_body_is_refused(
+    hass: HomeAssistant, entry: str, sim: MilesightSimulator, hass_client_no_auth
+) -> None:
+    """Without Content-Length the stream itself is capped (no 16 MB read into memory)."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(40):
+            yield b" " * 10240
+
+    client = await hass_client_no_auth()
+    headers, _ = sim.build_delivery([])
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=chunks(), headers=headers)
+    assert (response.status, await response.text()) == (400, "body too large")
 
 
 async def test_rejections_raise_an_issue_cleared_by_a_valid_delivery(
@@ -241,6 +265,10 @@ async def test_offline_online(
     await deliver(sim.event("OFFLINE", COLD_STORE))
     assert hass.states.get("sensor.cold_store_temperature").state == STATE_UNAVAILABLE
     assert hass.states.get("binary_sensor.cold_store_connectivity").state == STATE_OFF
+    # Still offline after a restart, until the device reports again.
+    await hass.config_entries.async_reload(entry)
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.cold_store_temperature").state == STATE_UNAVAILABLE
     await deliver(sim.event("ONLINE", COLD_STORE))
     assert hass.states.get("sensor.cold_store_temperature").state == "4.0"
 
@@ -299,6 +327,30 @@ async def test_alarms_and_device_events(
     # The task names the API deviceId, learnt from the uplinks' deviceProfile.
     device = ha_device(hass, COLD_STORE)
     assert events[-1].data["device_id"] == device.id
+
+
+async def test_tsl_event_with_struct_payload(
+    hass: HomeAssistant, entry: str, sim: MilesightSimulator, deliver: Deliver
+) -> None:
+    """A press sent as EVENT `button_event` with `{"status": ...}` is still a press."""
+    events = async_capture_events(hass, EVENT_MINERVA)
+    press = sim.uplink_event(BUTTON, {"status": "short press"})
+    press["data"].update({"type": "EVENT", "tslId": "button_event"})
+    await deliver(press)
+    assert hass.states.get("event.desk_button_button").attributes["event_type"] == "short_press"
+    assert [event.data["type"] for event in events] == ["device_event", "button_short_press"]
+
+
+async def test_non_numeric_values_of_numeric_sensors(
+    hass: HomeAssistant, entry: str, sim: MilesightSimulator, deliver: Deliver
+) -> None:
+    """A sensor with a unit shows unknown for text, and numbers sent as text as numbers."""
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": "4.5"}))
+    assert hass.states.get("sensor.cold_store_temperature").state == "4.5"
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": "sensor error"}))
+    assert hass.states.get("sensor.cold_store_temperature").state == "unknown"
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": True}))
+    assert hass.states.get("sensor.cold_store_temperature").state == "unknown"
 
 
 async def test_ignored_events(

@@ -84,6 +84,8 @@ def check_triggers(index: PackageIndex, strings: Mapping[str, Any], docs: str) -
         if name not in translated
     ]
     problems += check_mentions(docs, {name: name for name in types}, "the device trigger")
+    labels = {name: translated[name] for name in types if isinstance(translated.get(name), str)}
+    problems += check_mentions(docs, labels, "the device trigger label")
     if index.modules.get("device_trigger") is not None and not types:
         problems.append("device_trigger.py: no resolvable *TRIGGER_TYPES collection found")
     return problems
@@ -211,3 +213,14 @@ def check_entity_names_documented(strings: Mapping[str, Any], docs: str) -> list
                 fragments = [part.strip() for part in re.split(r"\{\w+\}", name)]
                 names[f"{platform}.{key}"] = max(fragments, key=len)
     return check_mentions(docs, names, "the entity")
+
+
+def check_issue_titles_documented(strings: Mapping[str, Any], docs: str) -> list[str]:
+    """docs-troubleshooting: every repair issue a user can meet is explained (by its title)."""
+    titles: dict[str, str] = {}
+    for key, body in (strings.get("issues") or {}).items():
+        title = (body or {}).get("title")
+        if isinstance(title, str) and title.strip():
+            fragments = [part.strip() for part in re.split(r"\{\w+\}", title)]
+            titles[key] = max(fragments, key=len)
+    return check_mentions(docs, titles, "the repair issue")

@@ -230,7 +230,10 @@ RULE_CHECKS: dict[str, list[Check]] = {
         lambda c: docs.check_platforms_documented(c.index, c.docs),
         lambda c: docs.check_entity_names_documented(c.strings, c.docs),
     ],
-    "docs-troubleshooting": [lambda c: docs.check_troubleshooting(c.docs)],
+    "docs-troubleshooting": [
+        lambda c: docs.check_troubleshooting(c.docs),
+        lambda c: docs.check_issue_titles_documented(c.strings, c.docs),
+    ],
     "docs-use-cases": [lambda c: docs.check_heading(c.docs, "use case")],
     "entity-category": [lambda c: entity.check_entity_category(c.index)],
     "entity-device-class": [lambda c: entity.check_device_classes(c.index)],

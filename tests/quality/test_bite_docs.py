@@ -46,10 +46,11 @@ def test_trigger_and_condition_checks_bite() -> None:
         device_condition="X = 1\n",
     )
     assert docs.check_triggers(
-        index, {"device_automation": {"trigger_type": {"short_press": "Short"}}}, "short_press"
+        index, {"device_automation": {"trigger_type": {"short_press": "Quick tap"}}}, "short_press"
     ) == [
         "missing device_automation.trigger_type.long_press",
         "the docs do not mention the device trigger 'long_press' ('long_press')",
+        "the docs do not mention the device trigger label 'short_press' ('Quick tap')",
     ]
     assert docs.check_no_conditions(index) == [
         "device_condition.py provides conditions: document them"
@@ -87,4 +88,18 @@ def test_entity_names_check_bites() -> None:
     assert docs.check_entity_names_documented(strings, "ozone and line 1 total in") == []
     assert docs.check_entity_names_documented(strings, "Ozone") == [
         "the docs do not mention the entity 'sensor.line' ('total in')"
+    ]
+
+
+def test_issue_titles_check_bites() -> None:
+    """Repair issue titles (longest fixed part) must appear in the docs."""
+    strings = {
+        "issues": {"remote": {"title": "Remote unlock is off for {lock}"}, "q": {"title": "Quota"}}
+    }
+    assert (
+        docs.check_issue_titles_documented(strings, "quota; remote unlock is off for the door")
+        == []
+    )
+    assert docs.check_issue_titles_documented(strings, "Quota") == [
+        "the docs do not mention the repair issue 'remote' ('Remote unlock is off for')"
     ]

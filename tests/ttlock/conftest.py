@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
+import sys
 import time
+import types
 from typing import Any
 
 from homeassistant.components.application_credentials import (
@@ -12,6 +14,7 @@ from homeassistant.components.application_credentials import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -30,6 +33,48 @@ BACK_DOOR = 4711002
 GATEWAY = 9001
 WEBHOOK_ID = "ttlock-test-webhook"
 EXTERNAL_URL = "https://ha.example.com"
+
+
+def find_device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry | None:
+    """The device with our `identifier` (without the lookup HA 2026.8 deprecated)."""
+    registry = dr.async_get(hass)
+    return next(
+        (
+            device
+            for entry in hass.config_entries.async_entries(DOMAIN)
+            for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
+            if (DOMAIN, identifier) in device.identifiers
+        ),
+        None,
+    )
+
+
+@pytest.fixture
+def cloud_component(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `homeassistant.components.cloud` importable so tests can patch it.
+
+    It needs optional native libraries that a test environment may lack; a stub with the few
+    functions the integration calls stands in then (the tests patch them anyway).
+    """
+    try:
+        from homeassistant.components import cloud  # noqa: F401
+    except ImportError:
+        import homeassistant.components
+
+        stub = types.ModuleType("homeassistant.components.cloud")
+
+        class CloudNotAvailable(Exception):
+            """Stand-in for the real exception."""
+
+        async def _unavailable(*args: Any, **kwargs: Any) -> Any:
+            raise CloudNotAvailable
+
+        stub.CloudNotAvailable = CloudNotAvailable  # type: ignore[attr-defined]
+        stub.async_active_subscription = lambda hass: False  # type: ignore[attr-defined]
+        stub.async_create_cloudhook = _unavailable  # type: ignore[attr-defined]
+        stub.async_delete_cloudhook = _unavailable  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "homeassistant.components.cloud", stub)
+        monkeypatch.setattr(homeassistant.components, "cloud", stub, raising=False)
 
 
 @pytest.fixture

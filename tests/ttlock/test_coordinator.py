@@ -18,7 +18,7 @@ from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedLock, feature_value
 
-from .conftest import BACK_DOOR, FRONT_DOOR
+from .conftest import BACK_DOOR, FRONT_DOOR, find_device
 
 POLL = timedelta(minutes=31)
 BATTERY = "sensor.front_door_battery"
@@ -217,13 +217,15 @@ async def test_locks_appear_and_disappear_without_reload(
     )
     await _poll(hass, freezer)
     assert hass.states.get("lock.garage_door") is not None
+    # Its featureValue has neither passage mode (22) nor sound (15): no switches.
+    assert hass.states.get("switch.garage_door_passage_mode") is None
+    assert hass.states.get("switch.garage_door_sound") is None
     # Only the new lock's details were read, not every lock's again.
     assert sim.calls["lock/detail"] == 3
 
     del sim.locks[BACK_DOOR]
     await _poll(hass, freezer)
-    devices = dr.async_get(hass)
-    assert devices.async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{BACK_DOOR}")}) is None
+    assert find_device(hass, f"ttlock_lock_{BACK_DOOR}") is None
     assert hass.states.get("lock.back_door") is None
 
 
@@ -236,7 +238,7 @@ async def test_remove_device_only_when_gone(
     """Users may delete a lock device the cloud no longer lists, not a live one."""
     assert await async_setup_component(hass, "config", {})
     devices = dr.async_get(hass)
-    live = devices.async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{FRONT_DOOR}")})
+    live = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
     stale = devices.async_get_or_create(
         config_entry_id=loaded_entry.entry_id, identifiers={(DOMAIN, "ttlock_lock_123")}
     )

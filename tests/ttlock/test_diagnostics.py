@@ -41,6 +41,8 @@ async def test_diagnostics_are_redacted(
         WEBHOOK_ID,
         sim.locks[FRONT_DOOR].lock_data,
         "482913",
+        # The entry title is the app account's e-mail address.
+        loaded_entry.title,
     ):
         assert secret not in text
     assert diagnostics["entry"]["data"]["token"] == "**REDACTED**"

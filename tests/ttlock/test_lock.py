@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+import json
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
@@ -11,8 +13,14 @@ from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 
+from custom_components.minerva_iot.clients.ttlock import TTLockClient, TTLockError
+from custom_components.minerva_iot.const import EVENT_MINERVA
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedLock, feature_value
 
@@ -254,3 +262,122 @@ async def test_failed_confirmation_keeps_the_assumed_state(
     await hass.async_block_till_done()
     assert sim.calls["lock/queryOpenState"] == 1
     assert hass.states.get("lock.back_door").state == LockState.UNLOCKED
+
+
+async def _wait(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def test_door_closing_restarts_the_relock(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """Unlock, open, close: the lock is assumed locked its auto-lock delay after the door closed."""
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
+    await post_callback(sim.build_callback(FRONT_DOOR, 31))
+    await _wait(hass, freezer, 60)
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    # 5 s auto-lock, 1.5 s of it spent before the push arrived.
+    await post_callback(sim.build_callback(FRONT_DOOR, 30))
+    await _wait(hass, freezer, 2)
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    await _wait(hass, freezer, 2)
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+
+
+async def test_alarm_record_does_not_cancel_the_relock(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """A tamper alarm after an unlock says nothing about the bolt: the relock still happens."""
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
+    await post_callback(sim.build_callback(FRONT_DOOR, 44))
+    await _wait(hass, freezer, 6)
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+
+
+async def test_late_records_do_not_overwrite_newer_state(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """Records are applied in lock-time order, and an older record arriving late only fires."""
+    now = sim.now_ms()
+    fields = sim.build_callback(FRONT_DOOR, 11, lockDate=now)
+    unlock = json.loads(
+        sim.build_callback(FRONT_DOOR, CARD_UNLOCK, lockDate=now - 60_000)["records"]
+    )
+    # The newest record first: sorting by lockDate still ends "locked".
+    fields["records"] = json.dumps([*json.loads(fields["records"]), *unlock])
+    await post_callback(fields)
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+
+    events = async_capture_events(hass, EVENT_MINERVA)
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK, lockDate=now - 30_000))
+    assert hass.states.get(FRONT).state == LockState.LOCKED
+    assert [event.data["type"] for event in events] == ["unlocked"]
+
+
+async def test_sound_switch(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Locks with featureValue bit 15 get a sound switch that changes the lock's setting."""
+    assert hass.states.get("switch.front_door_sound").state == "on"
+    await hass.services.async_call(
+        "switch", "turn_off", {ATTR_ENTITY_ID: "switch.front_door_sound"}, blocking=True
+    )
+    assert sim.locks[FRONT_DOOR].sound_enabled is False
+    assert hass.states.get("switch.front_door_sound").state == "off"
+
+
+async def test_function_not_supported_says_so(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """-4043 on a setting the lock cannot change is not blamed on the Remote Unlock switch."""
+    sim.locks[FRONT_DOOR].feature_value = feature_value((0, 8, 10))
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "switch", "turn_off", {ATTR_ENTITY_ID: "switch.front_door_sound"}, blocking=True
+        )
+    assert err.value.translation_key == "ttlock_not_supported"
+
+
+async def test_unexpected_refusal_names_the_errcode(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A code without its own message still says what TTLock answered, translated."""
+    with (
+        patch.object(
+            TTLockClient,
+            "async_lock",
+            side_effect=TTLockError(errcode=-4056, errmsg="out of memory"),
+        ),
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
+    assert err.value.translation_key == "ttlock_command_failed"
+    assert err.value.translation_placeholders == {"errcode": "-4056", "errmsg": "out of memory"}
+
+
+async def test_relock_without_upload_time(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """A record without serverDate: the whole auto-lock delay is counted from its arrival."""
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK, serverDate=None))
+    await _wait(hass, freezer, 4)
+    assert hass.states.get(FRONT).state == LockState.UNLOCKED
+    await _wait(hass, freezer, 1)
+    assert hass.states.get(FRONT).state == LockState.LOCKED

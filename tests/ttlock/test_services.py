@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import TTLockSimulator
+from simulators.ttlock.model import feature_value
 
-from .conftest import FRONT_DOOR, PostCallback
+from .conftest import BACK_DOOR, FRONT_DOOR, PostCallback, find_device
 
 
 def _device_id(hass: HomeAssistant, lock_id: int = FRONT_DOOR) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{lock_id}")})
+    device = find_device(hass, f"ttlock_lock_{lock_id}")
     assert device is not None
     return device.id
 
@@ -133,3 +134,113 @@ async def test_list_records(
     assert records[1]["method"] == "ic_card"
     assert records[1]["time"]
     assert "3051234567" not in str(result)
+
+
+async def test_passage_mode_schedule(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Up to 5 weekly periods go to the lock as cyclicConfig (minutes since midnight)."""
+    result = await _call(
+        hass,
+        "ttlock_set_passage_mode",
+        {
+            "device_id": _device_id(hass),
+            "enabled": True,
+            "periods": [
+                {"weekdays": [5, 1, 2, 3, 4], "start": "08:00", "end": "18:30"},
+                {"weekdays": [6, 7], "all_day": True},
+            ],
+        },
+    )
+    assert result == {
+        "passage_mode": True,
+        "periods": [
+            {"weekdays": [1, 2, 3, 4, 5], "all_day": False, "start": "08:00", "end": "18:30"},
+            {"weekdays": [6, 7], "all_day": True, "start": None, "end": None},
+        ],
+    }
+    assert sim.locks[FRONT_DOOR].passage_mode is True
+    assert hass.states.get("switch.front_door_passage_mode").state == "on"
+    _, _, params = next(
+        request for request in sim.requests if request[1] == "lock/configurePassageMode"
+    )
+    assert json.loads(params["cyclicConfig"])[0] == {
+        "isAllDay": 2,
+        "startTime": 480,
+        "endTime": 1110,
+        "weekDays": [1, 2, 3, 4, 5],
+    }
+    assert params["type"] == "2"
+    assert "autoUnlock" not in params
+
+    result = await _call(
+        hass, "ttlock_set_passage_mode", {"device_id": _device_id(hass), "enabled": False}
+    )
+    assert result == {"passage_mode": False, "periods": None}
+    assert sim.locks[FRONT_DOOR].passage_mode is False
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"periods": [{"weekdays": [1], "all_day": True}] * 6}, "ttlock_passage_too_many_periods"),
+        (
+            {"periods": [{"weekdays": [1], "start": "18:00", "end": "08:00"}]},
+            "ttlock_passage_period_invalid",
+        ),
+        ({"periods": [{"weekdays": [1], "start": "08:00"}]}, "ttlock_passage_period_invalid"),
+        ({"auto_unlock": True}, "ttlock_auto_unlock_not_supported"),
+    ],
+)
+async def test_passage_mode_schedule_validation(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    data: dict[str, Any],
+    key: str,
+) -> None:
+    """A schedule the lock cannot take is refused before anything reaches the cloud."""
+    calls = sum(sim.calls.values())
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            "ttlock_set_passage_mode",
+            {"device_id": _device_id(hass), "enabled": True, **data},
+        )
+    assert err.value.translation_key == key
+    assert sum(sim.calls.values()) == calls
+
+
+async def test_passage_mode_needs_the_feature(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """A lock without passage mode (featureValue bit 22) refuses the action clearly."""
+    sim.locks[BACK_DOOR].feature_value = feature_value((0, 8, 10))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            "ttlock_set_passage_mode",
+            {"device_id": _device_id(hass, BACK_DOOR), "enabled": True},
+        )
+    assert err.value.translation_key == "ttlock_passage_mode_not_supported"
+
+
+async def test_passage_mode_auto_unlock(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """Locks with featureValue bit 46 can unlock by themselves when a period starts."""
+    sim.locks[FRONT_DOOR].feature_value = feature_value((0, 8, 10, 22, 46))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await _call(
+        hass,
+        "ttlock_set_passage_mode",
+        {"device_id": _device_id(hass), "enabled": True, "auto_unlock": True},
+    )
+    _, _, params = next(
+        request for request in sim.requests if request[1] == "lock/configurePassageMode"
+    )
+    assert params["autoUnlock"] == "1"
+    assert "cyclicConfig" not in params

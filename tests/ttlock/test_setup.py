@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_LOCKED, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
@@ -13,7 +14,7 @@ from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.ttlock.auth import api_host_for
 from simulators.ttlock import TTLockSimulator
 
-from .conftest import BACK_DOOR, FRONT_DOOR
+from .conftest import BACK_DOOR, FRONT_DOOR, find_device
 
 
 async def test_setup_creates_devices_and_entities(
@@ -33,13 +34,12 @@ async def test_setup_creates_devices_and_entities(
     await hass.async_block_till_done()
     loaded_entry = entry
     assert loaded_entry.state is ConfigEntryState.LOADED
-    devices = dr.async_get(hass)
-    front = devices.async_get_device(identifiers={(DOMAIN, f"ttlock_lock_{FRONT_DOOR}")})
+    front = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
     assert front is not None
     assert front.name == "Front door"
     assert front.model == "SN9161_PV53"
     assert front.sw_version == "6.1.23.0810"
-    gateway = devices.async_get_device(identifiers={(DOMAIN, "ttlock_gateway_9001")})
+    gateway = find_device(hass, "ttlock_gateway_9001")
     assert gateway is not None
     assert front.via_device_id == gateway.id
 
@@ -87,7 +87,7 @@ async def test_safety_recheck_queries_reachable_locks(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert sim.calls["lock/queryOpenState"] == 2
-    assert hass.states.get("lock.front_door").state == STATE_LOCKED
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
     assert hass.states.get("lock.back_door").state == "unlocked"
 
 

@@ -10,6 +10,14 @@ from typing import Any
 import yaml
 
 from custom_components.minerva_iot.clients.ttlock.callback import RecordKind
+from custom_components.minerva_iot.ttlock.issues import (
+    ISSUE_CLOCK_SKEW,
+    ISSUE_NO_PUSH,
+    ISSUE_QUOTA,
+    ISSUE_REMOTE_UNLOCK,
+)
+from custom_components.minerva_iot.ttlock.triggers import TRIGGER_TYPES
+from custom_components.minerva_iot.ttlock.webhook import ISSUE_CALLBACK_URL, ISSUE_NO_PUBLIC_URL
 
 PACKAGE = Path(__file__).resolve().parents[2] / "custom_components" / "minerva_iot"
 TTLOCK = PACKAGE / "ttlock"
@@ -31,23 +39,18 @@ def test_exceptions_and_issues_have_text() -> None:
     keys = set(re.findall(r'translation_key="(ttlock_[a-z_]+)"', code))
     keys |= set(re.findall(r'_invalid\("(ttlock_[a-z_]+)"', code))
     keys |= set(re.findall(r'\(\w+, "(ttlock_[a-z_]+)"\)', code))
-    entity_keys = {
-        "ttlock_api_calls_today",
-        "ttlock_passage_mode",
-        "ttlock_auto_lock_time",
-        "ttlock_check_state",
-        "ttlock_record",
-        "ttlock_region",
-    }
-    exception_keys = keys - entity_keys
+    entity_keys = {key for platform in strings["entity"].values() for key in platform}
+    exception_keys = keys - entity_keys - {"ttlock_region"}
     assert exception_keys
     for key in exception_keys:
         assert strings["exceptions"][key]["message"].strip(), key
     for issue in (
-        "ttlock_callback_url",
-        "ttlock_no_public_url",
-        "ttlock_quota_exceeded",
-        "ttlock_clock_skew",
+        ISSUE_CALLBACK_URL,
+        ISSUE_NO_PUBLIC_URL,
+        ISSUE_QUOTA,
+        ISSUE_CLOCK_SKEW,
+        ISSUE_REMOTE_UNLOCK,
+        ISSUE_NO_PUSH,
     ):
         assert strings["issues"][issue]["title"]
         assert strings["issues"][issue]["description"]
@@ -85,17 +88,21 @@ def test_entities_services_and_icons() -> None:
     for platform, key in (
         ("sensor", "ttlock_api_calls_today"),
         ("switch", "ttlock_passage_mode"),
+        ("switch", "ttlock_sound"),
         ("number", "ttlock_auto_lock_time"),
         ("button", "ttlock_check_state"),
         ("event", "ttlock_record"),
     ):
         assert strings["entity"][platform][key]["name"]
         assert icons["entity"][platform][key]["default"].startswith("mdi:")
+    for trigger_type in TRIGGER_TYPES:
+        assert strings["device_automation"]["trigger_type"][trigger_type]
     for service in (
         "ttlock_list_passcodes",
         "ttlock_create_passcode",
         "ttlock_delete_passcode",
         "ttlock_list_records",
+        "ttlock_set_passage_mode",
     ):
         assert strings["services"][service]["name"]
         for field in services[service]["fields"]:

@@ -6,10 +6,10 @@ from collections.abc import AsyncGenerator
 import json
 from unittest.mock import patch
 
+from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_LOCKED, STATE_UNLOCKED
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -17,7 +17,15 @@ from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
 from custom_components.minerva_iot.ttlock.webhook import callback_issue_id
 from simulators.ttlock import TTLockSimulator
 
-from .conftest import BACK_DOOR, FRONT_DOOR, WEBHOOK_ID, PostCallback, entry_data
+from .conftest import (
+    BACK_DOOR,
+    FRONT_DOOR,
+    GATEWAY,
+    WEBHOOK_ID,
+    PostCallback,
+    entry_data,
+    find_device,
+)
 
 CARD_UNLOCK = 7
 PASSCODE_UNLOCK = 4
@@ -25,6 +33,7 @@ APP_LOCK = 11
 DOOR_OPEN = 31
 DOOR_CLOSED = 30
 OTHER_LOCK = 5000001
+OTHER_GATEWAY = 9002
 
 
 async def test_push_changes_state_and_fires_events(
@@ -40,7 +49,8 @@ async def test_push_changes_state_and_fires_events(
     )
     assert await post_callback(fields) == "success"
 
-    assert hass.states.get("lock.front_door").state == STATE_UNLOCKED
+    assert hass.states.get("lock.front_door").state == LockState.UNLOCKED
+    assert hass.states.get("lock.front_door").attributes["changed_by"] == "Cleaner card"
     assert hass.states.get("sensor.front_door_battery").state == "55"
     event_state = hass.states.get("event.front_door_activity")
     assert event_state.attributes["event_type"] == "unlocked"
@@ -48,9 +58,7 @@ async def test_push_changes_state_and_fires_events(
     assert event_state.attributes["user"] == "Cleaner card"
     assert event_state.attributes["record_type"] == CARD_UNLOCK
 
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, f"ttlock_lock_{FRONT_DOOR}")}
-    )
+    device = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
     assert len(events) == 1
     assert events[0].data["vendor"] == "ttlock"
     assert events[0].data["device_id"] == device.id
@@ -61,7 +69,7 @@ async def test_push_changes_state_and_fires_events(
     assert "3051234567" not in str(events[0].data)
 
     await post_callback(sim.build_callback(FRONT_DOOR, APP_LOCK))
-    assert hass.states.get("lock.front_door").state == STATE_LOCKED
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
 
     await post_callback(sim.build_callback(FRONT_DOOR, DOOR_OPEN))
     assert hass.states.get("binary_sensor.front_door_door").state == "on"
@@ -84,9 +92,14 @@ async def test_failed_and_unknown_records_do_not_change_state(
     fields["records"] = json.dumps([*failed, *unknown, "garbage", {"recordType": "x"}])
     assert await post_callback(fields) == "success"
 
-    assert hass.states.get("lock.front_door").state == STATE_LOCKED
-    assert [event.data["type"] for event in events] == ["unlocked"]
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
+    assert hass.states.get("lock.front_door").attributes["changed_by"] != "Guest code"
+    # A refused passcode is a failed attempt, never an "unlocked" trigger.
+    assert [event.data["type"] for event in events] == ["failed_attempt"]
     assert events[0].data["record"]["success"] is False
+    assert events[0].data["record"]["method"] == "passcode"
+    event_state = hass.states.get("event.front_door_activity")
+    assert event_state.attributes["event_type"] == "failed_attempt"
 
 
 async def test_unknown_locks_and_malformed_pushes(
@@ -145,7 +158,11 @@ async def second_sim(socket_enabled: None) -> AsyncGenerator[TTLockSimulator]:
     for old_id, new_id in ((FRONT_DOOR, OTHER_LOCK), (BACK_DOOR, OTHER_LOCK + 1)):
         lock = simulator.locks.pop(old_id)
         lock.lock_id = new_id
+        lock.gateway_id = OTHER_GATEWAY
         simulator.locks[new_id] = lock
+    gateway = simulator.gateways.pop(GATEWAY)
+    gateway.gateway_id = OTHER_GATEWAY
+    simulator.gateways[OTHER_GATEWAY] = gateway
     await simulator.start(host="127.0.0.1", port=0)
     yield simulator
     await simulator.stop()
@@ -181,7 +198,9 @@ async def test_webhook_shared_by_entries_of_one_application(
     await post_callback(second_sim.build_callback(OTHER_LOCK, CARD_UNLOCK))
     await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
     unlocked = [
-        state.entity_id for state in hass.states.async_all("lock") if state.state == STATE_UNLOCKED
+        state.entity_id
+        for state in hass.states.async_all("lock")
+        if state.state == LockState.UNLOCKED
     ]
     assert len(unlocked) == 2
     assert "lock.front_door" in unlocked
@@ -217,6 +236,7 @@ async def test_entries_of_one_application_share_the_cloudhook(
     second_sim: TTLockSimulator,
     entry: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
+    cloud_component: None,
 ) -> None:
     """With Nabu Casa, a second entry reuses the first one's cloudhook instead of a new one."""
     cloudhook = "https://hooks.nabu.casa/ttlock-test"
@@ -242,3 +262,77 @@ async def test_entries_of_one_application_share_the_cloudhook(
     assert second.data["cloudhook_url"] == cloudhook
     issue = issue_registry.async_get_issue(DOMAIN, callback_issue_id(WEBHOOK_ID))
     assert issue.translation_placeholders["webhook_url"] == cloudhook
+
+
+async def test_error_in_one_entry_does_not_stop_the_others(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    second_sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    second_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """A bug while one entry handles a push: still `success`, the other entry still updated."""
+    with patch.object(
+        loaded_entry.runtime_data.coordinator, "async_handle_push", side_effect=RuntimeError
+    ):
+        reply = await post_callback(second_sim.build_callback(OTHER_LOCK, CARD_UNLOCK))
+    assert reply == "success"
+    unlocked = [
+        state.entity_id
+        for state in hass.states.async_all("lock")
+        if state.state == LockState.UNLOCKED
+    ]
+    assert len(unlocked) == 1
+    assert "lock.front_door" not in unlocked
+
+
+async def test_removing_one_entry_keeps_the_shared_webhook_and_cloudhook(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    second_sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    second_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    cloud_component: None,
+) -> None:
+    """Deleting one account of an application must not cut the other account's pushes."""
+    cloudhook = "https://hooks.nabu.casa/ttlock-test"
+    for entry in (loaded_entry, second_entry):
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, "cloudhook_url": cloudhook}
+        )
+    hass.config.components.add("cloud")
+    with patch("homeassistant.components.cloud.async_delete_cloudhook") as delete_cloudhook:
+        await hass.config_entries.async_remove(loaded_entry.entry_id)
+        await hass.async_block_till_done()
+        delete_cloudhook.assert_not_called()
+        assert second_entry.state is ConfigEntryState.LOADED
+
+        # The webhook still reaches the remaining entry.
+        assert await post_callback(second_sim.build_callback(OTHER_LOCK, CARD_UNLOCK)) == "success"
+        unlocked = [
+            state.entity_id
+            for state in hass.states.async_all("lock")
+            if state.state == LockState.UNLOCKED
+        ]
+        assert len(unlocked) == 1
+
+        # The last entry of the application takes the cloudhook with it.
+        await hass.config_entries.async_remove(second_entry.entry_id)
+        await hass.async_block_till_done()
+    delete_cloudhook.assert_called_once_with(hass, WEBHOOK_ID)
+    assert await post_callback(second_sim.build_callback(OTHER_LOCK, APP_LOCK)) == ""
+
+
+async def test_confirmed_callback_raises_no_setup_repair(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Once a push arrived, restarts do not show the callback URL repair again."""
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "callback_confirmed": True})
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, callback_issue_id(WEBHOOK_ID)) is None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.storage import Store
@@ -44,6 +44,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) ->
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_register_webhook(hass, entry, handler)
     entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry, coordinator)
+
+    async def _async_republish_url(event: Event) -> None:
+        # The user may just have set the external URL the "no external URL" issue asked for.
+        entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry, coordinator)
+
+    entry.async_on_unload(hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_republish_url))
     async_listen_for_options_changes(hass, entry)
     return True
 

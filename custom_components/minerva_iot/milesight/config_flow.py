@@ -23,6 +23,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from custom_components.minerva_iot.clients.milesight import clean_credential
 from custom_components.minerva_iot.const import (
     CONF_CLOUDHOOK_URL,
     CONF_VENDOR,
@@ -94,6 +95,10 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         errors: dict[str, str] = {}
         placeholders = {"error_detail": ""}
         if user_input is not None:
+            if client_id := clean_credential(user_input[CONF_CLIENT_ID]):
+                # Before any API call: adding a known Application again must not spend its quota.
+                await self.async_set_unique_id(client_id)
+                self._abort_if_unique_id_configured()
             try:
                 secret = clean_webhook_secret(user_input.get(CONF_WEBHOOK_SECRET, ""))
                 api = await async_validate_api(
@@ -106,8 +111,6 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 errors[err.field] = err.error
                 placeholders["error_detail"] = err.detail
             else:
-                await self.async_set_unique_id(api.client_id)
-                self._abort_if_unique_id_configured()
                 self._milesight_dropped_path = api.dropped_path
                 self._milesight_title = f"Milesight {api.server_address.split('://', 1)[1]}"
                 self._milesight_entry = {

@@ -30,6 +30,9 @@ EVENT_DEVICE_EVENT: Final = "device_event"
 EVENT_SERVICE_RESULT: Final = "service_result"
 EVENT_TASK_RESULT: Final = "task_result"
 
+# Models that are buttons before their first press is seen (triggers and event entity).
+BUTTON_MODELS: Final = ("WS101",)
+
 BUTTON_TRIGGER_TYPES: Final = (
     EVENT_BUTTON_SHORT_PRESS,
     EVENT_BUTTON_LONG_PRESS,
@@ -62,5 +65,8 @@ ALL_ISSUES: Final = (
 # Consecutive rejected deliveries before a repair issue suggests a rotated secret or clock skew.
 REJECTED_DELIVERIES_ISSUE_THRESHOLD: Final = 5
 
+# eventId prefix of the "Test webhook" button's own deliveries: they prove that the public
+# route reaches Home Assistant, not that MDP was configured, so they are never applied.
+SELFTEST_EVENT_PREFIX: Final = "minerva-selftest-"
 # Seconds the "Test webhook" button waits for its delivery to come back from the internet.
 WEBHOOK_TEST_TIMEOUT_S: Final = 15

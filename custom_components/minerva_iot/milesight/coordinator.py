@@ -3,6 +3,9 @@
 Webhook deliveries update the devices and publish them with `async_set_updated_data`. The API
 (when configured) is used once at start-up (device list, thing models, optionally the latest
 values) and, only if the user enables it, for a slow periodic refresh: MDP quotas are small.
+After a rate-limit answer no API call is made until the pause of `RateLimitBackoff` ends; a
+sync also drops the devices the Application no longer lists and re-reads the thing model of a
+device whose firmware changed.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 import logging
+import math
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
@@ -28,6 +32,7 @@ from custom_components.minerva_iot.clients.milesight import (
 )
 from custom_components.minerva_iot.const import DOMAIN
 
+from .backoff import RateLimitBackoff
 from .const import (
     DEFAULT_REFRESH_MINUTES,
     DEFAULT_SEED_FROM_API,
@@ -40,12 +45,24 @@ from .models import DeliveryStats, DeviceEventRecord, DeviceState, PropertyHint
 _LOGGER = logging.getLogger(__name__)
 
 STORE_VERSION = 1
+FIRST_SYNC_RETRY = timedelta(minutes=15)
 _SAVE_DELAY_S = 10
 
 
 def device_identifier(sn: str) -> tuple[str, str]:
     """Device registry identifier of a Milesight device (serial number based, stable)."""
     return (DOMAIN, f"milesight_{sn}")
+
+
+def _flag_event_key(device: DeviceState, key: str) -> bool:
+    """True for a button / alarm key (an event, not a state); flags the device as having one."""
+    if key in BUTTON_KEYS:
+        device.has_button = True
+        return True
+    if is_event_key(key):
+        device.has_alarm = True
+        return True
+    return False
 
 
 def store_key(entry_id: str) -> str:
@@ -63,14 +80,16 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
     ) -> None:
         """Push-only unless the user enabled the slow refresh (API entries only)."""
         minutes = int(entry.options.get(OPT_REFRESH_MINUTES, DEFAULT_REFRESH_MINUTES))
+        self._configured_interval = timedelta(minutes=minutes) if client and minutes else None
         super().__init__(
             hass,
             _LOGGER,
             config_entry=entry,
-            name=f"Milesight {entry.title}",
-            update_interval=timedelta(minutes=minutes) if client and minutes else None,
+            name=entry.title,
+            update_interval=self._configured_interval,
         )
         self.client = client
+        self.backoff = RateLimitBackoff()
         self.devices: dict[str, DeviceState] = {}
         self.stats = DeliveryStats()
         self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, store_key(entry.entry_id))
@@ -111,25 +130,80 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         """Read the device list (and values when seeding or refreshing) from the API."""
         if self.client is None:
             return self.devices
+        if self.backoff.remaining() > 0:
+            return self._while_rate_limited()
         with_values = self._first_sync_done or bool(
             self.config_entry.options.get(OPT_SEED_FROM_API, DEFAULT_SEED_FROM_API)
         )
         try:
-            for api_device in await self.client.async_search_devices():
+            api_devices = await self.client.async_search_devices()
+            for api_device in api_devices:
                 await self._async_sync_device(self.client, api_device, with_values)
+        except MilesightRateLimitError as err:
+            seconds = self.backoff.pause(err.retry_after)
+            _LOGGER.warning(
+                "Milesight API quota or rate limit reached: no API call for %d s", seconds
+            )
+            return self._while_rate_limited()
         except MilesightAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="milesight_auth_failed"
             ) from err
         except MilesightError as err:
+            if not self._first_sync_done:
+                # A first sync deferred by a rate limit failed: retry at a quota-friendly pace,
+                # not at the short interval that waited for the end of the pause.
+                self.update_interval = self._configured_interval or FIRST_SYNC_RETRY
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="milesight_api_error",
                 translation_placeholders={"error": type(err).__name__},
             ) from err
+        self.backoff.reset()
+        self.update_interval = self._configured_interval
+        self._remove_stale_devices(api_devices)
         self._first_sync_done = True
         self.async_schedule_save()
         return self.devices
+
+    def _while_rate_limited(self) -> dict[str, DeviceState]:
+        """Make no API call until the pause ends.
+
+        Before the first sync the entry still sets up (webhooks need no API) and the sync is
+        re-scheduled for the end of the pause: failing the set-up instead would retry within
+        seconds and spend more of the quota on every attempt.
+        """
+        remaining = self.backoff.remaining()
+        if not self._first_sync_done:
+            self.update_interval = timedelta(seconds=max(remaining, 1.0))
+            return self.devices
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="milesight_rate_limited",
+            translation_placeholders={"minutes": str(math.ceil(remaining / 60))},
+        )
+
+    @callback
+    def _remove_stale_devices(self, api_devices: list[MilesightDevice]) -> None:
+        """Forget the devices the Application no longer lists (deleted in MDP)."""
+        listed = {api_device.device_id for api_device in api_devices}
+        if not listed:
+            return  # an empty list is likelier a glitch than every device deleted at once
+        stale_serials = [
+            sn
+            for sn, device in self.devices.items()
+            if device.device_id is not None and device.device_id not in listed
+        ]
+        if not stale_serials:
+            return
+        stale_identifiers = {device_identifier(sn) for sn in stale_serials}
+        registry = dr.async_get(self.hass)
+        entry_id = self.config_entry.entry_id
+        for registry_device in dr.async_entries_for_config_entry(registry, entry_id):
+            if registry_device.identifiers & stale_identifiers:
+                registry.async_update_device(registry_device.id, remove_config_entry_id=entry_id)
+        for sn in stale_serials:
+            del self.devices[sn]
 
     async def _async_sync_device(
         self, client: MilesightClient, api_device: MilesightDevice, with_values: bool
@@ -145,16 +219,19 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         device.hardware_version = api_device.hardware_version or device.hardware_version
         if api_device.connect_status:
             # DISCONNECT means "never connected": as unusable as OFFLINE for Home Assistant.
-            device.online = api_device.connect_status.upper() == "ONLINE"
+            self.set_online(device, api_device.connect_status.upper() == "ONLINE")
         self.async_update_device_registry(device)
         try:
-            if not device.tsl_loaded:
+            # The thing model is cached across restarts; a firmware update may change it.
+            if not device.tsl_loaded or device.tsl_firmware != api_device.firmware_version:
                 spec = await client.async_get_thing_specification(api_device.device_id)
                 device.hints = {
                     key: PropertyHint.from_thing_property(prop)
                     for key, prop in spec.properties.items()
                 }
                 device.tsl_loaded = True
+                device.tsl_firmware = api_device.firmware_version
+            self._adopt_thing_model_keys(device)
             if with_values:
                 self.apply_values(
                     device, await client.async_get_latest_values(api_device.device_id)
@@ -176,21 +253,50 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         return self.devices[sn]
 
     @callback
-    def apply_values(self, device: DeviceState, flat: dict[str, Any]) -> None:
-        """Store current property values; new keys are remembered for the next start."""
+    def apply_values(
+        self, device: DeviceState, flat: dict[str, Any], measured_at: float | None = None
+    ) -> None:
+        """Store current property values; new keys are remembered for the next start.
+
+        With `measured_at` (epoch seconds of the uplink) a late delivery never replaces a
+        newer value of the same key: MDP may deliver out of order when it retries.
+        """
         new_keys = False
         for key, value in flat.items():
-            if isinstance(value, list | dict) or is_event_key(key):
-                if key in BUTTON_KEYS:
-                    device.has_button = True
-                elif is_event_key(key):
-                    device.has_alarm = True
+            if _flag_event_key(device, key) or isinstance(value, list | dict):
                 continue
+            if measured_at is not None:
+                if measured_at < device.measured_at.get(key, measured_at):
+                    continue
+                device.measured_at[key] = measured_at
             device.values[key] = value
             if key not in device.keys:
                 device.keys.add(key)
                 new_keys = True
         if new_keys:
+            self.async_schedule_save()
+
+    @callback
+    def _adopt_thing_model_keys(self, device: DeviceState) -> None:
+        """Give every reading of the thing model an entity, before the device reports it.
+
+        Settings (writable properties) and hidden properties are left out; the entities of
+        readings not reported yet show unknown until the next uplink.
+        """
+        new_keys = False
+        for key, hint in device.hints.items():
+            if not hint.is_reading or _flag_event_key(device, key) or key in device.keys:
+                continue
+            device.keys.add(key)
+            new_keys = True
+        if new_keys:
+            self.async_schedule_save()
+
+    @callback
+    def set_online(self, device: DeviceState, online: bool) -> None:
+        """Record ONLINE/OFFLINE; persisted so an offline device stays so after a restart."""
+        if device.online is not online:
+            device.online = online
             self.async_schedule_save()
 
     @callback
@@ -241,9 +347,9 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         self._waiters.pop(event_id, None)
 
     @callback
-    def resolve_waiter(self, event_id: str | None) -> None:
+    def resolve_waiter(self, event_id: str) -> None:
         """Resolve the self-test waiting for this event id, if any."""
-        if event_id and (future := self._waiters.pop(event_id, None)) and not future.done():
+        if (future := self._waiters.pop(event_id, None)) and not future.done():
             future.set_result(None)
 
     @callback

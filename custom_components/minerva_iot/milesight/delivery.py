@@ -34,6 +34,7 @@ from .const import (
     EVENT_SERVICE_RESULT,
     EVENT_TASK_RESULT,
     ISSUE_DELIVERIES_SUSPENDED,
+    ISSUE_NO_EXTERNAL_URL,
     ISSUE_PUSH_LIMIT,
     ISSUE_REJECTED_DELIVERIES,
     ISSUE_SYSTEM_MESSAGE,
@@ -41,6 +42,7 @@ from .const import (
     PRESS_DOUBLE,
     PRESS_LONG,
     PRESS_SHORT,
+    SELFTEST_EVENT_PREFIX,
 )
 from .coordinator import MilesightCoordinator
 from .device_events import alarm_name, alarm_state, alarms, button_press
@@ -70,19 +72,31 @@ class DeliveryProcessor:
     @callback
     def async_process(self, events: list[WebhookEvent]) -> None:
         """Handle every event of one delivery, then publish the devices once."""
+        cloud_events = [event for event in events if not self._is_selftest(event)]
+        if not cloud_events:
+            return
         self.coordinator.note_delivery(dt_util.utcnow())
         async_clear_issue(self.hass, ISSUE_REJECTED_DELIVERIES, self.entry_id)
-        for event in events:
-            self.coordinator.resolve_waiter(event.event_id)
+        for event in cloud_events:
             if event.event_id and not self._event_ids.add(event.event_id):
                 _LOGGER.debug("Milesight event %s already processed", event.event_id)
                 continue
             self._process_one(event)
         self.coordinator.publish()
 
+    def _is_selftest(self, event: WebhookEvent) -> bool:
+        """The "Test webhook" button's own delivery: tell the button, apply nothing."""
+        event_id = event.event_id or ""
+        if not event_id.startswith(SELFTEST_EVENT_PREFIX):
+            return False
+        self.coordinator.resolve_waiter(event_id)
+        return True
+
     @callback
     def async_mark_verified(self) -> None:
-        """The webhook is reachable: drop the set-up issue for good."""
+        """MDP reached the webhook: drop the set-up issues for good."""
+        # A delivery came in, so some public route exists even if HA knows no external URL.
+        async_clear_issue(self.hass, ISSUE_NO_EXTERNAL_URL, self.entry_id)
         async_clear_issue(self.hass, ISSUE_WEBHOOK_SETUP, self.entry_id)
         if not self.coordinator.stats.webhook_verified:
             self.coordinator.stats.webhook_verified = True
@@ -118,8 +132,8 @@ class DeliveryProcessor:
         flat = flatten_payload(event.payload)
         base = {"sn": device.sn, "model": device.model, ATTR_PAYLOAD: event.payload}
         if event.data_type == DATA_PROPERTY:
-            self.coordinator.apply_values(device, flat)
-            device.online = True
+            self.coordinator.apply_values(device, flat, event.timestamp)
+            self.coordinator.set_online(device, True)
             device.last_seen = dt_util.utcnow()
             self._fire_device_events(device, ha_device_id, flat, base)
         elif event.data_type == DATA_EVENT:
@@ -127,7 +141,11 @@ class DeliveryProcessor:
                 # Re-sent stored readings: older than what we show, never the current state.
                 _LOGGER.debug("Milesight historical_data of %s not applied", device.sn)
                 return
-            device.online = True
+            if event.tsl_id:
+                # A TSL event may carry only the inside of its struct (`{"status": ...}` for
+                # `button_event`): also read it under the event's id.
+                flat = {**flat, **flatten_payload({event.tsl_id: event.payload})}
+            self.coordinator.set_online(device, True)
             self._fire(ha_device_id, EVENT_DEVICE_EVENT, {**base, "tsl_id": event.tsl_id})
             if not self._fire_device_events(device, ha_device_id, flat, base) and (
                 name := alarm_name(event.tsl_id or "")
@@ -136,7 +154,7 @@ class DeliveryProcessor:
         elif event.data_type == DATA_SERVICE:
             self._fire(ha_device_id, EVENT_SERVICE_RESULT, {**base, "tsl_id": event.tsl_id})
         elif event.data_type in (DATA_ONLINE, DATA_OFFLINE):
-            device.online = event.data_type == DATA_ONLINE
+            self.coordinator.set_online(device, event.data_type == DATA_ONLINE)
         else:
             _LOGGER.debug("Ignoring Milesight DEVICE_DATA type %s", event.data_type)
 

@@ -325,11 +325,14 @@ def sensor_description(
             state_class=rule.state_class,
             entity_category=rule.category,
         )
-    if key == "tvoc" and (voc_class := _VOC_CLASSES.get(tsl_unit or "")) is not None:
-        # TVOC is an IAQ index on some models: a device class only with a real unit.
+    if key == "tvoc":
+        # TVOC is an IAQ index (or mg/m³) on some models: a device class only with a unit
+        # Home Assistant's VOC classes accept; a measurement in every case.
+        voc_class = _VOC_CLASSES.get(tsl_unit or "")
         return MilesightSensorEntityDescription(
             key=key,
             property_key=key,
+            translation_key=None if voc_class else "tvoc",
             device_class=voc_class,
             native_unit_of_measurement=tsl_unit,
             state_class=SensorStateClass.MEASUREMENT,

@@ -23,6 +23,10 @@ TO_REDACT = {
     "access_token",
     "refresh_token",
     "token",
+    # Trackers report where they are: not needed to debug the integration.
+    "latitude",
+    "longitude",
+    "location",
 }
 
 
@@ -54,11 +58,12 @@ async def async_get_milesight_diagnostics(
         "configured": data.client is not None,
         "token_expires_at": expires_at,
         "last_update_success": coordinator.last_update_success,
+        "calls_last_24h": data.client.usage.last_24h() if data.client else 0,
+        "rate_limited_until": coordinator.backoff.paused_until,
     }
     result["devices"] = [
         {
             **device.as_dict(),
-            "online": device.online,
             "last_seen": device.last_seen.isoformat() if device.last_seen else None,
             "values": dict(device.values),
         }

@@ -14,13 +14,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import ALARM_EVENT_TYPES, BUTTON_EVENT_TYPES
+from .const import ALARM_EVENT_TYPES, BUTTON_EVENT_TYPES, BUTTON_MODELS
 from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry
 from .entity import MilesightDeviceEntity, async_add_device_entities
 from .models import DeviceEventRecord, DeviceState
-
-BUTTON_MODELS = ("WS101",)
 
 
 @dataclass(frozen=True, kw_only=True)

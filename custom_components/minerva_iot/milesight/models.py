@@ -1,7 +1,7 @@
 """In-memory state of the Milesight devices of one entry, and its persisted form.
 
-What is persisted (devices, the keys they reported, their thing-model hints, whether the
-webhook was ever verified) lets entities be re-created after a restart before any uplink or
+What is persisted (devices, the keys they reported, their thing-model hints, their last
+ONLINE/OFFLINE status, whether the webhook was ever verified) lets entities be re-created after a restart before any uplink or
 API call; the values themselves come back through RestoreSensor / RestoreEntity.
 """
 
@@ -13,6 +13,8 @@ from typing import Any
 
 from custom_components.minerva_iot.clients.milesight import ThingProperty
 
+_CONTAINER_TYPES = frozenset({"STRUCT", "ARRAY", "FILE", "IMAGE"})
+
 
 @dataclass(frozen=True, slots=True)
 class PropertyHint:
@@ -22,11 +24,32 @@ class PropertyHint:
     unit: str | None = None
     data_type: str | None = None
     enum: dict[str, str] = field(default_factory=dict)
+    access_mode: str | None = None
+    hidden: bool = False
 
     @classmethod
     def from_thing_property(cls, prop: ThingProperty) -> PropertyHint:
         """Keep the parts of a TSL property the entities use."""
-        return cls(name=prop.name, unit=prop.unit, data_type=prop.data_type, enum=dict(prop.enum))
+        return cls(
+            name=prop.name,
+            unit=prop.unit,
+            data_type=prop.data_type,
+            enum=dict(prop.enum),
+            access_mode=prop.access_mode,
+            hidden=prop.hidden,
+        )
+
+    @property
+    def is_reading(self) -> bool:
+        """A visible, read-only value the device reports by itself (not a setting).
+
+        Structs and arrays are containers: their members have their own dotted ids.
+        """
+        return (
+            not self.hidden
+            and (self.access_mode or "R").upper() == "R"
+            and (self.data_type or "").upper() not in _CONTAINER_TYPES
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """Serialisable form."""
@@ -35,6 +58,8 @@ class PropertyHint:
             "unit": self.unit,
             "data_type": self.data_type,
             "enum": self.enum,
+            "access_mode": self.access_mode,
+            "hidden": self.hidden,
         }
 
     @classmethod
@@ -45,6 +70,8 @@ class PropertyHint:
             unit=raw.get("unit"),
             data_type=raw.get("data_type"),
             enum=dict(raw.get("enum") or {}),
+            access_mode=raw.get("access_mode"),
+            hidden=bool(raw.get("hidden")),
         )
 
 
@@ -70,6 +97,8 @@ class DeviceState:
     hardware_version: str | None = None
     # Flattened property values of the latest uplink/API read; keys persist, values do not.
     values: dict[str, Any] = field(default_factory=dict)
+    # When each value was measured (epoch s), to ignore late deliveries; not persisted.
+    measured_at: dict[str, float] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
     hints: dict[str, PropertyHint] = field(default_factory=dict)
     # None = unknown (no ONLINE/OFFLINE seen yet): treated as available.
@@ -80,6 +109,8 @@ class DeviceState:
     last_button: DeviceEventRecord | None = None
     last_alarm: DeviceEventRecord | None = None
     tsl_loaded: bool = False
+    # Firmware the cached thing model was read for: another firmware re-reads it.
+    tsl_firmware: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Serialisable form for the entry's store."""
@@ -96,6 +127,8 @@ class DeviceState:
             "has_button": self.has_button,
             "has_alarm": self.has_alarm,
             "tsl_loaded": self.tsl_loaded,
+            "tsl_firmware": self.tsl_firmware,
+            "online": self.online,
         }
 
     @classmethod
@@ -116,6 +149,9 @@ class DeviceState:
             has_button=bool(raw.get("has_button")),
             has_alarm=bool(raw.get("has_alarm")),
             tsl_loaded=bool(raw.get("tsl_loaded")),
+            tsl_firmware=raw.get("tsl_firmware"),
+            # An OFFLINE device stays unavailable across a restart until it reports again.
+            online=raw.get("online"),
         )
 
 

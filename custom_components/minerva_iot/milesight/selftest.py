@@ -1,7 +1,9 @@
 """The "Test webhook" button: send a signed test delivery to our own public URL.
 
 If the request comes back to this Home Assistant through the public route (Nabu Casa or the
-external URL, i.e. the way MDP will come), the handler sees its eventId before answering.
+external URL, i.e. the way MDP will come), the handler sees its eventId before answering. The
+test proves the route only: it does not resolve the "paste this URL into MDP" repair issue,
+which waits for a delivery from MDP itself.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from custom_components.minerva_iot.clients.milesight.webhook import (
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
 
-from .const import CONF_WEBHOOK_SECRET, WEBHOOK_TEST_TIMEOUT_S
+from .const import CONF_WEBHOOK_SECRET, SELFTEST_EVENT_PREFIX, WEBHOOK_TEST_TIMEOUT_S
 from .data import MilesightConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
@@ -49,7 +51,7 @@ async def async_test_webhook(hass: HomeAssistant, entry: MilesightConfigEntry) -
             translation_domain=DOMAIN, translation_key="milesight_no_webhook_url"
         )
     data.webhook_url = url
-    event_id = f"minerva-selftest-{secrets.token_hex(8)}"
+    event_id = f"{SELFTEST_EVENT_PREFIX}{secrets.token_hex(8)}"
     body = json.dumps(
         [
             {
@@ -70,7 +72,8 @@ async def async_test_webhook(hass: HomeAssistant, entry: MilesightConfigEntry) -
             status = response.status
             response.release()
     except (TimeoutError, aiohttp.ClientError) as err:
-        _LOGGER.debug("Milesight webhook self-test could not reach the public URL: %s", err)
+        # Only the error type: some aiohttp errors quote the URL, whose webhook id is a secret.
+        _LOGGER.debug("Milesight webhook self-test could not reach the public URL: %r", type(err))
         raise _failed(type(err).__name__) from err
     finally:
         data.coordinator.forget_event(event_id)

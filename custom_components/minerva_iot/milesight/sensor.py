@@ -12,6 +12,7 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
+    SensorStateClass,
 )
 from homeassistant.const import MAX_LENGTH_STATE_STATE, EntityCategory
 from homeassistant.core import HomeAssistant
@@ -24,6 +25,8 @@ from .data import MilesightConfigEntry, MilesightData
 from .descriptions import MilesightSensorEntityDescription, sensor_description
 from .entity import MilesightDeviceEntity, MilesightEntryEntity, async_add_device_entities
 from .models import DeviceState
+
+ENUM = SensorDeviceClass.ENUM
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +54,7 @@ HEALTH_SENSORS: tuple[MilesightHealthSensorEntityDescription, ...] = (
         key="rejected_deliveries",
         translation_key="rejected_deliveries",
         entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda data: data.coordinator.stats.rejected,
     ),
     MilesightHealthSensorEntityDescription(
@@ -59,6 +63,14 @@ HEALTH_SENSORS: tuple[MilesightHealthSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_token_expiry,
+        api_only=True,
+    ),
+    MilesightHealthSensorEntityDescription(
+        key="api_calls",
+        translation_key="api_calls",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data: data.client.usage.last_24h() if data.client else None,
         api_only=True,
     ),
 )
@@ -112,9 +124,30 @@ class MilesightPropertySensor(MilesightDeviceEntity, RestoreSensor):
         key = self.entity_description.property_key
         if device is None or key not in device.values:
             return self._restored
-        value = device.values[key]
-        if self.entity_description.enum:
-            return self.entity_description.enum.get(str(value), str(value))
+        return self._to_state(device.values[key])
+
+    def _to_state(self, value: Any) -> Any:
+        """A raw payload value in a form Home Assistant accepts for this description.
+
+        Home Assistant refuses (and logs an error for) a non-numeric state on a sensor with a
+        unit or state class and an enum state outside `options`: such values read as unknown.
+        """
+        description = self.entity_description
+        if description.enum:
+            if isinstance(value, bool):  # BOOL mappings are keyed 0/1 or false/true
+                return description.enum.get(
+                    str(int(value)), description.enum.get(str(value).lower())
+                )
+            raw = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+            return description.enum.get(raw)
+        numeric = description.native_unit_of_measurement or description.state_class
+        if numeric or (description.device_class and description.device_class != ENUM):
+            if isinstance(value, bool):
+                return None
+            try:
+                return float(value) if isinstance(value, str) else value
+            except ValueError:
+                return None
         if isinstance(value, bool):
             return str(value).lower()
         if isinstance(value, str):

@@ -7,8 +7,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from custom_components.minerva_iot.const import DOMAIN
 
-from .const import ALARM_TRIGGER_TYPES, BUTTON_TRIGGER_TYPES
-from .event import BUTTON_MODELS
+from .const import ALARM_TRIGGER_TYPES, BUTTON_MODELS, BUTTON_TRIGGER_TYPES
 
 TRIGGER_TYPES = (*BUTTON_TRIGGER_TYPES, *ALARM_TRIGGER_TYPES)
 

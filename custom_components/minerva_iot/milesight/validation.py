@@ -28,7 +28,11 @@ ERROR_CANNOT_CONNECT = "cannot_connect"
 ERROR_INVALID_SERVER_ADDRESS = "invalid_server_address"
 ERROR_UNKNOWN = "unknown"
 ERROR_API = "milesight_api_error"
+ERROR_RATE_LIMITED = "milesight_rate_limited"
 ERROR_WEBHOOK_SECRET_REQUIRED = "webhook_secret_required"
+# One small page proves the token works for the device API without spending the daily quota
+# on Applications with many devices.
+VALIDATION_PAGE_SIZE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +43,6 @@ class ValidatedApi:
     client_id: str
     client_secret: str
     dropped_path: str
-    device_count: int
 
 
 class ValidationError(Exception):
@@ -79,7 +82,7 @@ def webhook_only_unique_id(webhook_secret: str) -> str:
 async def async_validate_api(
     hass: HomeAssistant, server_raw: str, client_id_raw: str, client_secret_raw: str
 ) -> ValidatedApi:
-    """Normalise the inputs, then fetch a token and one device list with them."""
+    """Normalise the inputs, then fetch a token and one page of the device list with them."""
     try:
         server, path_dropped = normalize_server_address(server_raw)
     except MilesightInvalidServerAddress as err:
@@ -91,10 +94,13 @@ async def async_validate_api(
     client = MilesightClient(async_get_clientsession(hass), server, client_id, client_secret)
     try:
         await client.token_manager.async_get_token()
-        devices = await client.async_search_devices()
+        await client.async_search_devices_page(1, page_size=VALIDATION_PAGE_SIZE)
     except MilesightAuthError as err:
         raise ValidationError(ERROR_INVALID_AUTH, detail=err.err_code or "") from err
-    except (MilesightConnectionError, MilesightRateLimitError) as err:
+    except MilesightRateLimitError as err:
+        # The server answered: "check the connection" would send the user the wrong way.
+        raise ValidationError(ERROR_RATE_LIMITED) from err
+    except MilesightConnectionError as err:
         raise ValidationError(ERROR_CANNOT_CONNECT) from err
     except MilesightError as err:
         _LOGGER.warning(
@@ -113,5 +119,4 @@ async def async_validate_api(
         client_id=client_id,
         client_secret=client_secret,
         dropped_path=dropped_part(server_raw) if path_dropped else "",
-        device_count=len(devices),
     )

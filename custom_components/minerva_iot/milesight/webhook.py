@@ -43,6 +43,26 @@ _LOGGER = logging.getLogger(__name__)
 SUCCESS = "success"
 
 
+async def _async_read_capped(request: web.Request) -> bytes | None:
+    """The body, or None when it exceeds MAX_BODY_BYTES (read no further than that).
+
+    `Content-Length` may be absent (chunked) or wrong, so the stream itself is bounded; Nabu
+    Casa's MockRequest offers the same `content.read(n)` as aiohttp's request.
+    """
+    # MockRequest has no content_length.
+    if (getattr(request, "content_length", None) or 0) > MAX_BODY_BYTES:
+        return None
+    stream = request.content  # MockRequest builds a new reader on every access
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await stream.read(MAX_BODY_BYTES + 1 - size):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+    return b"".join(chunks)
+
+
 class MilesightWebhookHandler:
     """Verifies and dispatches the deliveries of one entry."""
 
@@ -70,11 +90,9 @@ class MilesightWebhookHandler:
             return web.Response(text=SUCCESS)
 
     async def _async_handle_post(self, request: web.Request) -> web.Response:
-        if (getattr(request, "content_length", None) or 0) > MAX_BODY_BYTES:
+        body = await _async_read_capped(request)
+        if body is None:
             return self._reject(400, "body too large")
-        # Nabu Casa cloudhooks hand over a MockRequest that has `content` but no `read()`.
-        read = getattr(request, "read", None)
-        body = await (read() if read is not None else request.content.read())
         try:
             self.verifier.verify(request.headers)
             events = parse_delivery(body)

@@ -8,7 +8,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
-from homeassistant.helpers import config_entry_oauth2_flow, issue_registry as ir
+from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.util import dt as dt_util
@@ -18,9 +18,10 @@ from custom_components.minerva_iot.const import DOMAIN
 
 from .auth import TTLockAuthImplementation
 from .const import TOKEN_API_HOST
-from .coordinator import ISSUE_CLOCK_SKEW, ISSUE_QUOTA, TTLockCoordinator
+from .coordinator import TTLockCoordinator
 from .data import TTLockConfigEntry, TTLockData
 from .identifiers import gateway_id_of_device, lock_id_of_device
+from .issues import async_delete_all_entry_issues
 from .options import async_setup_options_reload
 from .services import async_setup_services as _async_setup_services
 from .tokens import TTLockTokenManager
@@ -88,8 +89,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> b
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove the entry's repair issues (the callback one only with the application's last entry)."""
     async_delete_callback_issue(hass, entry)
-    for issue in (ISSUE_QUOTA, ISSUE_CLOCK_SKEW):
-        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
+    async_delete_all_entry_issues(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

@@ -33,6 +33,8 @@ MAX_SLOW_HOURS: Final = 48
 
 # How long a command waits for its confirming push before asking the lock (queryOpenState).
 COMMAND_CONFIRM_TIMEOUT: Final = timedelta(seconds=45)
+# Pushes were confirmed once but none arrived for this long while locks have gateways: warn.
+NO_PUSH_WARNING: Final = timedelta(days=7)
 # After errcode 30006 (monthly quota exhausted) the cloud is left alone this long.
 QUOTA_BACKOFF: Final = timedelta(hours=6)
 

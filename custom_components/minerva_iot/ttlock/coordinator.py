@@ -12,12 +12,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 import logging
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -33,26 +32,40 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRecord,
+    TTLockRemoteUnlockDisabledError,
     TTLockValidationError,
 )
-from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush
+from custom_components.minerva_iot.clients.ttlock.callback import (
+    CallbackPush,
+    RecordKind,
+    RecordType,
+)
 from custom_components.minerva_iot.const import DOMAIN
 
-from .const import COMMAND_CONFIRM_TIMEOUT, GATEWAY_MODEL, MANUFACTURER, QUOTA_BACKOFF
-from .identifiers import gateway_identifier, lock_identifier
+from .const import COMMAND_CONFIRM_TIMEOUT, QUOTA_BACKOFF
+from .devices import async_sync_devices
+from .issues import (
+    ISSUE_CLOCK_SKEW,
+    ISSUE_NO_PUSH,
+    ISSUE_QUOTA,
+    async_check_push_silence,
+    async_delete_entry_issue,
+    async_delete_remote_unlock_issue,
+    async_raise_entry_issue,
+    async_raise_remote_unlock_issue,
+)
 from .options import TTLockOptions
 from .records import async_publish_record
-from .relock import RelockScheduler
-from .state import TTLockAccount
+from .relock import LockTimers, RelockScheduler, upload_delay
+from .state import LockState, TTLockAccount
 from .tokens import TTLockTokenManager
 
 _LOGGER = logging.getLogger(__name__)
 
 # Per-lock refusals that skip that lock's details instead of failing the whole update.
 _LOCK_SKIPPED_ERRORS = (TTLockPermissionError, TTLockNotFoundError, TTLockValidationError)
-
-ISSUE_QUOTA = "ttlock_quota_exceeded"
-ISSUE_CLOCK_SKEW = "ttlock_clock_skew"
+# Failures that concern the whole account, never skipped per lock.
+_ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewError)
 
 type RecordListener = Callable[[TTLockRecord], None]
 
@@ -82,11 +95,13 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.tokens = tokens
         self.account = TTLockAccount()
         self.last_push: datetime | None = None
+        # Start of the "no push for N days" watch when no push arrived since start-up.
+        self._push_watch_since = dt_util.utcnow()
         self._last_slow_refresh: datetime | None = None
         self._quota_backoff_until: datetime | None = None
         self._details_skipped: set[int] = set()
         self._record_listeners: dict[int, list[RecordListener]] = {}
-        self._confirm_timers: dict[int, CALLBACK_TYPE] = {}
+        self._confirmations = LockTimers(hass)
         self.relock = RelockScheduler(hass, self._async_relocked)
 
     # ------------------------------------------------------------------------ polling
@@ -104,12 +119,16 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             gateways = await self.async_call(self.client.async_list_gateways)
             self._merge_lists(locks, gateways)
             slow_tier_due = self._slow_tier_due(now)
+            if slow_tier_due:
+                # Marked first: a lock failing below must not make every following poll repeat
+                # the whole (per-lock, battery-costing) tier. Locks still without details are
+                # retried by the next poll anyway.
+                self._last_slow_refresh = now
             await self._async_lock_details(
                 list(self.account.locks) if slow_tier_due else self._locks_without_details()
             )
             if slow_tier_due:
                 await self._async_safety_recheck()
-                self._last_slow_refresh = now
         except ConfigEntryAuthFailed:
             raise
         except TTLockAuthError as err:
@@ -118,12 +137,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             ) from err
         except TTLockQuotaExceededError as err:
             self._quota_backoff_until = now + QUOTA_BACKOFF
-            self._raise_issue(ISSUE_QUOTA)
+            async_raise_entry_issue(self.hass, self.config_entry, ISSUE_QUOTA)
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="ttlock_quota_backoff"
             ) from err
         except TTLockClockSkewError as err:
-            self._raise_issue(ISSUE_CLOCK_SKEW)
+            async_raise_entry_issue(self.hass, self.config_entry, ISSUE_CLOCK_SKEW)
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="ttlock_clock_skew"
             ) from err
@@ -135,7 +154,13 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             ) from err
         self._quota_backoff_until = None
         for issue in (ISSUE_QUOTA, ISSUE_CLOCK_SKEW):
-            ir.async_delete_issue(self.hass, DOMAIN, f"{issue}_{self.config_entry.entry_id}")
+            async_delete_entry_issue(self.hass, self.config_entry, issue)
+        async_check_push_silence(
+            self.hass,
+            self.config_entry,
+            locks_can_push=any(lock.remotely_reachable for lock in self.account.locks.values()),
+            silent_for=now - (self.last_push or self._push_watch_since),
+        )
         return self.account
 
     def _slow_tier_due(self, now: datetime) -> bool:
@@ -154,39 +179,20 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     def _merge_lists(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> None:
         """Adopt the new lists; locks and gateways that disappeared lose their devices."""
-        removed_locks = set(self.account.locks) - {lock.lock_id for lock in locks}
-        removed_gateways = set(self.account.gateways) - {gw.gateway_id for gw in gateways}
+        gone = set(self.account.locks) - {lock.lock_id for lock in locks}
         self.account.locks = {lock.lock_id: lock for lock in locks}
         self.account.gateways = {gateway.gateway_id: gateway for gateway in gateways}
         for lock in locks:
-            state = self.account.state(lock.lock_id)
             if lock.battery is not None:
-                state.battery = lock.battery
-        for lock_id in removed_locks:
+                self.account.state(lock.lock_id).battery = lock.battery
+        gone |= async_sync_devices(self.hass, self.config_entry, set(self.account.locks), gateways)
+        for lock_id in gone:
             self.account.states.pop(lock_id, None)
             self.account.details.pop(lock_id, None)
+            self._details_skipped.discard(lock_id)
             self.relock.cancel(lock_id)
-            self._remove_device(lock_identifier(lock_id))
-        for gateway_id in removed_gateways:
-            self._remove_device(gateway_identifier(gateway_id))
-        registry = dr.async_get(self.hass)
-        for gateway in gateways:
-            # Created here (not only by the gateway's entity) so locks can name it as via_device.
-            registry.async_get_or_create(
-                config_entry_id=self.config_entry.entry_id,
-                identifiers={(DOMAIN, gateway_identifier(gateway.gateway_id))},
-                name=gateway.name,
-                manufacturer=MANUFACTURER,
-                model=GATEWAY_MODEL,
-            )
-
-    def _remove_device(self, identifier: str) -> None:
-        registry = dr.async_get(self.hass)
-        device = registry.async_get_device(identifiers={(DOMAIN, identifier)})
-        if device is not None:
-            registry.async_update_device(
-                device.id, remove_config_entry_id=self.config_entry.entry_id
-            )
+            self._confirmations.cancel(lock_id)
+            async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
 
     async def _async_lock_details(self, lock_ids: list[int]) -> None:
         """lock/detail (settings, model) and gateway/listByLock (via device) of some locks."""
@@ -213,50 +219,57 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 state.passage_mode = detail.passage_mode
             if detail.battery is not None:
                 state.battery = detail.battery
+            if detail.sound_enabled is not None:
+                state.sound_enabled = detail.sound_enabled
 
     async def _async_safety_recheck(self) -> None:
-        """If the user allows it, ask every reachable lock whether it is locked (wakes it)."""
+        """If the user allows it, ask every reachable lock whether it is locked (wakes it).
+
+        One unreachable lock (gateway offline, lock busy, ...) keeps its state and does not fail
+        the poll; account-wide refusals (auth, quota, clock) still do.
+        """
         if not self.options.safety_recheck:
             return
         for lock in list(self.account.locks.values()):
-            if lock.remotely_reachable:
+            if not lock.remotely_reachable:
+                continue
+            try:
                 await self._async_query_open_state(lock.lock_id)
+            except _ACCOUNT_ERRORS:
+                raise
+            except TTLockError as err:
+                _LOGGER.debug("Safety re-check of TTLock lock %s failed: %s", lock.lock_id, err)
 
     async def _async_query_open_state(self, lock_id: int) -> None:
         open_state = await self.async_call(lambda: self.client.async_query_open_state(lock_id))
         if open_state is not OpenState.UNKNOWN:
             self.account.state(lock_id).locked = open_state is OpenState.LOCKED
 
-    def _raise_issue(self, key: str) -> None:
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"{key}_{self.config_entry.entry_id}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=key,
-            translation_placeholders={"account": self.config_entry.title},
-        )
-
     # -------------------------------------------------------------------------- pushes
 
     @callback
     def async_handle_push(self, push: CallbackPush) -> None:
-        """Apply a push's records to the locks this account owns; other locks are ignored."""
-        handled = False
-        for record in push.records:
-            if record.lock_id in self.account.locks:
-                self.async_apply_record(record)
-                handled = True
-        if handled:
-            self.last_push = dt_util.utcnow()
-            self.async_update_listeners()
+        """Apply a push's records, oldest first, to the locks this account owns (others ignored)."""
+        records = sorted(
+            (record for record in push.records if record.lock_id in self.account.locks),
+            key=lambda record: record.lock_date,
+        )
+        if not records:
+            return
+        for record in records:
+            self.async_apply_record(record)
+        self.last_push = dt_util.utcnow()
+        async_delete_entry_issue(self.hass, self.config_entry, ISSUE_NO_PUSH)
+        self.async_update_listeners()
 
     @callback
     def async_apply_record(self, record: TTLockRecord) -> None:
         """One record: state change only on success; battery; events for automations."""
         info = async_publish_record(
-            self.hass, record, self._record_listeners.get(record.lock_id, [])
+            self.hass,
+            self.config_entry.entry_id,
+            record,
+            self._record_listeners.get(record.lock_id, []),
         )
         state = self.account.state(record.lock_id)
         if record.electric_quantity is not None:
@@ -264,20 +277,33 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         if info is None or not record.success:
             return
         state.last_record = record
-        self._cancel_confirmation(record.lock_id)
-        self.relock.cancel(record.lock_id)
-        if info.kind == "unlocked":
-            state.locked = False
-            delay = 0.0
-            if record.server_date and record.lock_date:
-                delay = max(0.0, (record.server_date - record.lock_date) / 1000)
-            self.relock.schedule(record.lock_id, state, already_elapsed=delay)
-        elif info.kind == "locked":
-            state.locked = True
-        elif info.kind == "door_opened":
+        if info.kind in (RecordKind.UNLOCKED, RecordKind.LOCKED):
+            self._apply_bolt_record(record, info, state)
+        elif info.kind is RecordKind.DOOR_OPENED:
             state.door_open = True
-        elif info.kind == "door_closed":
+            # An open door does not lock itself: wait for the door to close.
+            self.relock.cancel(record.lock_id)
+        elif info.kind is RecordKind.DOOR_CLOSED:
             state.door_open = False
+            # The lock's auto-lock delay runs again from the door closing (reference §10: that
+            # relock is not reported either).
+            if state.locked is False:
+                self.relock.schedule(record.lock_id, state, already_elapsed=upload_delay(record))
+
+    def _apply_bolt_record(self, record: TTLockRecord, info: RecordType, state: LockState) -> None:
+        newest = state.last_bolt_record
+        if newest is not None and record.lock_date < newest.lock_date:
+            return  # a late push: the state already reflects a newer lock/unlock
+        state.last_bolt_record = record
+        self._confirmations.cancel(record.lock_id)
+        self.relock.cancel(record.lock_id)
+        if info.kind is RecordKind.LOCKED:
+            state.locked = True
+            return
+        state.locked = False
+        if info.method == "gateway":  # a remote unlock worked: Remote Unlock is on again
+            async_delete_remote_unlock_issue(self.hass, self.config_entry, record.lock_id)
+        self.relock.schedule(record.lock_id, state, already_elapsed=upload_delay(record))
 
     @callback
     def async_add_record_listener(self, lock_id: int, listener: RecordListener) -> CALLBACK_TYPE:
@@ -305,7 +331,15 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         if lock:
             await self.async_call(lambda: self.client.async_lock(lock_id))
         else:
-            await self.async_call(lambda: self.client.async_unlock(lock_id))
+            try:
+                await self.async_call(lambda: self.client.async_unlock(lock_id))
+            except TTLockRemoteUnlockDisabledError:
+                # Persistent and translated: the user has to walk to the lock with the app.
+                cloud_lock = self.account.locks.get(lock_id)
+                name = cloud_lock.display_name if cloud_lock else str(lock_id)
+                async_raise_remote_unlock_issue(self.hass, self.config_entry, lock_id, name)
+                raise
+            async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
         state = self.account.state(lock_id)
         state.locked = lock
         self.relock.cancel(lock_id)
@@ -316,10 +350,8 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     def _await_confirmation(self, lock_id: int) -> None:
         """No push within the timeout: ask the lock once (the only unprompted queryOpenState)."""
-        self._cancel_confirmation(lock_id)
 
         async def _check(_now: datetime) -> None:
-            self._confirm_timers.pop(lock_id, None)
             try:
                 await self._async_query_open_state(lock_id)
             except (TTLockError, ConfigEntryAuthFailed) as err:
@@ -327,20 +359,27 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 return
             self.async_update_listeners()
 
-        self._confirm_timers[lock_id] = async_call_later(self.hass, COMMAND_CONFIRM_TIMEOUT, _check)
-
-    def _cancel_confirmation(self, lock_id: int) -> None:
-        if (cancel := self._confirm_timers.pop(lock_id, None)) is not None:
-            cancel()
+        self._confirmations.start(lock_id, COMMAND_CONFIRM_TIMEOUT.total_seconds(), _check)
 
     async def async_check_state(self, lock_id: int) -> None:
         """On demand (button): ask the lock whether it is locked."""
         await self._async_query_open_state(lock_id)
         self.async_update_listeners()
 
-    async def async_set_passage_mode(self, lock_id: int, enabled: bool) -> None:
-        """Switch passage mode; while on, no auto-relock is assumed."""
-        await self.async_call(lambda: self.client.async_set_passage_mode(lock_id, enabled))
+    async def async_set_passage_mode(
+        self,
+        lock_id: int,
+        enabled: bool,
+        *,
+        schedule: list[dict[str, Any]] | None = None,
+        auto_unlock: bool | None = None,
+    ) -> None:
+        """Switch passage mode (optionally on a weekly schedule); while on, no relock is assumed."""
+        await self.async_call(
+            lambda: self.client.async_set_passage_mode(
+                lock_id, enabled, cyclic_config=schedule, auto_unlock=auto_unlock
+            )
+        )
         state = self.account.state(lock_id)
         state.passage_mode = enabled
         if enabled:
@@ -353,9 +392,14 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.account.state(lock_id).auto_lock_seconds = seconds
         self.async_update_listeners()
 
+    async def async_set_sound(self, lock_id: int, enabled: bool) -> None:
+        """Switch the lock's sound on or off."""
+        await self.async_call(lambda: self.client.async_set_sound(lock_id, enabled))
+        self.account.state(lock_id).sound_enabled = enabled
+        self.async_update_listeners()
+
     async def async_shutdown(self) -> None:
         """Cancel the timers on unload."""
         await super().async_shutdown()
         self.relock.cancel_all()
-        for lock_id in list(self._confirm_timers):
-            self._cancel_confirmation(lock_id)
+        self._confirmations.cancel_all()

@@ -44,7 +44,8 @@ async def async_get_ttlock_diagnostics(
     """Return redacted diagnostics."""
     data: dict[str, Any] = {
         "entry": {
-            "title": entry.title,
+            # The title is the app account's e-mail address or phone number.
+            "title": "**REDACTED**",
             "data": dict(entry.data),
             "options": dict(entry.options),
             "state": entry.state.value,
@@ -67,7 +68,11 @@ async def async_get_ttlock_diagnostics(
         data["gateways"] = [gateway.raw for gateway in account.gateways.values()]
         data["states"] = {
             str(lock_id): {
-                **{key: value for key, value in asdict(state).items() if key != "last_record"},
+                **{
+                    key: value
+                    for key, value in asdict(state).items()
+                    if key not in ("last_record", "last_bolt_record")
+                },
                 "last_record": state.last_record.raw if state.last_record else None,
             }
             for lock_id, state in account.states.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceEntryType, DeviceInfo
@@ -15,7 +16,13 @@ from custom_components.minerva_iot.const import DOMAIN
 
 from .const import GATEWAY_MODEL, MANUFACTURER
 from .coordinator import TTLockCoordinator
-from .identifiers import account_identifier, gateway_identifier, lock_identifier
+from .identifiers import (
+    DEVICES_PER_ENTRY,
+    account_identifier,
+    async_get_entry_device,
+    gateway_identifier,
+    lock_identifier,
+)
 from .state import LockState
 
 
@@ -51,7 +58,7 @@ class TTLockLockEntity(TTLockEntity):
         )
         gateway_id = coordinator.account.state(lock.lock_id).gateway_id
         if gateway_id is not None:
-            self._attr_device_info["via_device"] = (DOMAIN, gateway_identifier(gateway_id))
+            self._attr_device_info.update(_via_gateway(coordinator, gateway_id))
 
     @property
     def cloud_lock(self) -> TTLockLock | None:
@@ -67,6 +74,16 @@ class TTLockLockEntity(TTLockEntity):
     def available(self) -> bool:
         """Unavailable when the last poll failed or the lock is gone."""
         return super().available and self.cloud_lock is not None
+
+
+def _via_gateway(coordinator: TTLockCoordinator, gateway_id: int) -> DeviceInfo:
+    """Link a lock's device to the gateway that relays its commands."""
+    if DEVICES_PER_ENTRY:  # pragma: no cover - HA >= 2026.8 wants the gateway's device id
+        gateway = async_get_entry_device(
+            coordinator.hass, coordinator.config_entry.entry_id, gateway_identifier(gateway_id)
+        )
+        return cast(DeviceInfo, {"via_device_id": gateway.id} if gateway else {})
+    return DeviceInfo(via_device=(DOMAIN, gateway_identifier(gateway_id)))
 
 
 class TTLockGatewayEntity(TTLockEntity):

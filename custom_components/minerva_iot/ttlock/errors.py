@@ -20,6 +20,7 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockLockOfflineError,
     TTLockNoGatewayError,
     TTLockNotFoundError,
+    TTLockNotSupportedError,
     TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRemoteUnlockDisabledError,
@@ -31,6 +32,7 @@ from custom_components.minerva_iot.const import DOMAIN
 # Most specific first: the first matching class decides the message.
 _MESSAGES: list[tuple[type[TTLockError], str]] = [
     (TTLockRemoteUnlockDisabledError, "ttlock_remote_unlock_disabled"),
+    (TTLockNotSupportedError, "ttlock_not_supported"),
     (TTLockNoGatewayError, "ttlock_no_gateway"),
     (TTLockGatewayOfflineError, "ttlock_gateway_offline"),
     (TTLockLockOfflineError, "ttlock_lock_offline"),

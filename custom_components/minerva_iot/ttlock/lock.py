@@ -60,6 +60,12 @@ class TTLockLockControl(TTLockLockEntity, LockEntity):
         """Locked as pushed, confirmed or inferred (None = unknown)."""
         return self.lock_state.locked
 
+    @property
+    def changed_by(self) -> str | None:
+        """Who last locked or unlocked it (app user, passcode, card or fingerprint name)."""
+        record = self.lock_state.last_bolt_record
+        return record.username if record else None
+
     async def async_lock(self, **kwargs: Any) -> None:
         """Lock through the gateway."""
         lock = self.cloud_lock

@@ -6,23 +6,41 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 
 from custom_components.minerva_iot.clients.ttlock import TTLockRecord
-from custom_components.minerva_iot.clients.ttlock.callback import RecordType, describe_record_type
-from custom_components.minerva_iot.const import DOMAIN, VENDOR_TTLOCK
+from custom_components.minerva_iot.clients.ttlock.callback import (
+    RecordKind,
+    RecordType,
+    describe_record_type,
+)
+from custom_components.minerva_iot.const import VENDOR_TTLOCK
 from custom_components.minerva_iot.events import async_fire_minerva_event
 
-from .identifiers import lock_identifier
+from .identifiers import async_get_entry_device, lock_identifier
+
+
+def record_kind(record: TTLockRecord) -> RecordKind | None:
+    """The event type of a record; None for a record type we do not know.
+
+    A failed lock or unlock (wrong passcode, refused card...) is a `failed_attempt`: an
+    automation listening for "unlocked" must never run because somebody was turned away.
+    """
+    info = describe_record_type(record.record_type)
+    if info is None:
+        return None
+    if not record.success and info.kind in (RecordKind.UNLOCKED, RecordKind.LOCKED):
+        return RecordKind.FAILED_ATTEMPT
+    return info.kind
 
 
 def record_summary(record: TTLockRecord) -> dict[str, Any]:
     """What automations and actions see of a record; the passcode / card number is left out."""
     info = describe_record_type(record.record_type)
+    kind = record_kind(record)
     return {
         "lock_id": record.lock_id,
         "record_type": record.record_type,
-        "kind": info.kind.value if info else None,
+        "kind": kind.value if kind else None,
         "method": info.method if info else None,
         "success": record.success,
         "user": record.username,
@@ -35,21 +53,21 @@ def record_summary(record: TTLockRecord) -> dict[str, Any]:
 @callback
 def async_publish_record(
     hass: HomeAssistant,
+    entry_id: str,
     record: TTLockRecord,
     listeners: Iterable[Callable[[TTLockRecord], None]],
 ) -> RecordType | None:
     """Fire the bus event and notify listeners; records of unknown type are only ignored."""
     info = describe_record_type(record.record_type)
-    if info is None:
+    kind = record_kind(record)
+    if info is None or kind is None:
         return None
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, lock_identifier(record.lock_id))}
-    )
+    device = async_get_entry_device(hass, entry_id, lock_identifier(record.lock_id))
     async_fire_minerva_event(
         hass,
         VENDOR_TTLOCK,
         device.id if device else None,
-        info.kind.value,
+        kind.value,
         {"record": record_summary(record)},
     )
     for listener in list(listeners):

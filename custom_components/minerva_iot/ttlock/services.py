@@ -1,4 +1,4 @@
-"""TTLock actions with response data: passcodes (list, create, delete) and recent records."""
+"""TTLock actions with response data: passcodes, recent records, passage-mode schedule."""
 
 from __future__ import annotations
 
@@ -18,19 +18,21 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from custom_components.minerva_iot.clients.ttlock import TTLockPasscode
+from custom_components.minerva_iot.clients.ttlock import Feature, TTLockPasscode
 from custom_components.minerva_iot.const import CONF_VENDOR, DOMAIN, VENDOR_TTLOCK
 
 from .coordinator import TTLockCoordinator
 from .data import TTLockConfigEntry
 from .errors import async_run_command
-from .identifiers import lock_id_of_device
+from .identifiers import device_entry_ids, lock_id_of_device
+from .passage import PERIODS_SCHEMA, cyclic_config, describe_cyclic_config
 from .records import record_summary
 
 SERVICE_LIST_PASSCODES = "ttlock_list_passcodes"
 SERVICE_CREATE_PASSCODE = "ttlock_create_passcode"
 SERVICE_DELETE_PASSCODE = "ttlock_delete_passcode"
 SERVICE_LIST_RECORDS = "ttlock_list_records"
+SERVICE_SET_PASSAGE_MODE = "ttlock_set_passage_mode"
 
 ATTR_DEVICE_ID = "device_id"
 ATTR_PASSCODE = "passcode"
@@ -39,6 +41,9 @@ ATTR_NAME = "name"
 ATTR_START = "start"
 ATTR_END = "end"
 ATTR_HOURS = "hours"
+ATTR_ENABLED = "enabled"
+ATTR_PERIODS = "periods"
+ATTR_AUTO_UNLOCK = "auto_unlock"
 
 DEVICE_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): cv.string})
 CREATE_SCHEMA = DEVICE_SCHEMA.extend(
@@ -51,6 +56,13 @@ CREATE_SCHEMA = DEVICE_SCHEMA.extend(
     }
 )
 DELETE_SCHEMA = DEVICE_SCHEMA.extend({vol.Required(ATTR_PASSCODE_ID): vol.Coerce(int)})
+PASSAGE_MODE_SCHEMA = DEVICE_SCHEMA.extend(
+    {
+        vol.Required(ATTR_ENABLED): cv.boolean,
+        vol.Optional(ATTR_PERIODS): PERIODS_SCHEMA,
+        vol.Optional(ATTR_AUTO_UNLOCK): cv.boolean,
+    }
+)
 RECORDS_SCHEMA = DEVICE_SCHEMA.extend(
     {vol.Optional(ATTR_HOURS, default=24): vol.All(vol.Coerce(int), vol.Range(min=1, max=720))}
 )
@@ -68,7 +80,7 @@ def _resolve_lock(hass: HomeAssistant, device_id: str) -> tuple[TTLockCoordinato
     lock_id = lock_id_of_device(device) if device else None
     if device is None or lock_id is None:
         raise _invalid("ttlock_not_a_lock", device_id=device_id)
-    for entry_id in device.config_entries:
+    for entry_id in device_entry_ids(device):
         entry: TTLockConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
         if (
             entry is not None
@@ -172,6 +184,30 @@ async def _async_list_records(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _async_set_passage_mode(call: ServiceCall) -> ServiceResponse:
+    schedule = cyclic_config(call.data[ATTR_PERIODS]) if ATTR_PERIODS in call.data else None
+    coordinator, lock_id = _resolve_lock(call.hass, call.data[ATTR_DEVICE_ID])
+    lock = coordinator.account.locks.get(lock_id)
+    auto_unlock: bool | None = call.data.get(ATTR_AUTO_UNLOCK)
+    if lock is None or not lock.supports(Feature.PASSAGE_MODE):
+        raise _invalid("ttlock_passage_mode_not_supported")
+    if auto_unlock and not lock.supports(Feature.PASSAGE_MODE_AUTO_UNLOCK):
+        raise _invalid("ttlock_auto_unlock_not_supported")
+    enabled: bool = call.data[ATTR_ENABLED]
+    await async_run_command(
+        call.hass,
+        coordinator.config_entry,
+        coordinator.async_set_passage_mode(
+            lock_id, enabled, schedule=schedule, auto_unlock=auto_unlock
+        ),
+    )
+    response: dict[str, Any] = {
+        "passage_mode": enabled,
+        "periods": describe_cyclic_config(schedule) if schedule is not None else None,
+    }
+    return response
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the actions once for the whole integration."""
@@ -180,6 +216,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         (SERVICE_CREATE_PASSCODE, _async_create_passcode, CREATE_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_DELETE_PASSCODE, _async_delete_passcode, DELETE_SCHEMA, SupportsResponse.OPTIONAL),
         (SERVICE_LIST_RECORDS, _async_list_records, RECORDS_SCHEMA, SupportsResponse.ONLY),
+        (
+            SERVICE_SET_PASSAGE_MODE,
+            _async_set_passage_mode,
+            PASSAGE_MODE_SCHEMA,
+            SupportsResponse.OPTIONAL,
+        ),
     ):
         hass.services.async_register(
             DOMAIN, name, handler, schema=schema, supports_response=supports

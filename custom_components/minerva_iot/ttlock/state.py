@@ -16,9 +16,13 @@ class LockState:
     battery: int | None = None
     passage_mode: bool | None = None
     auto_lock_seconds: int | None = None
+    sound_enabled: bool | None = None
     # The gateway the cloud relays this lock's commands through (gateway/listByLock).
     gateway_id: int | None = None
     last_record: TTLockRecord | None = None
+    # The newest successful lock/unlock record applied (who operated the lock); a record with an
+    # older lockDate (the lock's clock) arriving late must not overwrite a newer state.
+    last_bolt_record: TTLockRecord | None = None
 
 
 @dataclass

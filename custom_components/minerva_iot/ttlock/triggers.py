@@ -1,7 +1,8 @@
-"""Device trigger types offered for a TTLock lock (for ../device_trigger.py).
+"""Device trigger types offered for a TTLock lock (for the vendor-neutral ../device_trigger.py).
 
-Each is a `minerva_iot_event` type fired for a lock record (records.py), so an automation can
-start on "unlocked", "door opened", "alarm", ... of one lock.
+Each is a `minerva_iot_event` type fired for a lock record (records.py, `type` = the record kind,
+`device_id` = the lock's device), so an automation can start on "unlocked", "door opened",
+"alarm", ... of one lock: `device_trigger.py` attaches an event trigger on (device_id, type).
 """
 
 from __future__ import annotations
@@ -9,15 +10,28 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.helpers.device_registry import DeviceEntry
 
+from custom_components.minerva_iot.clients.ttlock import Feature
 from custom_components.minerva_iot.clients.ttlock.callback import RecordKind
 
 from .identifiers import lock_id_of_device
 
 TRIGGER_TYPES: tuple[str, ...] = tuple(kind.value for kind in RecordKind)
+_DOOR_TYPES = frozenset({RecordKind.DOOR_OPENED.value, RecordKind.DOOR_CLOSED.value})
 
 
 def ttlock_trigger_types(entry: ConfigEntry, device: DeviceEntry) -> list[str]:
-    """Every record kind for a lock device; gateways and the account device have none."""
-    if lock_id_of_device(device) is None:
+    """Record kinds for a lock device; gateways and the account device have none.
+
+    Door triggers only for locks whose featureValue has a door sensor, once the entry is loaded
+    and knows the lock (before that, every kind is offered so saved automations stay valid).
+    """
+    lock_id = lock_id_of_device(device)
+    if lock_id is None:
         return []
+    runtime = getattr(entry, "runtime_data", None)
+    lock = runtime.coordinator.account.locks.get(lock_id) if runtime is not None else None
+    if lock is not None and not (
+        lock.supports(Feature.DOOR_SENSOR) or lock.supports(Feature.WIRELESS_DOOR_SENSOR)
+    ):
+        return [kind for kind in TRIGGER_TYPES if kind not in _DOOR_TYPES]
     return list(TRIGGER_TYPES)

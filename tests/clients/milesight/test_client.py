@@ -250,3 +250,20 @@ async def test_no_secrets_or_tokens_in_logs(
     assert "authentication_failed" in caplog.text
     for secret in (token, DEFAULT_CLIENT_SECRET, "wrong-secret-value"):
         assert secret not in caplog.text
+
+
+async def test_search_one_page_reports_the_total(
+    client: MilesightClient, sim: MilesightSimulator
+) -> None:
+    """A single page is one call and carries the total the cloud reports."""
+    page = await client.async_search_devices_page(2, page_size=4)
+    assert sim.calls["device/search"] == 1
+    assert page.total == len(sim.devices)
+    assert [device.sn for device in page.devices] == [d.sn for d in sim.devices[4:8]]
+
+
+async def test_usage_counts_every_request(client: MilesightClient, sim: MilesightSimulator) -> None:
+    """Token and API requests both count against the daily quota."""
+    assert client.usage.last_24h() == 0
+    await client.async_search_devices(page_size=4)
+    assert client.usage.last_24h() == sim.calls["oauth/token"] + sim.calls["device/search"] == 3

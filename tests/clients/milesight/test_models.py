@@ -66,7 +66,11 @@ def test_thing_specification_nested_keys_and_enums() -> None:
                         "mappings": [{"key": 0, "value": "Off"}, {"key": 1, "value": "On"}, "junk"],
                     },
                 },
-                {"id": "a.b", "dataSpec": {"dataType": "INT", "parentId": "a", "unitName": "min"}},
+                {
+                    "id": "a.b",
+                    "hidden": True,
+                    "dataSpec": {"dataType": "INT", "parentId": "a", "unitName": "min"},
+                },
                 {"propertyKey": "loop", "dataSpec": {"parentId": "loop"}},
                 {"name": "no id"},
                 "not a dict",
@@ -81,6 +85,8 @@ def test_thing_specification_nested_keys_and_enums() -> None:
     assert status.data_type == "ENUM"
     assert status.access_mode == "R"
     assert spec.properties["a.b"].unit == "min"
+    assert spec.properties["a.b"].hidden is True
+    assert status.hidden is False
     assert spec.properties["outer"].enum == {}
 
 

@@ -13,6 +13,7 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockClockSkewError,
     TTLockNoGatewayError,
     TTLockNotFoundError,
+    TTLockNotSupportedError,
     TTLockRemoteUnlockDisabledError,
     TTLockTokenExpiredError,
     TTLockValidationError,
@@ -123,6 +124,17 @@ async def test_remote_unlock_disabled(client: TTLockClient, sim: TTLockSimulator
     assert caught.value.errcode == -4043
     assert sim.locks[FRONT].locked is True
     assert sim.calls["lock/unlock"] == 1
+
+
+async def test_function_not_supported_is_not_about_remote_unlock(
+    client: TTLockClient, sim: TTLockSimulator
+) -> None:
+    """-4043 for anything but an unlock means the lock cannot do it (no app switch helps)."""
+    sim.locks[BACK].feature_value = "0"
+    with pytest.raises(TTLockNotSupportedError) as caught:
+        await client.async_lock(BACK)
+    assert not isinstance(caught.value, TTLockRemoteUnlockDisabledError)
+    assert caught.value.errcode == -4043
 
 
 async def test_no_gateway(client: TTLockClient, sim: TTLockSimulator) -> None:

@@ -4,7 +4,7 @@ HA-free: imports only the standard library and aiohttp, the session is injected.
 """
 
 from .address import clean_credential, normalize_server_address
-from .client import MilesightClient
+from .client import DevicePage, MilesightClient
 from .errors import (
     MilesightAuthError,
     MilesightConnectionError,
@@ -15,8 +15,11 @@ from .errors import (
 )
 from .models import MilesightDevice, ThingProperty, ThingSpecification, flatten_payload
 from .token import MilesightToken, MilesightTokenManager
+from .usage import ApiUsage
 
 __all__ = [
+    "ApiUsage",
+    "DevicePage",
     "MilesightAuthError",
     "MilesightClient",
     "MilesightConnectionError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import time
 from typing import Any
 
@@ -12,12 +13,21 @@ from .errors import MilesightAuthError, MilesightResponseError
 from .models import MilesightDevice, ThingSpecification, flatten_payload
 from .token import MilesightTokenManager
 from .transport import async_request_json
+from .usage import ApiUsage
 
 DEVICE_API = "/device/openapi/v1"
 # Bounds on paging loops: a misbehaving server must not make us burn the daily API budget.
 MAX_SEARCH_PAGES = 100
 MAX_HISTORY_PAGES = 10
 HISTORY_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePage:
+    """One page of the device search and the total the cloud reports."""
+
+    devices: list[MilesightDevice]
+    total: int
 
 
 class MilesightClient:
@@ -39,8 +49,10 @@ class MilesightClient:
         self._session = session
         self._server, _ = normalize_server_address(server)
         self._timeout = timeout
+        # Every request, token calls included, counts against the Application's daily quota.
+        self.usage = ApiUsage()
         self.token_manager = MilesightTokenManager(
-            session, self._server, client_id, client_secret, timeout=timeout
+            session, self._server, client_id, client_secret, timeout=timeout, usage=self.usage
         )
 
     @property
@@ -78,6 +90,7 @@ class MilesightClient:
         json_body: Any,
         params: dict[str, str] | None,
     ) -> Any:
+        self.usage.record()
         return await async_request_json(
             self._session,
             method,
@@ -89,25 +102,32 @@ class MilesightClient:
             params=params,
         )
 
+    async def async_search_devices_page(
+        self, page_number: int = 1, *, page_size: int = 100
+    ) -> DevicePage:
+        """Return one page of the Application's devices (``page_number`` is 1-based)."""
+        data = await self._async_call(
+            "POST",
+            "/devices/search",
+            endpoint="devices/search",
+            json_body={"pageSize": page_size, "pageNumber": page_number},
+        )
+        if not isinstance(data, dict) or not isinstance(data.get("content", []), list):
+            raise MilesightResponseError("devices/search: unexpected body")
+        try:
+            total = int(data.get("total", 0))
+        except (TypeError, ValueError) as err:
+            raise MilesightResponseError("devices/search: invalid total") from err
+        devices = [MilesightDevice.from_api(item) for item in data.get("content") or []]
+        return DevicePage(devices=devices, total=total)
+
     async def async_search_devices(self, *, page_size: int = 100) -> list[MilesightDevice]:
         """Return every device of the Application, following all pages."""
         devices: list[MilesightDevice] = []
         for page_number in range(1, MAX_SEARCH_PAGES + 1):
-            data = await self._async_call(
-                "POST",
-                "/devices/search",
-                endpoint="devices/search",
-                json_body={"pageSize": page_size, "pageNumber": page_number},
-            )
-            if not isinstance(data, dict) or not isinstance(data.get("content", []), list):
-                raise MilesightResponseError("devices/search: unexpected body")
-            content = data.get("content") or []
-            devices.extend(MilesightDevice.from_api(item) for item in content)
-            try:
-                total = int(data.get("total", 0))
-            except (TypeError, ValueError) as err:
-                raise MilesightResponseError("devices/search: invalid total") from err
-            if not content or len(devices) >= total:
+            page = await self.async_search_devices_page(page_number, page_size=page_size)
+            devices.extend(page.devices)
+            if not page.devices or len(devices) >= page.total:
                 break
         return devices
 

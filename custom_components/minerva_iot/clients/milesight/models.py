@@ -78,6 +78,7 @@ class ThingProperty:
     data_type: str | None
     enum: dict[str, str]
     access_mode: str | None
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,4 +144,5 @@ def _parse_property(
         data_type=_optional_str(spec.get("dataType")),
         enum=enum,
         access_mode=_optional_str(item.get("accessMode")),
+        hidden=item.get("hidden") is True,
     )

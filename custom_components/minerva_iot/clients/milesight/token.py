@@ -12,6 +12,7 @@ import aiohttp
 
 from .errors import MilesightError, MilesightResponseError
 from .transport import async_request_json
+from .usage import ApiUsage
 
 TOKEN_PATH = "/oauth/token"
 # The documented lifetime, used when the answer does not say.
@@ -44,8 +45,10 @@ class MilesightTokenManager:
         refresh_margin: float = 300,
         clock: Callable[[], float] = time.time,
         timeout: float = 30,
+        usage: ApiUsage | None = None,
     ) -> None:
         self._session = session
+        self._usage = usage
         self._url = f"{server}{TOKEN_PATH}"
         self._client_id = client_id
         self._client_secret = client_secret
@@ -112,6 +115,8 @@ class MilesightTokenManager:
             self._attempts += 1
 
     async def _async_request_token(self) -> MilesightToken:
+        if self._usage is not None:
+            self._usage.record()
         data: Any = await async_request_json(
             self._session,
             "POST",

@@ -18,7 +18,7 @@ from .const import (
     SETTING_SOUND,
     VIA_GATEWAY,
 )
-from .errors import TTLockError
+from .errors import TTLockError, TTLockNotSupportedError, TTLockRemoteUnlockDisabledError
 from .models import (
     OpenState,
     TTLockGateway,
@@ -117,15 +117,29 @@ class TTLockClient(TTLockApiBase):
 
     async def async_unlock(self, lock_id: int) -> None:
         """Unlock through the gateway; -4043 raises ``TTLockRemoteUnlockDisabledError``."""
-        await self._async_command(lock_id, "lock/unlock", {})
+        try:
+            await self._async_command(lock_id, "lock/unlock", {})
+        except TTLockNotSupportedError as err:
+            # For an unlock, "function not supported" is the app's Remote Unlock switch (§6).
+            raise TTLockRemoteUnlockDisabledError(errcode=err.errcode, errmsg=err.errmsg) from err
 
     async def async_set_passage_mode(
-        self, lock_id: int, enabled: bool, *, cyclic_config: list[dict[str, Any]] | None = None
+        self,
+        lock_id: int,
+        enabled: bool,
+        *,
+        cyclic_config: list[dict[str, Any]] | None = None,
+        auto_unlock: bool | None = None,
     ) -> None:
-        """Switch passage mode on (1) or off (2), optionally with a schedule (≤ 5 periods)."""
+        """Switch passage mode on (1) or off (2), optionally with a schedule (≤ 5 periods).
+
+        ``auto_unlock`` unlocks the lock when a period starts (featureValue bit 46).
+        """
         params: dict[str, Any] = {"passageMode": 1 if enabled else 2, "type": VIA_GATEWAY}
         if cyclic_config is not None:
             params["cyclicConfig"] = json.dumps(cyclic_config, separators=(",", ":"))
+        if auto_unlock is not None:
+            params["autoUnlock"] = 1 if auto_unlock else 2
         await self._async_command(lock_id, "lock/configurePassageMode", params)
 
     async def async_set_auto_lock_time(self, lock_id: int, seconds: int) -> None:

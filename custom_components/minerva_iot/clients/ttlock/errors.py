@@ -68,8 +68,12 @@ class TTLockActionableError(TTLockError):
     """A failure the user must fix outside Home Assistant (app settings, clock, quota)."""
 
 
-class TTLockRemoteUnlockDisabledError(TTLockActionableError):
-    """-4043: "Remote unlock" is switched off for this lock in the TTLock app."""
+class TTLockNotSupportedError(TTLockError):
+    """-4043: the lock does not support the requested function (see featureValue)."""
+
+
+class TTLockRemoteUnlockDisabledError(TTLockNotSupportedError, TTLockActionableError):
+    """-4043 answering an unlock: "Remote unlock" is switched off for this lock in the app."""
 
 
 class TTLockNoGatewayError(TTLockActionableError):
@@ -89,7 +93,7 @@ class TTLockValidationError(TTLockError):
 
 
 class TTLockPermissionError(TTLockError):
-    """-2018 / 20002: the account is not (authorised) administrator of the lock."""
+    """-2018 / 20000-20008: the account is not (authorised) administrator of the lock."""
 
 
 class TTLockNotFoundError(TTLockError):
@@ -114,7 +118,8 @@ _ERRCODE_CLASSES: dict[int, type[TTLockError]] = {
     90000: TTLockTransientError,
     -3002: TTLockGatewayOfflineError,
     -3036: TTLockLockOfflineError,
-    -4043: TTLockRemoteUnlockDisabledError,
+    # The same code means "Remote unlock is off" for v3/lock/unlock (the client says so there).
+    -4043: TTLockNotSupportedError,
     -2012: TTLockNoGatewayError,
     30006: TTLockQuotaExceededError,
     80000: TTLockClockSkewError,
@@ -128,7 +133,9 @@ _ERRCODE_CLASSES: dict[int, type[TTLockError]] = {
     -1021: TTLockValidationError,
     -1023: TTLockValidationError,
     -2018: TTLockPermissionError,
-    20002: TTLockPermissionError,
+    # 20000-20008: the account is not (or no longer) a key holder / admin of that lock (§6:
+    # "warn; skip the lock").
+    **dict.fromkeys(range(20000, 20009), TTLockPermissionError),
     -1003: TTLockNotFoundError,
     -4037: TTLockNotFoundError,
 }

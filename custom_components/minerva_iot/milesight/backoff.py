@@ -1,0 +1,48 @@
+"""When the API may be called again after MDP answered "too many requests".
+
+MDP quotas are daily; hammering a limited Application only burns the next day's budget, so the
+coordinator makes no API call at all until the deadline kept here. The cloud's ``Retry-After``
+wins when it sends one; otherwise the pause starts at 30 minutes and doubles with every
+consecutive limit, up to a day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import time
+
+DEFAULT_PAUSE_S = 30 * 60
+MAX_PAUSE_S = 24 * 3600
+
+
+class RateLimitBackoff:
+    """A deadline before which no API call is made."""
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        """Measure time with ``clock`` (epoch seconds)."""
+        # Looked up at call time, not bound at import, so patched clocks (tests) apply.
+        self._clock = clock or (lambda: time.time())
+        self._consecutive = 0
+        self.paused_until: float | None = None
+
+    def remaining(self) -> float:
+        """Seconds left before the API may be called again (0 when it may)."""
+        if self.paused_until is None:
+            return 0.0
+        return max(self.paused_until - self._clock(), 0.0)
+
+    def pause(self, retry_after: float | None) -> float:
+        """Start a pause after a rate-limit answer; return its length in seconds."""
+        self._consecutive += 1
+        if retry_after is not None:
+            seconds = retry_after
+        else:
+            seconds = DEFAULT_PAUSE_S * 2 ** (self._consecutive - 1)
+        seconds = min(max(seconds, 1.0), MAX_PAUSE_S)
+        self.paused_until = self._clock() + seconds
+        return seconds
+
+    def reset(self) -> None:
+        """A call went through: the next limit starts from the shortest pause again."""
+        self._consecutive = 0
+        self.paused_until = None

@@ -1,0 +1,258 @@
+"""Per-lock failures that must not break the account, token edge cases, reauth, stale devices."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.minerva_iot.clients.ttlock import (
+    TTLockClient,
+    TTLockPermissionError,
+    TTLockQuotaExceededError,
+)
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.ttlock import DEFAULT_PASSWORD, DEFAULT_USERNAME, TTLockSimulator
+
+from .conftest import BACK_DOOR, FRONT_DOOR, GATEWAY, find_device
+
+POLL = timedelta(minutes=31)
+
+
+async def _poll(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta = POLL
+) -> None:
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> list[Any]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"]["source"] == SOURCE_REAUTH
+        and flow["context"].get("entry_id") == entry.entry_id
+    ]
+
+
+async def test_lock_without_permission_is_skipped_not_fatal(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+) -> None:
+    """-2018 on one lock's details: the others load, that lock waits for the next slow tier."""
+    real_detail = TTLockClient.async_get_lock_detail
+
+    async def detail(client: TTLockClient, lock_id: int) -> Any:
+        if lock_id == BACK_DOOR:
+            raise TTLockPermissionError(errcode=-2018, errmsg="permission denied")
+        return await real_detail(client, lock_id)
+
+    with patch.object(TTLockClient, "async_get_lock_detail", detail):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert entry.state is ConfigEntryState.LOADED
+        assert float(hass.states.get("number.front_door_auto_lock_time").state) == 5
+        # Listed, so it has entities, but its settings are unknown.
+        assert hass.states.get("number.back_door_auto_lock_time").state == STATE_UNKNOWN
+        assert hass.states.get("sensor.back_door_battery").state == "64"
+
+        # A regular poll does not retry the refused lock (the quota is precious).
+        await _poll(hass, freezer)
+        assert hass.states.get("number.back_door_auto_lock_time").state == STATE_UNKNOWN
+
+    # The next slow tier asks again; now the account may read it.
+    await _poll(hass, freezer, timedelta(hours=6))
+    assert float(hass.states.get("number.back_door_auto_lock_time").state) == 0
+
+
+async def test_unreachable_lock_does_not_fail_the_safety_recheck(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+) -> None:
+    """Gateway offline during the re-check: entities stay available, the tier is not repeated."""
+    hass.config_entries.async_update_entry(entry, options={"safety_recheck": True})
+    sim.set_gateway_online(GATEWAY, False)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert sim.calls["lock/queryOpenState"] == 2
+    assert hass.states.get("lock.front_door").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.front_door_battery").state == "87"
+
+    # The next regular poll costs two calls, not the whole slow tier again.
+    await _poll(hass, freezer)
+    assert sim.calls["lock/queryOpenState"] == 2
+    assert sim.calls["lock/detail"] == 2
+    assert hass.states.get("sensor.front_door_battery").state != STATE_UNAVAILABLE
+
+
+async def test_refused_again_after_refresh_starts_reauth(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """10004, a refresh that works, and 10004 again: reauthentication, not an endless loop."""
+    rotate = sim.tokens.rotate
+
+    def rotate_to_a_dead_token(*args: Any) -> dict[str, Any] | None:
+        token = rotate(*args)
+        if token is not None:
+            sim.tokens.access[token["access_token"]].expired = True
+        return token
+
+    sim.tokens.rotate = rotate_to_a_dead_token  # type: ignore[method-assign]
+    sim.expire_access_tokens()
+    before = sim.calls["oauth2/token"]
+    await _poll(hass, freezer)
+    assert sim.calls["oauth2/token"] == before + 1
+    assert _reauth_flows(hass, loaded_entry)
+    assert hass.states.get("sensor.front_door_battery").state == STATE_UNAVAILABLE
+
+
+async def test_concurrent_rejections_refresh_once(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Two actions refused with 10004 at once: one refresh, both retried with the new token."""
+    device = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
+    assert device is not None
+    sim.expire_access_tokens()
+    before = sim.calls["oauth2/token"]
+    results = await asyncio.gather(
+        *(
+            hass.services.async_call(
+                DOMAIN,
+                service,
+                {"device_id": device.id},
+                blocking=True,
+                return_response=True,
+            )
+            for service in ("ttlock_list_passcodes", "ttlock_list_records")
+        )
+    )
+    assert sim.calls["oauth2/token"] == before + 1
+    assert results[0] == {"passcodes": []}
+    assert "records" in results[1]
+
+
+async def test_reauth_after_expired_token_keeps_devices_and_entities(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """10004 with a dead refresh token → reauth form → same entry, devices and entity ids."""
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    device_ids = {
+        device.id for device in dr.async_entries_for_config_entry(devices, loaded_entry.entry_id)
+    }
+    entity_ids = {
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(entities, loaded_entry.entry_id)
+    }
+    sim.expire_access_tokens()
+    sim.revoke_refresh_tokens()
+    await _poll(hass, freezer)
+    flows = _reauth_flows(hass, loaded_entry)
+    assert len(flows) == 1
+
+    result = await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert "password" not in loaded_entry.data
+    assert DEFAULT_PASSWORD not in str(loaded_entry.data)
+    assert {
+        device.id for device in dr.async_entries_for_config_entry(devices, loaded_entry.entry_id)
+    } == device_ids
+    assert {
+        entity.entity_id
+        for entity in er.async_entries_for_config_entry(entities, loaded_entry.entry_id)
+    } == entity_ids
+    assert hass.states.get("sensor.front_door_battery").state == "87"
+
+
+async def test_devices_removed_while_offline_are_cleaned_up(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+) -> None:
+    """A lock or gateway deleted in the app while Home Assistant was off loses its device."""
+    devices = dr.async_get(hass)
+    for identifier in ("ttlock_lock_123", "ttlock_gateway_77"):
+        devices.async_get_or_create(
+            config_entry_id=entry.entry_id, identifiers={(DOMAIN, identifier)}
+        )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert find_device(hass, "ttlock_lock_123") is None
+    assert find_device(hass, "ttlock_gateway_77") is None
+    assert find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
+
+    # An empty list looks like a cloud hiccup: nothing is deleted on its strength.
+    sim.locks.clear()
+    sim.gateways.clear()
+    await _poll(hass, freezer)
+    assert find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
+    assert find_device(hass, f"ttlock_gateway_{GATEWAY}")
+    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
+
+
+async def test_application_credential_refused_during_polling_starts_reauth(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+) -> None:
+    """10001 on a /v3 call (client id no longer valid): the reauth form, which names the fix."""
+    sim.client_id = "another-application"
+    await _poll(hass, freezer)
+    assert _reauth_flows(hass, loaded_entry)
+
+
+async def test_safety_recheck_skips_unreachable_locks_and_stops_on_quota(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Bluetooth-only locks are never woken; a quota refusal still stops the whole poll."""
+    hass.config_entries.async_update_entry(entry, options={"safety_recheck": True})
+    sim.locks[BACK_DOOR].gateway_id = None
+    sim.locks[BACK_DOOR].feature_value = "1"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert sim.calls["lock/queryOpenState"] == 1
+
+    with patch.object(
+        TTLockClient,
+        "async_query_open_state",
+        side_effect=TTLockQuotaExceededError(errcode=30006, errmsg="quota"),
+    ):
+        await _poll(hass, freezer, timedelta(hours=6))
+    assert issue_registry.async_get_issue(DOMAIN, f"ttlock_quota_exceeded_{entry.entry_id}")
+    assert hass.states.get("sensor.front_door_battery").state == STATE_UNAVAILABLE
