@@ -1,7 +1,6 @@
 """Checks that the user documentation covers what the code offers.
 
-The documentation is README.md plus docs/user-guide.md (the lead merges the guide into the
-README); the checks read both together so they hold before and after the merge.
+The user documentation is README.md (HACS shows it); these checks read it against the code.
 """
 
 from __future__ import annotations

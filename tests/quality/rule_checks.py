@@ -77,7 +77,6 @@ class QualityContext:
             if services_path.exists()
             else None
         )
-        doc_files = [root / "README.md", root / "docs" / "user-guide.md"]
         return cls(
             package_dir=package_dir,
             index=index,
@@ -88,7 +87,7 @@ class QualityContext:
             icons=_load_json(package_dir / "icons.json"),
             services=services,
             manifest=_load_json(package_dir / "manifest.json"),
-            docs="\n".join(p.read_text(encoding="utf-8") for p in doc_files if p.exists()),
+            docs=(root / "README.md").read_text(encoding="utf-8"),
         )
 
 
