@@ -30,10 +30,8 @@ class MinervaConfigFlow(MilesightFlowMixin, TTLockFlowMixin, domain=DOMAIN):
     DOMAIN = DOMAIN
     VERSION = 1
 
-    @property
-    def logger(self) -> logging.Logger:
-        """Logger used by the OAuth2 base flow."""
-        return _LOGGER
+    # Required by the OAuth2 base flow (an abstract property there); a plain attribute is enough.
+    logger = _LOGGER
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which cloud to add."""
