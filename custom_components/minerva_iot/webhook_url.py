@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.network import NoURLAvailableError
 
 from .const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID
 
 _LOGGER = logging.getLogger(__name__)
+
+# What Nabu Casa's cloudhook calls raise: CloudNotAvailable (an HomeAssistantError), ValueError ("cloud is not
+# connected", "hook is already / not enabled"), a timeout, or the cloud API's HTTP error. None of
+# them may break a flow, a setup or a removal: the external URL (or the repair issue) takes over.
+_CLOUDHOOK_ERRORS = (HomeAssistantError, ValueError, TimeoutError, aiohttp.ClientError)
 
 
 def _cloud_subscribed(hass: HomeAssistant) -> bool:
@@ -41,8 +48,8 @@ async def async_resolve_public_url(
             return cloudhook_url, cloudhook_url
         try:
             created: str = await cloud.async_create_cloudhook(hass, webhook_id)
-        except cloud.CloudNotAvailable:
-            _LOGGER.debug("Nabu Casa cloud not available; falling back to the external URL")
+        except _CLOUDHOOK_ERRORS as err:
+            _LOGGER.debug("No Nabu Casa cloudhook (%r); falling back to the external URL", err)
         else:
             return created, created
     try:
@@ -73,5 +80,5 @@ async def async_delete_cloudhook(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
     try:
         await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
-    except cloud.CloudNotAvailable:
-        _LOGGER.debug("Nabu Casa cloud not available; cloudhook not deleted")
+    except _CLOUDHOOK_ERRORS as err:
+        _LOGGER.debug("Nabu Casa cloudhook not deleted (%r)", err)

@@ -1,0 +1,91 @@
+"""The public webhook URL survives every Nabu Casa cloudhook failure (flow, removal)."""
+
+from __future__ import annotations
+
+from unittest.mock import AsyncMock, patch
+
+import aiohttp
+from homeassistant import config_entries
+from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.minerva_iot.const import DOMAIN
+
+EXTERNAL_URL = "https://ha.example.org"
+
+pytest.importorskip(
+    "homeassistant.components.cloud",
+    reason="the cloud component needs optional native libraries",
+)
+
+CLOUDHOOK_FAILURES = [
+    pytest.param(ValueError("Cloud is not connected"), id="not-connected"),
+    pytest.param(ValueError("Hook is already enabled for the cloud."), id="already-enabled"),
+    pytest.param(TimeoutError(), id="timeout"),
+    pytest.param(aiohttp.ClientError("502"), id="http-error"),
+]
+
+
+@pytest.fixture
+async def subscribed_cloud(hass: HomeAssistant) -> None:
+    """A Nabu Casa subscription, and an external URL to fall back on."""
+    await async_process_ha_core_config(hass, {"external_url": EXTERNAL_URL})
+    hass.config.components.add("cloud")
+
+
+@pytest.mark.usefixtures("subscribed_cloud")
+@pytest.mark.parametrize("failure", CLOUDHOOK_FAILURES)
+async def test_flow_falls_back_to_external_url(hass: HomeAssistant, failure: Exception) -> None:
+    """A cloudhook that cannot be created never breaks the flow: the external URL is shown."""
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_create_cloudhook",
+            AsyncMock(side_effect=failure),
+        ),
+    ):
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": config_entries.SOURCE_USER}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"next_step_id": "milesight_webhook"}
+        )
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"webhook_secret": "s3cret"}
+        )
+    webhook_url = result["description_placeholders"]["webhook_url"]
+    assert webhook_url.startswith(f"{EXTERNAL_URL}/api/webhook/")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "cloudhook_url" not in result["data"]
+    assert webhook_url.endswith(result["data"]["webhook_id"])
+
+
+@pytest.mark.usefixtures("subscribed_cloud")
+@pytest.mark.parametrize("failure", CLOUDHOOK_FAILURES)
+async def test_removal_survives_cloudhook_deletion_failure(
+    hass: HomeAssistant, failure: Exception, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Removing an entry whose cloudhook the cloud cannot delete still removes the entry."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="webhook-only",
+        data={
+            "vendor": "milesight",
+            "webhook_id": "abc123",
+            "webhook_secret": "s3cret",
+            "cloudhook_url": "https://hooks.example.org/abc",
+        },
+    )
+    entry.add_to_hass(hass)
+    delete = AsyncMock(side_effect=failure)
+    with patch("homeassistant.components.cloud.async_delete_cloudhook", delete):
+        result = await hass.config_entries.async_remove(entry.entry_id)
+    assert result == {"require_restart": False}
+    delete.assert_awaited_once_with(hass, "abc123")
+    assert hass.config_entries.async_get_entry(entry.entry_id) is None
+    assert "Traceback" not in caplog.text
+    assert "Error calling entry remove callback" not in caplog.text
