@@ -137,7 +137,7 @@ def default_devices() -> list[SimulatedDevice]:
     rows = [
         ("EM300-TH", "6136D0000000AB12", "Cold store"),
         ("AM319", "6723D0000000EF56", "Meeting room"),
-        ("WS301", "6611D0000000A1B2", "Front door"),
+        ("WS301", "6611D0000000A1B2", "Garage door"),
         ("WS101", "6785D0000000CD34", "Desk button"),
         ("EM300-SLD", "6136D1000000C3D4", "Boiler room leak"),
         ("VS121-P", "6918D0000000E5F6", "Lobby counter"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .conftest import rows_by, run_benchmark, table_titled
 
-FLEETS = (6, 8)
+# Whole catalogues (6 models each), so both fleets report the same mix of devices.
+FLEETS = (6, 12)
 LEVELS = (1, 3)
 DELIVERIES = 12
 
@@ -52,5 +53,12 @@ def test_webhook_benchmark_runs_and_every_delivery_is_applied() -> None:
         assert 0 < row["apply + state writes p50 µs"] <= row["apply + state writes p95 µs"]
         # Each uplink updates at least one entity (the point of the webhook).
         assert row["state changes/delivery"] >= 1
+        assert row["state writes/delivery"] >= row["state changes/delivery"]
+    # Only the touched device's entities write: the cost of a delivery does not grow with the
+    # fleet (writing every entity of the entry would double it from 6 to 12 devices).
+    for level in LEVELS:
+        small, big = (inside[(devices, level)]["state writes/delivery"] for devices in FLEETS)
+        assert big <= small * 1.2
+        assert figures[f"d{FLEETS[1]}_c{level}_state_writes_per_delivery"] == big
     (verify_row,) = table_titled(report, "HA-free layer")["rows"]
     assert verify_row[0] == 30

@@ -14,7 +14,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er, 
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.milesight import MilesightSimulator
@@ -23,7 +23,44 @@ from .conftest import Deliver, api_entry, ha_device, setup_entry
 
 COLD_STORE = "6136D0000000AB12"
 MEETING_ROOM = "6723D0000000EF56"
-FRONT_DOOR = "6611D0000000A1B2"
+GARAGE_DOOR = "6611D0000000A1B2"
+
+
+async def setup_with_api_call_counter(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set up with the (disabled by default) API call counter already enabled in the registry."""
+    entry.add_to_hass(hass)
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"milesight_{entry.entry_id}_api_calls",
+        config_entry=entry,
+        suggested_object_id="milesight_simulator_api_calls_last_24_h",
+        disabled_by=None,
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_api_call_counter_is_disabled_by_default(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """The noisy call counter is registered but disabled until the user enables it."""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    registry = er.async_get(hass)
+    counter_id = "sensor.milesight_simulator_api_calls_last_24_h"
+    counter = registry.async_get(counter_id)
+    assert counter is not None
+    assert counter.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(counter_id) is None
+    token = registry.async_get("sensor.milesight_simulator_api_token_expires")
+    assert token is not None
+    assert token.disabled_by is None
+    # Enabled in the entity settings: Home Assistant reloads the entry a little later.
+    registry.async_update_entity(counter_id, disabled_by=None)
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert int(hass.states.get(counter_id).state) == sum(sim.calls.values())
 
 
 async def test_setup_seeds_devices_values_and_thing_models(
@@ -126,10 +163,10 @@ async def test_unreachable_cloud_retries(hass: HomeAssistant, sim: MilesightSimu
 
 async def test_offline_status_from_api(hass: HomeAssistant, sim: MilesightSimulator) -> None:
     """connectStatus OFFLINE/DISCONNECT makes the device unavailable."""
-    next(d for d in sim.devices if d.sn == FRONT_DOOR).connect_status = "DISCONNECT"
+    next(d for d in sim.devices if d.sn == GARAGE_DOOR).connect_status = "DISCONNECT"
     await setup_entry(hass, api_entry(sim))
-    assert hass.states.get("binary_sensor.front_door_door").state == STATE_UNAVAILABLE
-    assert hass.states.get("binary_sensor.front_door_connectivity").state == "off"
+    assert hass.states.get("binary_sensor.garage_door_door").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.garage_door_connectivity").state == "off"
 
 
 async def test_refresh_token_button(hass: HomeAssistant, sim: MilesightSimulator) -> None:
@@ -318,7 +355,7 @@ async def test_rate_limit_pauses_the_slow_refresh(
     )
 
     entry = api_entry(sim, refresh_minutes=15)
-    await setup_entry(hass, entry)
+    await setup_with_api_call_counter(hass, entry)
     api_calls = hass.states.get("sensor.milesight_simulator_api_calls_last_24_h")
     assert int(api_calls.state) == sum(sim.calls.values())
     limited = AsyncMock(side_effect=MilesightRateLimitError("quota", status=429))

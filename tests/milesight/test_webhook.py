@@ -18,7 +18,7 @@ from simulators.milesight import MilesightSimulator
 from .conftest import WEBHOOK_ID, Deliver, ha_device, setup_entry, webhook_entry
 
 COLD_STORE = "6136D0000000AB12"
-FRONT_DOOR = "6611D0000000A1B2"
+GARAGE_DOOR = "6611D0000000A1B2"
 BUTTON = "6785D0000000CD34"
 
 
@@ -60,7 +60,7 @@ async def test_binary_sensors_nested_and_unknown_keys(
     """Door/tamper binary sensors, numeric enums, nested keys flattened, unknown keys kept."""
     await deliver(
         sim.uplink_event(
-            FRONT_DOOR,
+            GARAGE_DOOR,
             {
                 "magnet_status": "open",
                 "tamper_status": "installed",
@@ -71,16 +71,16 @@ async def test_binary_sensors_nested_and_unknown_keys(
             },
         )
     )
-    assert hass.states.get("binary_sensor.front_door_door").state == STATE_ON
-    assert hass.states.get("binary_sensor.front_door_tamper").state == STATE_OFF
-    assert hass.states.get("sensor.front_door_gps_fix").state == "3d"
-    assert hass.states.get("sensor.front_door_neighbours") is None  # lists are not states
-    await deliver(sim.uplink_event(FRONT_DOOR, {"gps": {"fix": "x" * 300}}))
-    assert hass.states.get("sensor.front_door_gps_fix").state == "x" * 255
+    assert hass.states.get("binary_sensor.garage_door_door").state == STATE_ON
+    assert hass.states.get("binary_sensor.garage_door_tamper").state == STATE_OFF
+    assert hass.states.get("sensor.garage_door_gps_fix").state == "3d"
+    assert hass.states.get("sensor.garage_door_neighbours") is None  # lists are not states
+    await deliver(sim.uplink_event(GARAGE_DOOR, {"gps": {"fix": "x" * 300}}))
+    assert hass.states.get("sensor.garage_door_gps_fix").state == "x" * 255
     # Device-describing keys are diagnostic and disabled by default.
-    assert hass.states.get("sensor.front_door_firmware_version") is None
-    await deliver(sim.uplink_event(FRONT_DOOR, {"magnet_status": 0}))
-    assert hass.states.get("binary_sensor.front_door_door").state == STATE_OFF
+    assert hass.states.get("sensor.garage_door_firmware_version") is None
+    await deliver(sim.uplink_event(GARAGE_DOOR, {"magnet_status": 0}))
+    assert hass.states.get("binary_sensor.garage_door_door").state == STATE_OFF
 
 
 async def test_single_object_body_and_duplicate_event_id(
@@ -371,11 +371,11 @@ async def test_restart_restores_entities_and_values(
 ) -> None:
     """After a reload the known entities come back with their last values, before any uplink."""
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.2}))
-    await deliver(sim.uplink_event(FRONT_DOOR, {"magnet_status": "open"}))
+    await deliver(sim.uplink_event(GARAGE_DOOR, {"magnet_status": "open"}))
     await hass.config_entries.async_reload(entry)
     await hass.async_block_till_done()
     assert hass.states.get("sensor.cold_store_temperature").state == "4.2"
-    assert hass.states.get("binary_sensor.front_door_door").state == STATE_ON
+    assert hass.states.get("binary_sensor.garage_door_door").state == STATE_ON
 
 
 async def test_handler_never_raises(

@@ -36,7 +36,8 @@ async def _async_refresh_token(hass: HomeAssistant, entry: MilesightConfigEntry)
             translation_placeholders={"error": type(err).__name__},
         ) from err
     finally:
-        entry.runtime_data.coordinator.async_update_listeners()
+        # Only the Application's own entities show the token.
+        entry.runtime_data.coordinator.listeners.async_notify_application()
 
 
 @dataclass(frozen=True, kw_only=True)

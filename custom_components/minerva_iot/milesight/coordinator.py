@@ -1,6 +1,7 @@
 """Push-first coordinator of one Milesight Application.
 
-Webhook deliveries update the devices and publish them with `async_set_updated_data`. The API
+Webhook deliveries update the devices and publish them to the entities of the devices they
+touched only (`DeliveryListeners`); an API sync updates every entity. The API
 (when configured) is used once at start-up (device list, thing models, optionally the latest
 values) and, only if the user enables it, for a slow periodic refresh: MDP quotas are small.
 After a rate-limit answer no API call is made until the pause of `RateLimitBackoff` ends; a
@@ -11,6 +12,7 @@ device whose firmware changed.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from datetime import datetime, timedelta
 import logging
 import math
@@ -40,6 +42,7 @@ from .const import (
     OPT_SEED_FROM_API,
 )
 from .device_events import BUTTON_KEYS, is_event_key
+from .listeners import DeliveryListeners
 from .models import DeliveryStats, DeviceEventRecord, DeviceState, PropertyHint
 
 _LOGGER = logging.getLogger(__name__)
@@ -92,6 +95,7 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         self.backoff = RateLimitBackoff()
         self.devices: dict[str, DeviceState] = {}
         self.stats = DeliveryStats()
+        self.listeners = DeliveryListeners()
         self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, store_key(entry.entry_id))
         self._event_seq = 0
         self._first_sync_done = False
@@ -108,11 +112,15 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
             self.devices[device.sn] = device
             self.async_update_device_registry(device)
         self.stats.webhook_verified = bool(stored.get("webhook_verified"))
+        if self.client is not None and isinstance(usage := stored.get("api_usage"), dict):
+            # The quota is per day: calls made before a restart or reload still count.
+            self.client.usage.restore(usage)
 
     def _stored(self) -> dict[str, Any]:
         return {
             "devices": [device.as_dict() for device in self.devices.values()],
             "webhook_verified": self.stats.webhook_verified,
+            "api_usage": self.client.usage.as_dict() if self.client is not None else {},
         }
 
     @callback
@@ -330,9 +338,13 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         return registry_device.id
 
     @callback
-    def publish(self) -> None:
-        """Hand the current devices to the entities (also marks the coordinator healthy)."""
-        self.async_set_updated_data(self.devices)
+    def publish(self, serials: Collection[str]) -> None:
+        """Hand a delivery's changes to the entities of the devices it touched.
+
+        Not `async_set_updated_data`: that would make every entity of the Application write its
+        state, and would postpone the optional API refresh on every delivery.
+        """
+        self.listeners.async_notify_devices(serials)
 
     # --- webhook self-test ---------------------------------------------------------------------
 
@@ -363,4 +375,4 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         """A delivery was refused (signature, freshness, replay or body)."""
         self.stats.rejected += 1
         self.stats.consecutive_rejected += 1
-        self.async_update_listeners()
+        self.listeners.async_notify_application()

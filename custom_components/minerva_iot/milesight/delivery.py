@@ -71,18 +71,20 @@ class DeliveryProcessor:
 
     @callback
     def async_process(self, events: list[WebhookEvent]) -> None:
-        """Handle every event of one delivery, then publish the devices once."""
+        """Handle every event of one delivery, then publish the devices it touched once."""
         cloud_events = [event for event in events if not self._is_selftest(event)]
         if not cloud_events:
             return
         self.coordinator.note_delivery(dt_util.utcnow())
         async_clear_issue(self.hass, ISSUE_REJECTED_DELIVERIES, self.entry_id)
+        touched: set[str] = set()
         for event in cloud_events:
             if event.event_id and not self._event_ids.add(event.event_id):
                 _LOGGER.debug("Milesight event %s already processed", event.event_id)
                 continue
-            self._process_one(event)
-        self.coordinator.publish()
+            if (sn := self._process_one(event)) is not None:
+                touched.add(sn)
+        self.coordinator.publish(touched)
 
     def _is_selftest(self, event: WebhookEvent) -> bool:
         """The "Test webhook" button's own delivery: tell the button, apply nothing."""
@@ -102,23 +104,26 @@ class DeliveryProcessor:
             self.coordinator.stats.webhook_verified = True
             self.coordinator.async_schedule_save()
 
-    def _process_one(self, event: WebhookEvent) -> None:
+    def _process_one(self, event: WebhookEvent) -> str | None:
+        """Apply one event; the serial number of the device it may have changed, if any."""
         if event.event_type == EVENT_WEBHOOK_TEST:
             self.async_mark_verified()
         elif event.event_type == EVENT_DEVICE_DATA:
             self.async_mark_verified()
-            self._process_device_data(event)
+            return self._process_device_data(event)
         elif event.event_type == EVENT_TASK_DATA:
             self._process_task(event)
         elif event.event_type == EVENT_SYSTEM_MESSAGES:
             self._process_system_message(event)
         else:
             _LOGGER.debug("Ignoring Milesight event type %s", event.event_type)
+        return None
 
-    def _process_device_data(self, event: WebhookEvent) -> None:
+    def _process_device_data(self, event: WebhookEvent) -> str | None:
+        """Apply a device's data; its serial number (even a new device is news to entities)."""
         if event.device is None:
             _LOGGER.debug("Milesight DEVICE_DATA without device profile ignored")
-            return
+            return None
         # Deliveries flow again: any suspension or quota notice is over.
         for key in (ISSUE_DELIVERIES_SUSPENDED, ISSUE_PUSH_LIMIT, ISSUE_SYSTEM_MESSAGE):
             async_clear_issue(self.hass, key, self.entry_id)
@@ -140,7 +145,7 @@ class DeliveryProcessor:
             if event.tsl_id == TSL_HISTORICAL_DATA:
                 # Re-sent stored readings: older than what we show, never the current state.
                 _LOGGER.debug("Milesight historical_data of %s not applied", device.sn)
-                return
+                return device.sn
             if event.tsl_id:
                 # A TSL event may carry only the inside of its struct (`{"status": ...}` for
                 # `button_event`): also read it under the event's id.
@@ -157,6 +162,7 @@ class DeliveryProcessor:
             self.coordinator.set_online(device, event.data_type == DATA_ONLINE)
         else:
             _LOGGER.debug("Ignoring Milesight DEVICE_DATA type %s", event.data_type)
+        return device.sn
 
     def _fire_device_events(
         self, device: DeviceState, ha_device_id: str, flat: dict[str, Any], base: dict[str, Any]

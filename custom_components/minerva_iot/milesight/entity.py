@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
@@ -30,6 +30,15 @@ class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
         self.sn = sn
         self._attr_unique_id = f"milesight_{sn}_{description.key}"
         self._attr_device_info = DeviceInfo(identifiers={device_identifier(sn)})
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the deliveries of this device (API syncs arrive through the coordinator)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.listeners.async_add_device_listener(
+                self.sn, self._handle_coordinator_update
+            )
+        )
 
     @property
     def device(self) -> DeviceState | None:
@@ -82,6 +91,8 @@ def async_add_device_entities(
 ) -> None:
     """Add entities now and whenever a device reports a key no entity covers yet.
 
+    An API sync checks every device; a delivery only the devices it touched.
+
     `candidates(device)` yields (description key, factory) pairs; each pair is built once per
     device and set-up, so a platform only describes which keys it handles.
     """
@@ -90,9 +101,9 @@ def async_add_device_entities(
     added: dict[tuple[str, str], DeviceState] = {}
 
     @callback
-    def _add_new() -> None:
+    def _add_new(devices: Iterable[DeviceState]) -> None:
         new: list[Entity] = []
-        for device in list(coordinator.devices.values()):
+        for device in devices:
             for key, factory in candidates(device):
                 if added.get((device.sn, key)) is not device:
                     added[(device.sn, key)] = device
@@ -100,5 +111,16 @@ def async_add_device_entities(
         if new:
             async_add_entities(new)
 
-    _add_new()
-    coordinator.config_entry.async_on_unload(coordinator.async_add_listener(_add_new))
+    @callback
+    def _add_new_of_all() -> None:
+        _add_new(list(coordinator.devices.values()))
+
+    @callback
+    def _add_new_of(serials: Collection[str]) -> None:
+        # A delivery names only devices it just found or created: they are all known.
+        _add_new([coordinator.devices[sn] for sn in serials])
+
+    _add_new_of_all()
+    entry = coordinator.config_entry
+    entry.async_on_unload(coordinator.async_add_listener(_add_new_of_all))
+    entry.async_on_unload(coordinator.listeners.async_add_devices_changed_listener(_add_new_of))

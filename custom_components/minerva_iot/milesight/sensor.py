@@ -70,6 +70,8 @@ HEALTH_SENSORS: tuple[MilesightHealthSensorEntityDescription, ...] = (
         translation_key="api_calls",
         entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.MEASUREMENT,
+        # Changes with every API call: noisy in the history, useful only to watch the quota.
+        entity_registry_enabled_default=False,
         value_fn=lambda data: data.client.usage.last_24h() if data.client else None,
         api_only=True,
     ),
@@ -167,6 +169,15 @@ class MilesightHealthSensor(MilesightEntryEntity, SensorEntity):
         """Read from the entry's runtime data."""
         super().__init__(data.coordinator, description)
         self._data = data
+
+    async def async_added_to_hass(self) -> None:
+        """Follow every delivery and rejection (API syncs arrive through the coordinator)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.listeners.async_add_application_listener(
+                self._handle_coordinator_update
+            )
+        )
 
     @property
     def native_value(self) -> datetime | int | None:

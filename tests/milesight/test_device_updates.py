@@ -1,0 +1,119 @@
+"""A delivery updates only the entities of the devices it touched; an API sync updates all."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from simulators.milesight import MilesightSimulator
+
+from .conftest import Deliver, api_entry, ha_device, setup_entry, webhook_entry
+
+COLD_STORE = "6136D0000000AB12"
+GARAGE_DOOR = "6611D0000000A1B2"
+LAST_DELIVERY = "sensor.milesight_webhook_last_webhook_delivery"
+
+
+def reported(hass: HomeAssistant, sn: str) -> dict[str, datetime]:
+    """When each entity of a device last wrote its state (changed or not)."""
+    registry = er.async_get(hass)
+    times: dict[str, datetime] = {}
+    for entity in er.async_entries_for_device(registry, ha_device(hass, sn).id):
+        if (state := hass.states.get(entity.entity_id)) is not None:
+            times[entity.entity_id] = state.last_reported
+    return times
+
+
+async def test_delivery_leaves_other_devices_alone(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, freezer: FrozenDateTimeFactory
+) -> None:
+    """A reading of one device makes neither the entities of another device write state."""
+    await setup_entry(hass, webhook_entry())
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0, "humidity": 70}))
+    await deliver(sim.uplink_event(GARAGE_DOOR, {"magnet_status": "open", "battery": 98}))
+    garage_before = reported(hass, GARAGE_DOOR)
+    cold_before = reported(hass, COLD_STORE)
+    assert "binary_sensor.garage_door_door" in garage_before
+    delivery_before = hass.states.get(LAST_DELIVERY).state
+
+    freezer.tick(timedelta(minutes=1))
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.5, "humidity": 70}))
+
+    assert reported(hass, GARAGE_DOOR) == garage_before
+    cold_after = reported(hass, COLD_STORE)
+    assert hass.states.get("sensor.cold_store_temperature").state == "4.5"
+    # Every entity of the touched device writes, even those whose value stayed the same.
+    assert all(cold_after[entity_id] > cold_before[entity_id] for entity_id in cold_before)
+    # The Application's health follows every delivery.
+    assert hass.states.get(LAST_DELIVERY).state != delivery_before
+
+    # A refused delivery updates the counter of refusals, and no device.
+    freezer.tick(timedelta(minutes=1))
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 9.0}), secret="wrong")
+    assert hass.states.get("sensor.milesight_webhook_rejected_webhook_deliveries").state == "1"
+    assert reported(hass, COLD_STORE) == cold_after
+    assert reported(hass, GARAGE_DOOR) == garage_before
+
+
+async def test_offline_reaches_only_its_device(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, freezer: FrozenDateTimeFactory
+) -> None:
+    """OFFLINE of one device makes its entities unavailable and does not touch the others."""
+    await setup_entry(hass, webhook_entry())
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    await deliver(sim.uplink_event(GARAGE_DOOR, {"magnet_status": "open"}))
+    cold_before = reported(hass, COLD_STORE)
+    freezer.tick(timedelta(minutes=1))
+    await deliver(sim.event("OFFLINE", GARAGE_DOOR))
+    assert hass.states.get("binary_sensor.garage_door_door").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.garage_door_connectivity").state == "off"
+    assert reported(hass, COLD_STORE) == cold_before
+    freezer.tick(timedelta(minutes=1))
+    await deliver(sim.event("ONLINE", GARAGE_DOOR))
+    assert hass.states.get("binary_sensor.garage_door_door").state == "on"
+    assert reported(hass, COLD_STORE) == cold_before
+
+
+async def test_new_key_and_new_device_get_entities(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
+) -> None:
+    """A delivery still adds the entities of a key or a device seen for the first time."""
+    await setup_entry(hass, webhook_entry())
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    assert hass.states.get("sensor.cold_store_humidity") is None
+    # Two devices in one delivery: the new key of one, the first reading of the other.
+    await deliver(
+        [
+            sim.uplink_event(COLD_STORE, {"humidity": 65}),
+            sim.uplink_event(GARAGE_DOOR, {"magnet_status": "closed"}),
+        ]
+    )
+    assert hass.states.get("sensor.cold_store_humidity").state == "65"
+    assert hass.states.get("binary_sensor.garage_door_door").state == "off"
+
+
+async def test_api_refresh_updates_every_device_and_runs_on_time(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, freezer: FrozenDateTimeFactory
+) -> None:
+    """The slow refresh writes every entity, and deliveries do not postpone it."""
+    await setup_entry(hass, api_entry(sim, refresh_minutes=30))
+    garage_before = reported(hass, GARAGE_DOOR)
+    assert garage_before
+    history_calls = sim.calls["device/properties-history"]
+    for _ in range(3):  # a reading every 10 minutes, shorter than the refresh interval
+        freezer.tick(timedelta(minutes=10))
+        async_fire_time_changed(hass)
+        await deliver(sim.uplink_event(COLD_STORE, {"temperature": 3.0}))
+        assert reported(hass, GARAGE_DOOR) == garage_before
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sim.calls["device/properties-history"] > history_calls
+    garage_after = reported(hass, GARAGE_DOOR)
+    assert all(garage_after[entity_id] > garage_before[entity_id] for entity_id in garage_before)
