@@ -111,6 +111,8 @@ async def _run_commands(
                 return records > seen
 
             await wait_for_push(handled)
+            # Moving the clock fires every due loop timer, the push's HTTP timeout included.
+            await sim.wait_for_pushes()
         await advance(hass, clock, STEP)
     return CommandCost(with_push, commands, Counter(sim.calls), records)
 

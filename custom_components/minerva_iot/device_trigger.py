@@ -1,8 +1,9 @@
 """Device triggers: "button pressed", "alarm raised"... on the `minerva_iot_event` bus event.
 
-Vendor-neutral: each vendor package says which trigger types a device offers; firing is
-always `events.async_fire_minerva_event`, so a trigger is an event trigger on
-(`device_id`, `type`). A vendor adds itself to `_VENDOR_TRIGGERS` and `TRIGGER_TYPES`.
+Vendor-neutral: each vendor package says which trigger types a device offers (Milesight buttons
+and alarms, TTLock lock records); firing is always `events.async_fire_minerva_event`, so a
+trigger is an event trigger on (`device_id`, `type`). A vendor adds itself to `_VENDOR_TRIGGERS`
+and `TRIGGER_TYPES`.
 """
 
 from __future__ import annotations
@@ -27,13 +28,24 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
-from .const import ATTR_DEVICE_ID, ATTR_TYPE, CONF_VENDOR, DOMAIN, EVENT_MINERVA, VENDOR_MILESIGHT
+from .const import (
+    ATTR_DEVICE_ID,
+    ATTR_TYPE,
+    CONF_VENDOR,
+    DOMAIN,
+    EVENT_MINERVA,
+    VENDOR_MILESIGHT,
+    VENDOR_TTLOCK,
+)
 from .milesight.triggers import TRIGGER_TYPES as MILESIGHT_TRIGGER_TYPES, milesight_trigger_types
+from .ttlock.triggers import TRIGGER_TYPES as TTLOCK_TRIGGER_TYPES, ttlock_trigger_types
 
 _VENDOR_TRIGGERS: dict[str, Callable[[ConfigEntry, DeviceEntry], list[str]]] = {
     VENDOR_MILESIGHT: milesight_trigger_types,
+    VENDOR_TTLOCK: ttlock_trigger_types,
 }
-TRIGGER_TYPES = frozenset(MILESIGHT_TRIGGER_TYPES)
+# Both vendors fire "alarm": one type, matched per device, so the union needs no prefixes.
+TRIGGER_TYPES = frozenset((*MILESIGHT_TRIGGER_TYPES, *TTLOCK_TRIGGER_TYPES))
 
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES)})
 

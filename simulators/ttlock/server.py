@@ -360,6 +360,15 @@ class TTLockSimulator:
         """POST ``fields`` to ``callback_url``; returns the HTTP status (None when not sent)."""
         return await self._push(fields)
 
+    async def wait_for_pushes(self) -> None:
+        """Wait until the background pushes of gateway commands have been answered.
+
+        A caller on a simulated clock must not move the clock while one is in flight: firing
+        the due timers would also fire the push's own HTTP timeout.
+        """
+        while self._push_tasks:
+            await asyncio.gather(*self._push_tasks, return_exceptions=True)
+
     async def _push(self, fields: dict[str, str]) -> int | None:
         if not self.callback_url or self._session is None:
             return None

@@ -16,12 +16,12 @@ SLOW_RUNS_PER_DAY = 24 // DEFAULT_SLOW_HOURS
 def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
     """Idle schedule, wake-ups, 1 lock under 5k/month, and the cost of a user command.
 
-    Account-wide calls once per poll, lock wake-ups only from the safety re-check, and a command
-    costs one call with its confirming push, two without.
+    Account-wide calls once per poll, no lock wake-up with the defaults (the safety re-check is
+    opt-in), and a command costs one call with its confirming push, two without.
     """
     report = run_benchmark("ttlock_budget", "--locks", "1,2", "--commands", "2")
     figures = report["figures"]
-    for option_key in ("defaults", "safety_recheck_off"):
+    for option_key in ("defaults", "safety_recheck_on"):
         for locks in (1, 2):
             per_day = figures[f"{option_key}_l{locks}_per_day_by_endpoint"]
             assert sum(per_day.values()) == figures[f"{option_key}_l{locks}_calls_per_day"]
@@ -31,13 +31,13 @@ def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
             assert per_day.get("oauth2/token", 0) == 0  # 90-day tokens: no refresh in a day
             wakeups = per_day.get("lock/queryOpenState", 0)
             if option_key == "defaults":
-                assert 0 < wakeups <= SLOW_RUNS_PER_DAY * locks
+                assert wakeups == 0  # battery-friendly default: never wake a lock
             else:
-                assert wakeups == 0
+                assert 0 < wakeups <= SLOW_RUNS_PER_DAY * locks
             assert "lock/queryElectricQuantity" not in per_day  # never polled
 
     totals = rows_by(table_titled(report, "Calls per simulated day"), "options", "locks")
-    assert set(totals) == {(o, n) for o in ("defaults", "safety re-check off") for n in (1, 2)}
+    assert set(totals) == {(o, n) for o in ("defaults", "safety re-check on") for n in (1, 2)}
     for row in totals.values():
         assert row["calls/month"] == round(row["set-up"] + 30 * row["calls/day"])
         assert row["headroom 5k/month"] == 5000 - row["calls/month"]
@@ -46,9 +46,10 @@ def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
     capacity = rows_by(table_titled(report, "Locks that fit"), "options")
     assert capacity[("defaults",)]["max locks 5k/month"] >= 1
     assert (
-        capacity[("defaults",)]["calls/day per lock"]
-        > capacity[("safety re-check off",)]["calls/day per lock"]
+        capacity[("safety re-check on",)]["calls/day per lock"]
+        > capacity[("defaults",)]["calls/day per lock"]
     )
+    assert report["parameters"]["default_safety_recheck"] is False
 
     # User commands: a confirmed one costs its own call; an unconfirmed one adds queryOpenState.
     assert figures["commands_push_by_endpoint"] == {"lock/lock": 1, "lock/unlock": 1}

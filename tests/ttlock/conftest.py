@@ -123,7 +123,7 @@ def entry(hass: HomeAssistant, sim: TTLockSimulator, credential: None) -> MockCo
         title=DEFAULT_USERNAME,
         unique_id=str(DEFAULT_UID),
         data=entry_data(sim),
-        options={"safety_recheck": False},
+        # No options: the defaults (no lock-waking safety re-check) are what the tests exercise.
     )
     config_entry.add_to_hass(hass)
     return config_entry

@@ -260,10 +260,23 @@ async def test_options_flow(hass: HomeAssistant, entry: MockConfigEntry) -> None
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "ttlock_options"
+    # The form offers the defaults; the lock-waking re-check is off unless the user opts in.
+    defaults = {
+        str(key): key.default() for key in result["data_schema"].schema if callable(key.default)
+    }
+    assert defaults == {"poll_minutes": 30, "slow_hours": 6, "safety_recheck": False}
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.options.async_configure(
             result["flow_id"],
-            {"poll_minutes": 60, "slow_hours": 12, "safety_recheck": False},
+            {"poll_minutes": 60, "slow_hours": 12, "safety_recheck": True},
         )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {"poll_minutes": 60, "slow_hours": 12, "safety_recheck": False}
+    assert entry.options == {"poll_minutes": 60, "slow_hours": 12, "safety_recheck": True}
+
+    # Reopened, the form shows the saved choice instead of the default.
+    with patch(SETUP, return_value=True):
+        result = await hass.config_entries.options.async_init(entry.entry_id)
+    saved = {
+        str(key): key.default() for key in result["data_schema"].schema if callable(key.default)
+    }
+    assert saved["safety_recheck"] is True

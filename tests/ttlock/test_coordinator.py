@@ -47,7 +47,10 @@ async def test_poll_is_two_calls_and_details_on_the_slow_tier(
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
 ) -> None:
-    """A regular poll lists locks and gateways only; details wait for the slow interval."""
+    """A regular poll lists locks and gateways only; details wait for the slow interval.
+
+    With the default options even the slow tier never wakes a lock (no queryOpenState).
+    """
     sim.locks[FRONT_DOOR].battery = 40
     await _poll(hass, freezer)
     assert sim.calls["lock/list"] == 2

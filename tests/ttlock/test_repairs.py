@@ -116,6 +116,11 @@ async def test_no_push_for_days_warns_until_the_next_push(
     assert issue.severity is ir.IssueSeverity.WARNING
     assert issue.translation_placeholders["days"] == "7"
 
+    # The developer portal's test push names a made-up lock (222): it proves nothing here.
+    test_push = {"notifyType": "1", "lockId": "222", "admin": "test@ttlock.com", "records": "[]"}
+    assert await post_callback(test_push) == "success"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
     await post_callback(sim.build_callback(FRONT_DOOR, 7))
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -43,7 +43,8 @@ async def test_setup_creates_devices_and_entities(
     assert gateway is not None
     assert front.via_device_id == gateway.id
 
-    # Lock state is unknown until a push or a check arrives (safety re-check is off here).
+    # Lock state is unknown until a push or a check arrives (the safety re-check is off by
+    # default: it would wake every lock).
     assert hass.states.get("lock.front_door").state == STATE_UNKNOWN
     assert hass.states.get("sensor.front_door_battery").state == "87"
     assert hass.states.get("sensor.back_door_battery").state == "64"
@@ -72,10 +73,22 @@ async def test_setup_creates_devices_and_entities(
 async def test_api_call_counter_is_disabled_by_default(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """A diagnostic few users need: registered, but disabled until enabled."""
-    entry = er.async_get(hass).async_get("sensor.ttlock_demo_example_com_api_calls_today")
-    assert entry is not None
-    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    """A diagnostic few users need: registered, but disabled until the user enables it."""
+    entity_id = "sensor.ttlock_demo_example_com_api_calls_today"
+    registry = er.async_get(hass)
+    registry_entry = registry.async_get(entity_id)
+    assert registry_entry is not None
+    assert registry_entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert registry_entry.entity_category is EntityCategory.DIAGNOSTIC
+    assert hass.states.get(entity_id) is None
+
+    # Enabled in the entity settings, it reports once the entry reloads.
+    registry.async_update_entity(entity_id, disabled_by=None)
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert int(state.state) >= 4  # the reloaded set-up: lists, lock details, lock gateways
 
 
 async def test_safety_recheck_queries_reachable_locks(

@@ -178,7 +178,6 @@ async def second_entry(
         title="second@example.com",
         unique_id="1002",
         data=entry_data(second_sim, uid=1002),
-        options={"safety_recheck": False},
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -246,7 +245,6 @@ async def test_entries_of_one_application_share_the_cloudhook(
         title="second@example.com",
         unique_id="1002",
         data=entry_data(second_sim, uid=1002),
-        options={"safety_recheck": False},
     )
     second.add_to_hass(hass)
     hass.config.components.add("cloud")

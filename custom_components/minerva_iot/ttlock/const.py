@@ -25,7 +25,9 @@ CONF_SLOW_HOURS: Final = "slow_hours"
 CONF_SAFETY_RECHECK: Final = "safety_recheck"
 DEFAULT_POLL_MINUTES: Final = 30
 DEFAULT_SLOW_HOURS: Final = 6
-DEFAULT_SAFETY_RECHECK: Final = True
+# queryOpenState wakes the lock over Bluetooth and drains its batteries (reference §7: never poll
+# lock-waking endpoints by default): the re-check is opt-in, pushes are the default source.
+DEFAULT_SAFETY_RECHECK: Final = False
 MIN_POLL_MINUTES: Final = 5
 MAX_POLL_MINUTES: Final = 1440
 MIN_SLOW_HOURS: Final = 1

@@ -2,8 +2,9 @@
 
 Callback pushes are the primary source of lock state. Polling is cheap and account-wide: one
 `lock/list` and one `gateway/list` per poll. Per-lock `lock/detail` (auto-lock time, passage mode)
-runs on a slow tier, and so does the optional safety re-check (`queryOpenState`, which wakes the
-lock). `queryOpenState` otherwise runs only when a command's confirming push did not arrive.
+runs on a slow tier, and so does the opt-in safety re-check (`queryOpenState`, which wakes the
+lock and drains its batteries: off by default). `queryOpenState` otherwise runs only when a
+command's confirming push did not arrive, or when the user presses "Check lock state".
 """
 
 from __future__ import annotations

@@ -1,13 +1,20 @@
-"""TTLock lock entities: lock / unlock through the gateway, state from pushes."""
+"""TTLock lock entities: lock / unlock through the gateway, state from pushes.
+
+Locks are never woken just to learn their state (that drains their batteries), so the state known
+when Home Assistant stopped is restored at start-up until a push or a check says otherwise.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.lock import LockEntity, LockEntityDescription
+from homeassistant.components.lock import ATTR_CHANGED_BY, LockEntity, LockEntityDescription
+from homeassistant.components.lock.const import LockState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockLock
 from custom_components.minerva_iot.const import DOMAIN
@@ -43,11 +50,31 @@ async def async_setup_entry(
     )
 
 
-class TTLockLockControl(TTLockLockEntity, LockEntity):
+class TTLockLockControl(TTLockLockEntity, LockEntity, RestoreEntity):
     """The lock itself (the device's main entity)."""
 
     _attr_is_locking = False
     _attr_is_unlocking = False
+    # Who operated the lock before the restart, until a record names someone.
+    _restored_changed_by: str | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last locked / unlocked state unless something newer is known."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        state = self.lock_state
+        if last is None or state.locked is not None or state.last_bolt_record is not None:
+            return
+        if last.state not in (LockState.LOCKED, LockState.UNLOCKED):
+            return  # unknown, jammed or a command in flight: nothing trustworthy to restore
+        changed_by = last.attributes.get(ATTR_CHANGED_BY)
+        self._restored_changed_by = changed_by if isinstance(changed_by, str) else None
+        state.locked = last.state == LockState.LOCKED
+        if not state.locked:
+            # The lock may have relocked itself while Home Assistant was down: infer it from the
+            # time it was seen unlocked, as after a pushed unlock.
+            elapsed = (dt_util.utcnow() - last.last_changed).total_seconds()
+            self.coordinator.relock.schedule(self.lock_id, state, already_elapsed=elapsed)
 
     @property
     def available(self) -> bool:
@@ -64,7 +91,7 @@ class TTLockLockControl(TTLockLockEntity, LockEntity):
     def changed_by(self) -> str | None:
         """Who last locked or unlocked it (app user, passcode, card or fingerprint name)."""
         record = self.lock_state.last_bolt_record
-        return record.username if record else None
+        return record.username if record else self._restored_changed_by
 
     async def async_lock(self, **kwargs: Any) -> None:
         """Lock through the gateway."""

@@ -10,28 +10,40 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from custom_components.minerva_iot.clients.ttlock import Feature
+from custom_components.minerva_iot.clients.ttlock import Feature, TTLockLock
 from custom_components.minerva_iot.clients.ttlock.callback import RecordKind
 
 from .identifiers import lock_id_of_device
 
-TRIGGER_TYPES: tuple[str, ...] = tuple(kind.value for kind in RecordKind)
+# A list comprehension (not a generator) so the quality checks can read the values statically.
+TRIGGER_TYPES: tuple[str, ...] = tuple([kind.value for kind in RecordKind])
 _DOOR_TYPES = frozenset({RecordKind.DOOR_OPENED.value, RecordKind.DOOR_CLOSED.value})
+
+
+def _lock_trigger_types(lock: TTLockLock) -> list[str]:
+    """What a known lock can report.
+
+    Records reach Home Assistant only as callback pushes, and only gateway or WiFi locks push
+    (reference §8): a Bluetooth-only lock fires nothing. Door records need a door sensor.
+    """
+    if not lock.remotely_reachable:
+        return []
+    if lock.supports(Feature.DOOR_SENSOR) or lock.supports(Feature.WIRELESS_DOOR_SENSOR):
+        return list(TRIGGER_TYPES)
+    return [kind for kind in TRIGGER_TYPES if kind not in _DOOR_TYPES]
 
 
 def ttlock_trigger_types(entry: ConfigEntry, device: DeviceEntry) -> list[str]:
     """Record kinds for a lock device; gateways and the account device have none.
 
-    Door triggers only for locks whose featureValue has a door sensor, once the entry is loaded
-    and knows the lock (before that, every kind is offered so saved automations stay valid).
+    Once the entry is loaded and knows the lock, exactly what that lock can report; before that
+    (entry not loaded yet) every kind, so the editor still shows saved automations' triggers.
     """
     lock_id = lock_id_of_device(device)
     if lock_id is None:
         return []
     runtime = getattr(entry, "runtime_data", None)
     lock = runtime.coordinator.account.locks.get(lock_id) if runtime is not None else None
-    if lock is not None and not (
-        lock.supports(Feature.DOOR_SENSOR) or lock.supports(Feature.WIRELESS_DOOR_SENSOR)
-    ):
-        return [kind for kind in TRIGGER_TYPES if kind not in _DOOR_TYPES]
-    return list(TRIGGER_TYPES)
+    if lock is None:
+        return list(TRIGGER_TYPES)
+    return _lock_trigger_types(lock)
