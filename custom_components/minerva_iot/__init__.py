@@ -13,7 +13,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
 from . import milesight, ttlock
-from .const import CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
+from .const import CONF_CLOUDHOOK_URL, CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
 from .webhook_url import async_delete_cloudhook
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -50,8 +50,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
         and other.data.get(CONF_WEBHOOK_ID) == entry.data.get(CONF_WEBHOOK_ID)
         for other in hass.config_entries.async_entries(DOMAIN)
     )
-    if not shared:  # TTLock entries of one application share a webhook (and its cloudhook)
-        await async_delete_cloudhook(hass, entry)
+    # TTLock entries of one application share a webhook (and its cloudhook).
+    if not shared and entry.data.get(CONF_CLOUDHOOK_URL):
+        await async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
     if _is_ttlock(entry):
         await ttlock.async_remove_entry(hass, entry)
     else:

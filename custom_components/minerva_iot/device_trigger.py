@@ -28,6 +28,7 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
+from .compat import device_entry_ids
 from .const import (
     ATTR_DEVICE_ID,
     ATTR_TYPE,
@@ -50,21 +51,13 @@ TRIGGER_TYPES = frozenset((*MILESIGHT_TRIGGER_TYPES, *TTLOCK_TRIGGER_TYPES))
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES)})
 
 
-def _entry_ids(device: DeviceEntry) -> set[str]:
-    """Entries owning the device (HA ≥ 2026.8 gives each device a single entry)."""
-    entry_id: str | None = getattr(device, "config_entry_id", None)
-    if entry_id is not None:
-        return {entry_id}  # pragma: no cover - HA ≥ 2026.8 only
-    return set(device.config_entries)
-
-
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
     """Trigger types the device's vendor offers."""
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
         return []
     types: list[str] = []
-    for entry_id in _entry_ids(device):
+    for entry_id in device_entry_ids(device):
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:
             continue

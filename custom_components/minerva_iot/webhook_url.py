@@ -72,13 +72,16 @@ async def async_get_public_webhook_url(hass: HomeAssistant, entry: ConfigEntry) 
     return url
 
 
-async def async_delete_cloudhook(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Delete the entry's cloudhook, if it has one (on entry removal)."""
-    if not entry.data.get(CONF_CLOUDHOOK_URL) or "cloud" not in hass.config.components:
+async def async_delete_cloudhook(hass: HomeAssistant, webhook_id: str) -> None:
+    """Delete the cloudhook of a webhook id; a failure only leaves the hook behind.
+
+    Used when an entry is removed and when a flow that created a hook is abandoned.
+    """
+    if "cloud" not in hass.config.components:
         return
     from homeassistant.components import cloud
 
     try:
-        await cloud.async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+        await cloud.async_delete_cloudhook(hass, webhook_id)
     except _CLOUDHOOK_ERRORS as err:
         _LOGGER.debug("Nabu Casa cloudhook not deleted (%r)", err)

@@ -89,3 +89,47 @@ async def test_removal_survives_cloudhook_deletion_failure(
     assert hass.config_entries.async_get_entry(entry.entry_id) is None
     assert "Traceback" not in caplog.text
     assert "Error calling entry remove callback" not in caplog.text
+
+
+@pytest.mark.usefixtures("subscribed_cloud")
+async def test_entry_set_up_with_a_subscription_keeps_its_new_cloudhook(
+    hass: HomeAssistant,
+) -> None:
+    """An entry made before the subscription gets a cloudhook at set-up, kept in entry.data."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="webhook-only",
+        data={"vendor": "milesight", "webhook_id": "abc123", "webhook_secret": "s3cret"},
+    )
+    entry.add_to_hass(hass)
+    create = AsyncMock(return_value="https://hooks.example.org/abc123")
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch("homeassistant.components.cloud.async_create_cloudhook", create),
+    ):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    create.assert_awaited_once_with(hass, "abc123")
+    assert entry.data["cloudhook_url"] == "https://hooks.example.org/abc123"
+
+
+async def test_removal_without_the_cloud_component_deletes_no_cloudhook(
+    hass: HomeAssistant,
+) -> None:
+    """Nabu Casa not loaded (subscription ended, cloud removed): removal does not call it."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="webhook-only",
+        data={
+            "vendor": "milesight",
+            "webhook_id": "abc123",
+            "webhook_secret": "s3cret",
+            "cloudhook_url": "https://hooks.example.org/abc",
+        },
+    )
+    entry.add_to_hass(hass)
+    delete = AsyncMock()
+    with patch("homeassistant.components.cloud.async_delete_cloudhook", delete):
+        await hass.config_entries.async_remove(entry.entry_id)
+    delete.assert_not_awaited()
+    assert hass.config_entries.async_get_entry(entry.entry_id) is None

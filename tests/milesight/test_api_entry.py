@@ -151,14 +151,38 @@ async def test_auth_failure_starts_reauth(hass: HomeAssistant, sim: MilesightSim
     assert any(flow["context"]["source"] == SOURCE_REAUTH for flow in flows)
 
 
-async def test_unreachable_cloud_retries(hass: HomeAssistant, sim: MilesightSimulator) -> None:
-    """Cloud down at start-up → setup retried later."""
-    sim.fail_next(10, "http500")
+@pytest.mark.parametrize("endpoint", ["oauth/token", "device/search"])
+async def test_unreachable_api_at_setup_still_receives_pushes(
+    hass: HomeAssistant,
+    sim: MilesightSimulator,
+    deliver: Deliver,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    endpoint: str,
+) -> None:
+    """API down at start-up: the entry loads push-only, the sync runs later in the background.
+
+    A set-up retry would leave the webhook unregistered, and MDP's deliveries would be lost.
+    """
+    sim.fail_next(1, "http500", endpoint=endpoint)
     entry = api_entry(sim)
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.SETUP_RETRY
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert caplog.text.count("Milesight API unavailable at start-up") == 1
+    assert await deliver(sim.uplink_event(COLD_STORE, {"temperature": 2.5})) == (200, "success")
+    assert hass.states.get("sensor.cold_store_temperature").state == "2.5"
+    assert hass.states.get("sensor.meeting_room_temperature") is None
+    freezer.tick(timedelta(minutes=16))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.runtime_data.coordinator.last_update_success
+    assert hass.states.get("sensor.meeting_room_temperature") is not None
+    # The first sync is done: the entry is push-only again (no periodic refresh configured).
+    calls = sum(sim.calls.values())
+    freezer.tick(timedelta(hours=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sum(sim.calls.values()) == calls
 
 
 async def test_offline_status_from_api(hass: HomeAssistant, sim: MilesightSimulator) -> None:
@@ -429,3 +453,19 @@ async def test_entry_data_updates_do_not_reload(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.coordinator is coordinator
+
+
+async def test_api_device_without_serial_number_is_skipped(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """Devices are keyed by serial number: one the API lists without it gets no device."""
+    next(d for d in sim.devices if d.sn == COLD_STORE).sn = ""
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    serials = {
+        device.serial_number
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    }
+    assert "" not in serials
+    assert COLD_STORE not in serials
+    assert MEETING_ROOM in serials

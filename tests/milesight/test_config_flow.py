@@ -368,3 +368,137 @@ async def test_other_vendor_entry_does_not_block_milesight(hass: HomeAssistant) 
     result = await hass.config_entries.flow.async_configure(flow_id, {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_api_flow_upgrades_the_webhook_only_entry_of_the_same_application(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """Same webhook secret: the webhook-only entry gains the API, keeping its webhook id."""
+    entry = webhook_entry()
+    await setup_entry(hass, entry)
+    webhook_id = entry.data["webhook_id"]
+    flow_id = await _start(hass, "milesight")
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "milesight_upgraded_to_api"
+    await hass.async_block_till_done()
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+    assert entry.unique_id == DEFAULT_CLIENT_ID
+    assert entry.data["client_id"] == DEFAULT_CLIENT_ID
+    assert entry.data["webhook_id"] == webhook_id
+    assert entry.title.startswith("Milesight 127.0.0.1")
+    # Reloaded as an API entry: the device list came from the API.
+    assert sim.calls["device/search"] > 0
+    assert hass.states.get("sensor.cold_store_temperature") is not None
+
+
+async def test_webhook_only_flow_aborts_when_an_api_entry_has_the_secret(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """The reverse: the Application already has an API entry receiving its deliveries."""
+    api_entry(sim).add_to_hass(hass)
+    flow_id = await _start(hass, "milesight_webhook")
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_api_flow_aborts_when_another_api_entry_has_the_secret(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """Another client id with the same webhook secret is the same Application: no API call."""
+    api_entry(sim).add_to_hass(hass)
+    flow_id = await _start(hass, "milesight")
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, _form(sim, client_id="another-client")
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert sum(sim.calls.values()) == 0
+
+
+async def test_reconfigure_webhook_only_entry_to_another_entrys_secret_aborts(
+    hass: HomeAssistant,
+) -> None:
+    """The new secret belongs to another entry: the unique id would collide."""
+    entry = webhook_entry()
+    entry.add_to_hass(hass)
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="webhook_other",
+        data={"vendor": "milesight", "webhook_secret": "taken-secret", "webhook_id": "other"},
+    ).add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"webhook_secret": "taken-secret"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert entry.data["webhook_secret"] == DEFAULT_WEBHOOK_SECRET
+    # Its own secret again is no collision.
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
+
+async def test_abandoned_flow_deletes_its_cloudhook(hass: HomeAssistant) -> None:
+    """Closing the dialog after the URL was shown leaves no cloudhook behind."""
+    _require_cloud()
+    hass.config.components.add("cloud")
+    delete = AsyncMock()
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_create_cloudhook",
+            AsyncMock(return_value="https://hooks.nabu.casa/abc"),
+        ),
+        patch("homeassistant.components.cloud.async_delete_cloudhook", delete),
+    ):
+        flow_id = await _start(hass, "milesight_webhook")
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+        )
+        assert result["step_id"] == "milesight_finish"
+        hass.config_entries.flow.async_abort(flow_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert delete.await_count == 1
+        # A flow that created its entry keeps the cloudhook.
+        flow_id = await _start(hass, "milesight_webhook")
+        await hass.config_entries.flow.async_configure(flow_id, {"webhook_secret": "other-secret"})
+        result = await hass.config_entries.flow.async_configure(flow_id, {})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert delete.await_count == 1
+
+
+async def test_abandoned_flow_survives_cloudhook_deletion_errors(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The cloud refusing the deletion (hook already gone) is no error for the user."""
+    _require_cloud()
+    hass.config.components.add("cloud")
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_create_cloudhook",
+            AsyncMock(return_value="https://hooks.nabu.casa/abc"),
+        ),
+        patch(
+            "homeassistant.components.cloud.async_delete_cloudhook",
+            AsyncMock(side_effect=ValueError("Hook is not enabled for the cloud.")),
+        ),
+    ):
+        flow_id = await _start(hass, "milesight_webhook")
+        await hass.config_entries.flow.async_configure(
+            flow_id, {"webhook_secret": DEFAULT_WEBHOOK_SECRET}
+        )
+        hass.config_entries.flow.async_abort(flow_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert "Traceback" not in caplog.text
+    assert "Nabu Casa cloudhook not deleted" in caplog.text

@@ -117,3 +117,47 @@ async def test_api_refresh_updates_every_device_and_runs_on_time(
     assert sim.calls["device/properties-history"] > history_calls
     garage_after = reported(hass, GARAGE_DOOR)
     assert all(garage_after[entity_id] > garage_before[entity_id] for entity_id in garage_before)
+
+
+async def test_frequent_deliveries_do_not_postpone_the_refresh_nor_hide_its_failure(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, freezer: FrozenDateTimeFactory
+) -> None:
+    """Refresh every 15 min, a delivery every 5 min: the device list is still read on time.
+
+    A delivery is no API success either: a failing refresh stays visible.
+    """
+    entry = api_entry(sim, refresh_minutes=15)
+    await setup_entry(hass, entry)
+    coordinator = entry.runtime_data.coordinator
+    searches = sim.calls["device/search"]
+    for minute in range(5, 35, 5):
+        freezer.tick(timedelta(minutes=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        await deliver(sim.uplink_event(COLD_STORE, {"temperature": float(minute)}))
+    # Two refreshes in 30 minutes (at 15 and at 30), deliveries or not.
+    assert sim.calls["device/search"] == searches + 2
+    sim.fail_next(1, "http500", endpoint="device/search")
+    for _ in range(3):  # the refresh at 45 minutes fails
+        freezer.tick(timedelta(minutes=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        await deliver(sim.uplink_event(COLD_STORE, {"temperature": 1.0}))
+    assert sim.calls["device/search"] == searches + 3
+    assert not coordinator.last_update_success
+
+
+async def test_frequent_deliveries_do_not_postpone_the_deferred_first_sync(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, freezer: FrozenDateTimeFactory
+) -> None:
+    """A first sync deferred by an API failure runs 15 minutes later, whatever the pushes."""
+    sim.fail_next(1, "http500", endpoint="device/search")
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    assert hass.states.get("sensor.meeting_room_temperature") is None
+    for _ in range(4):
+        freezer.tick(timedelta(minutes=4))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    assert hass.states.get("sensor.meeting_room_temperature") is not None

@@ -172,7 +172,8 @@ async def test_test_webhook_button(
     await hass.services.async_call("button", "press", press, blocking=True)
     await hass.async_block_till_done()
     notifications = hass.data["persistent_notification"]
-    assert f"{DOMAIN}_milesight_webhook_test_{entry.entry_id}" in notifications
+    notification = notifications[f"{DOMAIN}_milesight_webhook_test_{entry.entry_id}"]
+    assert notification["message"].startswith("The test delivery reached Home Assistant")
     # The route works, but MDP itself has not delivered yet: the set-up issue stays and the
     # test delivery is neither applied nor counted as an MDP delivery.
     assert issue_registry.async_get_issue(DOMAIN, f"milesight_webhook_setup_{entry.entry_id}")

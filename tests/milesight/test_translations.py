@@ -15,6 +15,7 @@ from custom_components.minerva_iot.milesight.descriptions import (
     sensor_description,
 )
 from custom_components.minerva_iot.milesight.event import EVENT_DESCRIPTIONS
+from custom_components.minerva_iot.milesight.selftest import WEBHOOK_TEST_PASSED_KEY
 from custom_components.minerva_iot.milesight.sensor import HEALTH_SENSORS
 from custom_components.minerva_iot.milesight.triggers import TRIGGER_TYPES
 
@@ -46,13 +47,13 @@ ABORTS = (
     "reconfigure_successful",
     "milesight_wrong_application",
     "milesight_reauth_not_needed",
+    "milesight_upgraded_to_api",
 )
 EXCEPTIONS = (
     "milesight_auth_failed",
     "milesight_api_error",
     "milesight_webhook_test_failed",
     "milesight_no_webhook_url",
-    "milesight_webhook_test_passed",
     "milesight_rate_limited",
 )
 
@@ -107,5 +108,8 @@ def test_entity_issue_exception_and_trigger_strings() -> None:
         assert EN["issues"][issue]["description"]
     for key in EXCEPTIONS:
         assert EN["exceptions"][key]["message"]
+    # The webhook test's success notification is no exception text.
+    assert EN["common"][WEBHOOK_TEST_PASSED_KEY]
+    assert WEBHOOK_TEST_PASSED_KEY not in EN["exceptions"]
     for trigger in TRIGGER_TYPES:
         assert EN["device_automation"]["trigger_type"][trigger]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 import json
 import time
@@ -159,7 +160,7 @@ async def test_chunked_oversized_body_is_refused(
     client = await hass_client_no_auth()
     headers, _ = sim.build_delivery([])
     response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=chunks(), headers=headers)
-    assert (response.status, await response.text()) == (400, "body too large")
+    assert (response.status, await response.text()) == (400, "rejected")
 
 
 async def test_rejections_raise_an_issue_cleared_by_a_valid_delivery(
@@ -167,14 +168,81 @@ async def test_rejections_raise_an_issue_cleared_by_a_valid_delivery(
     entry: str,
     sim: MilesightSimulator,
     deliver: Deliver,
+    hass_client_no_auth,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """Five refused deliveries in a row suggest a rotated secret or clock skew."""
+    """Five signature or timestamp failures in a row, once MDP was heard, raise an issue.
+
+    Requests from anyone else cannot raise it: failures before the first signed delivery, and
+    malformed bodies, do not count.
+    """
+    issue_id = f"milesight_rejected_deliveries_{entry}"
+    for _ in range(6):
+        assert (await deliver(sim.uplink_event(COLD_STORE), secret="rotated"))[0] == 401
+    assert not issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert await deliver(sim.uplink_event(COLD_STORE)) == (200, "success")
+    client = await hass_client_no_auth()
+    for _ in range(6):
+        headers, _ = sim.build_delivery([])
+        response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=b"{", headers=headers)
+        assert (response.status, await response.text()) == (400, "rejected")
+    assert not issue_registry.async_get_issue(DOMAIN, issue_id)
+    for _ in range(4):
+        await deliver(sim.uplink_event(COLD_STORE), secret="rotated")
+    assert not issue_registry.async_get_issue(DOMAIN, issue_id)
+    await deliver(sim.uplink_event(COLD_STORE), timestamp=int(time.time()) - 3600)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {"count": "5"}
+    await deliver(sim.uplink_event(COLD_STORE))
+    assert not issue_registry.async_get_issue(DOMAIN, issue_id)
+    # "MDP was heard" survives a restart.
+    await hass.config_entries.async_reload(entry)
+    await hass.async_block_till_done()
     for _ in range(5):
         await deliver(sim.uplink_event(COLD_STORE), secret="rotated")
-    assert issue_registry.async_get_issue(DOMAIN, f"milesight_rejected_deliveries_{entry}")
-    await deliver(sim.uplink_event(COLD_STORE))
-    assert not issue_registry.async_get_issue(DOMAIN, f"milesight_rejected_deliveries_{entry}")
+    assert issue_registry.async_get_issue(DOMAIN, issue_id)
+
+
+async def test_non_ascii_signature_is_refused_quietly(
+    hass: HomeAssistant,
+    entry: str,
+    sim: MilesightSimulator,
+    hass_client_no_auth,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A signature aiohttp decodes to non-ASCII text is a 401, not a logged traceback."""
+    client = await hass_client_no_auth()
+    headers, body = sim.build_delivery([sim.uplink_event(COLD_STORE, {"temperature": 9.0})])
+    signature = headers.pop("x-msc-request-signature")
+    nonce = headers.pop("x-msc-request-nonce")
+    head = "".join(f"{key}: {value}\r\n" for key, value in headers.items())
+    cases = [
+        # A UTF-8 "é" in the signature; undecodable bytes in the nonce.
+        f"x-msc-request-signature: {'é' * len(signature)}\r\nx-msc-request-nonce: {nonce}".encode(),
+        f"x-msc-request-signature: {signature}\r\n".encode() + b"x-msc-request-nonce: \xff\xfe",
+    ]
+    for signed in cases:
+        # aiohttp's client refuses such headers: write the request by hand.
+        reader, writer = await asyncio.open_connection(client.host, client.port)
+        writer.write(
+            f"POST /api/webhook/{WEBHOOK_ID} HTTP/1.1\r\nHost: {client.host}\r\n{head}".encode()
+            + signed
+            + f"\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
+        await writer.drain()
+        status_line = await reader.readline()
+        answer = await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        assert status_line.split()[1] == b"401"
+        assert answer.endswith(b"rejected")
+    await hass.async_block_till_done()
+    assert "Traceback" not in caplog.text
+    assert "Unexpected error" not in caplog.text
+    assert hass.states.get("sensor.cold_store_temperature") is None
+    assert hass.states.get("sensor.milesight_webhook_rejected_webhook_deliveries").state == "2"
 
 
 async def test_setup_issue_until_webhook_test(

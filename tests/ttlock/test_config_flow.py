@@ -18,6 +18,7 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockError,
 )
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.ttlock.auth import ImplementationUnavailableError
 from simulators.ttlock import (
     DEFAULT_PASSWORD,
     DEFAULT_UID,
@@ -223,6 +224,22 @@ async def test_reauth_without_credential(
         result["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
     )
     assert result["errors"] == {"base": "invalid_client"}
+
+
+async def test_reauth_while_the_credential_provider_is_down(
+    hass: HomeAssistant, entry: MockConfigEntry, sim: TTLockSimulator
+) -> None:
+    """HA ≥ 2025.12 reports a credential provider that is down: try again, not "fix it"."""
+    result = await entry.start_reauth_flow(hass)
+    with patch(
+        "homeassistant.helpers.config_entry_oauth2_flow.async_get_config_entry_implementation",
+        side_effect=ImplementationUnavailableError,
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
 
 
 async def test_reconfigure_changes_the_api_url(

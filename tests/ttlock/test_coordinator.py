@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 import time
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import (
+    config_entry_oauth2_flow,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.ttlock.auth import ImplementationUnavailableError
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedLock, feature_value
 
@@ -138,15 +144,53 @@ async def test_refresh_refused_at_setup_starts_reauth(
     assert _reauth_started(hass, entry)
 
 
-async def test_missing_credential_is_not_ready(
+async def test_deleted_credential_is_a_setup_error(
     hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
 ) -> None:
-    """The application credential was deleted: retry later instead of crashing."""
+    """The application credential was deleted: no endless retry, a message saying what to do."""
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, "auth_implementation": "gone"}
     )
     assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.error_reason_translation_key == "ttlock_credential_missing"
+
+
+async def test_credential_of_another_kind_is_a_setup_error(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """An implementation that cannot do TTLock's password grant will not start working later."""
+    config_entry_oauth2_flow.async_register_implementation(
+        hass,
+        DOMAIN,
+        config_entry_oauth2_flow.LocalOAuth2Implementation(
+            hass,
+            "browser_oauth",
+            "id",
+            "secret",
+            "https://authorize.invalid",
+            "https://token.invalid",
+        ),
+    )
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "auth_implementation": "browser_oauth"}
+    )
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.error_reason_translation_key == "ttlock_credential_missing"
+
+
+async def test_unavailable_credential_provider_retries(
+    hass: HomeAssistant, sim: TTLockSimulator, entry: MockConfigEntry
+) -> None:
+    """HA ≥ 2025.12: the credential's provider is down for now, so setup is retried."""
+    with patch(
+        "homeassistant.helpers.config_entry_oauth2_flow.async_get_config_entry_implementation",
+        side_effect=ImplementationUnavailableError,
+    ):
+        assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.error_reason_translation_key == "ttlock_credential_unavailable"
 
 
 async def test_quota_exceeded_backs_off_with_a_repair(
@@ -253,8 +297,10 @@ async def test_remove_device_only_when_gone(
     )
     client = await hass_ws_client(hass)
     results = {}
+    live_gateway = find_device(hass, "ttlock_gateway_9001")
     for name, device in (
         ("live", live),
+        ("live_gateway", live_gateway),
         ("stale", stale),
         ("stale_gateway", stale_gateway),
         ("account", account),
@@ -267,4 +313,37 @@ async def test_remove_device_only_when_gone(
             }
         )
         results[name] = (await client.receive_json())["success"]
-    assert results == {"live": False, "stale": True, "stale_gateway": True, "account": False}
+    assert results == {
+        "live": False,
+        "live_gateway": False,
+        "stale": True,
+        "stale_gateway": True,
+        "account": False,
+    }
+
+
+async def test_remove_device_of_an_unloaded_entry_is_refused(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Disabled or retrying entry: the cloud list is unknown, so a refusal, not a crash."""
+    assert await async_setup_component(hass, "config", {})
+    stale = dr.async_get(hass).async_get_or_create(
+        config_entry_id=loaded_entry.entry_id, identifiers={(DOMAIN, "ttlock_lock_123")}
+    )
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": loaded_entry.entry_id,
+            "device_id": stale.id,
+        }
+    )
+    response = await client.receive_json()
+    assert not response["success"]
+    # Rejected by the integration (a crash would answer "unknown_error").
+    assert response["error"]["code"] == "home_assistant_error"
+    assert find_device(hass, "ttlock_lock_123") is not None

@@ -43,6 +43,9 @@ async def test_diagnostics_are_redacted(
         "482913",
         # The entry title is the app account's e-mail address.
         loaded_entry.title,
+        # Lock names default to the model and MAC bytes; the gateway's network is the home WiFi.
+        sim.locks[FRONT_DOOR].name,
+        "sim-wifi",
     ):
         assert secret not in text
     assert diagnostics["entry"]["data"]["token"] == "**REDACTED**"
@@ -65,5 +68,5 @@ async def test_diagnostics_of_an_entry_that_failed(
     )
     assert not await hass.config_entries.async_setup(entry.entry_id)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    assert diagnostics["entry"]["state"] == "setup_retry"
+    assert diagnostics["entry"]["state"] == "setup_error"
     assert "locks" not in diagnostics

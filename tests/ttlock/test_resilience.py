@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.lock import LockState
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
@@ -17,7 +19,15 @@ from homeassistant.helpers import (
     entity_registry as er,
     issue_registry as ir,
 )
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    CLIENT_ID,
+    MockConfigEntry,
+    MockUser,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.clients.ttlock import (
     TTLockClient,
@@ -27,7 +37,7 @@ from custom_components.minerva_iot.clients.ttlock import (
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import DEFAULT_PASSWORD, DEFAULT_USERNAME, TTLockSimulator
 
-from .conftest import BACK_DOOR, FRONT_DOOR, GATEWAY, find_device
+from .conftest import BACK_DOOR, FRONT_DOOR, GATEWAY, PostCallback, find_device
 
 POLL = timedelta(minutes=31)
 
@@ -256,3 +266,92 @@ async def test_safety_recheck_skips_unreachable_locks_and_stops_on_quota(
         await _poll(hass, freezer, timedelta(hours=6))
     assert issue_registry.async_get_issue(DOMAIN, f"ttlock_quota_exceeded_{entry.entry_id}")
     assert hass.states.get("sensor.front_door_battery").state == STATE_UNAVAILABLE
+
+
+def _empty_locks(sim: TTLockSimulator) -> Callable[[], None]:
+    """The cloud lists no lock; returns what puts them back."""
+    locks = dict(sim.locks)
+    sim.locks.clear()
+    return lambda: sim.locks.update(locks)
+
+
+def _empty_gateways(sim: TTLockSimulator) -> Callable[[], None]:
+    """The cloud lists no gateway; returns what puts them back."""
+    gateways = dict(sim.gateways)
+    sim.gateways.clear()
+    return lambda: sim.gateways.update(gateways)
+
+
+@pytest.mark.parametrize("empty_list", [_empty_locks, _empty_gateways])
+async def test_an_empty_list_is_a_hiccup_that_forgets_nothing(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    caplog: pytest.LogCaptureFixture,
+    empty_list: Callable[[TTLockSimulator], Callable[[], None]],
+) -> None:
+    """One poll with an empty lock or gateway list: unavailable, then back as before."""
+    await post_callback(sim.build_callback(FRONT_DOOR, 11))
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
+    restore = empty_list(sim)
+    await _poll(hass, freezer)
+    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == STATE_UNAVAILABLE
+
+    restore()
+    await _poll(hass, freezer)
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == "on"
+    assert "unique ID" not in caplog.text
+
+
+async def test_an_empty_lock_list_is_believed_once_it_persists(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    hass_admin_user: MockUser,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every lock really deleted: after a few polls the entry works again, devices deletable."""
+    assert await async_setup_component(hass, "config", {})
+    restore = _empty_locks(sim)
+
+    async def remove_front_door() -> bool:
+        device = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
+        assert device is not None
+        # A new connection with a new token each time: moving the clock expires both.
+        refresh_token = await hass.auth.async_create_refresh_token(hass_admin_user, CLIENT_ID)
+        client = await hass_ws_client(hass, hass.auth.async_create_access_token(refresh_token))
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": loaded_entry.entry_id,
+                "device_id": device.id,
+            }
+        )
+        return bool((await client.receive_json())["success"])
+
+    await _poll(hass, freezer)
+    # A hiccup so far: the lock is still known, so its device cannot be deleted.
+    assert not await remove_front_door()
+    for _ in range(2):
+        await _poll(hass, freezer)
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == "on"
+    # Nothing is deleted on the strength of an empty list, but the user may now do it.
+    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
+    assert hass.states.get("lock.back_door").state == STATE_UNAVAILABLE
+    assert await remove_front_door()
+    await hass.async_block_till_done()
+    assert hass.states.get("lock.front_door") is None
+
+    # Both come back: the kept one is the same entity again, the deleted one gets new ones.
+    restore()
+    await _poll(hass, freezer)
+    assert hass.states.get("lock.back_door").state != STATE_UNAVAILABLE
+    assert hass.states.get("lock.front_door") is not None
+    assert hass.states.get("lock.front_door").state != STATE_UNAVAILABLE
+    assert "unique ID" not in caplog.text

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
 import json
+from typing import Any
 from unittest.mock import patch
+from urllib.parse import urlencode
 
 from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntryState
@@ -19,6 +22,7 @@ from simulators.ttlock import TTLockSimulator
 
 from .conftest import (
     BACK_DOOR,
+    EXTERNAL_URL,
     FRONT_DOOR,
     GATEWAY,
     WEBHOOK_ID,
@@ -149,6 +153,43 @@ async def test_no_public_url_issue(
     await hass.async_block_till_done()
     issue = issue_registry.async_get_issue(DOMAIN, callback_issue_id(WEBHOOK_ID))
     assert issue.translation_key == "ttlock_no_public_url"
+
+    # The user sets the external URL the issue asks for: no reload needed to get the URL.
+    await hass.config.async_update(external_url=EXTERNAL_URL)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    issue = issue_registry.async_get_issue(DOMAIN, callback_issue_id(WEBHOOK_ID))
+    assert issue.translation_key == "ttlock_callback_url"
+    assert issue.translation_placeholders["webhook_url"].startswith(EXTERNAL_URL)
+
+
+async def test_push_sent_in_chunks_is_read_whole(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    hass_client_no_auth: Any,
+) -> None:
+    """A body arriving in several pieces (chunked, or split TCP segments) is not cut short."""
+    body = urlencode(sim.build_callback(FRONT_DOOR, CARD_UNLOCK, username="Cleaner card")).encode()
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), 100):
+            yield body[start : start + 100]
+            # Let the handler run between pieces, as when segments arrive one by one.
+            for _ in range(5):
+                await asyncio.sleep(0)
+
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{WEBHOOK_ID}",
+        data=pieces(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 200
+    assert await response.text() == "success"
+    await hass.async_block_till_done()
+    state = hass.states.get("lock.front_door")
+    assert state.state == LockState.UNLOCKED
+    assert state.attributes["changed_by"] == "Cleaner card"
 
 
 @pytest.fixture
@@ -334,3 +375,24 @@ async def test_confirmed_callback_raises_no_setup_repair(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, callback_issue_id(WEBHOOK_ID)) is None
+
+
+@pytest.mark.parametrize(
+    "future",
+    [
+        {"lockDate": 9999999999999},  # the lock's clock is wrong
+        {"lockDate": 9999999999999, "serverDate": 9999999999999},  # a forged push
+    ],
+)
+async def test_future_dated_record_does_not_freeze_the_lock(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    future: dict[str, int],
+) -> None:
+    """A record dated far ahead must not make every later record count as late."""
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK, **future))
+    assert hass.states.get("lock.front_door").state == LockState.UNLOCKED
+    await post_callback(sim.build_callback(FRONT_DOOR, APP_LOCK))
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
-from homeassistant.helpers.storage import Store
 
 from custom_components.minerva_iot.clients.milesight import MilesightClient
-from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.compat import async_listen_for_options_changes
+from custom_components.minerva_iot.issues import async_delete_entry_issues
 
-from .compat import async_listen_for_options_changes
-from .const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_SERVER_ADDRESS
-from .coordinator import STORE_VERSION, MilesightCoordinator, store_key
+from .const import ALL_ISSUES, CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_SERVER_ADDRESS
+from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry, MilesightData
-from .issues import async_clear_all_issues
+from .identifiers import is_application_device, sn_of_device
+from .store import async_forget_stored_device, entry_store
 from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
 
 PLATFORMS: list[Platform] = [
@@ -62,8 +62,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove the entry's repair issues and its store of known devices."""
-    async_clear_all_issues(hass, entry.entry_id)
-    await Store[dict[str, object]](hass, STORE_VERSION, store_key(entry.entry_id)).async_remove()
+    async_delete_entry_issues(hass, entry.entry_id, ALL_ISSUES)
+    await entry_store(hass, entry.entry_id).async_remove()
 
 
 async def async_remove_config_entry_device(
@@ -71,14 +71,18 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Let the user delete a sensor device; it is forgotten until it reports again.
 
-    The Application's own service device (health entities, buttons) cannot be deleted.
+    The Application's own service device (health entities, buttons) cannot be deleted. The
+    entry may not be loaded (disabled, or waiting for a set-up retry): its store is then
+    edited, so that the next set-up does not bring the device back.
     """
+    if is_application_device(device):
+        return False
+    if (sn := sn_of_device(device)) is None:
+        return True
+    if entry.state is not ConfigEntryState.LOADED:
+        await async_forget_stored_device(hass, entry.entry_id, sn)
+        return True
     coordinator = entry.runtime_data.coordinator
-    for domain, identifier in device.identifiers:
-        if domain != DOMAIN or not identifier.startswith("milesight_"):
-            continue
-        if identifier.startswith("milesight_application_"):
-            return False
-        coordinator.devices.pop(identifier.removeprefix("milesight_"), None)
+    coordinator.devices.pop(sn, None)
     coordinator.async_schedule_save()
     return True

@@ -1,4 +1,4 @@
-"""Milesight steps of the config flow, reauth, reconfigure and options.
+"""Milesight steps of the config flow, reauth and reconfigure (options: options_flow.py).
 
 Decision: the webhook secret is REQUIRED on every entry. MDP shows a secret on every
 Application and signs every delivery with it; accepting unsigned pushes would let anyone who
@@ -10,13 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
+from homeassistant.core import callback
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.selector import (
-    BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -28,29 +25,30 @@ from custom_components.minerva_iot.const import (
     CONF_CLOUDHOOK_URL,
     CONF_VENDOR,
     CONF_WEBHOOK_ID,
+    DOMAIN,
     VENDOR_MILESIGHT,
 )
-from custom_components.minerva_iot.webhook_url import async_resolve_public_url
+from custom_components.minerva_iot.webhook_url import (
+    async_delete_cloudhook,
+    async_resolve_public_url,
+)
 
-from .compat import OptionsFlowWithReload
 from .const import (
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     CONF_SERVER_ADDRESS,
     CONF_WEBHOOK_SECRET,
-    DEFAULT_REFRESH_MINUTES,
-    DEFAULT_SEED_FROM_API,
-    MAX_REFRESH_MINUTES,
-    MIN_REFRESH_MINUTES,
-    OPT_REFRESH_MINUTES,
-    OPT_SEED_FROM_API,
 )
+from .options_flow import MilesightOptionsFlow
 from .validation import (
     ValidationError,
     async_validate_api,
     clean_webhook_secret,
     webhook_only_unique_id,
 )
+
+# The options flow is re-exported: the domain's flow handler takes both from here.
+__all__ = ["MilesightFlowMixin", "MilesightOptionsFlow"]
 
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _TEXT = TextSelector(TextSelectorConfig(type=TextSelectorType.TEXT))
@@ -101,6 +99,11 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 self._abort_if_unique_id_configured()
             try:
                 secret = clean_webhook_secret(user_input.get(CONF_WEBHOOK_SECRET, ""))
+                # The Application may already be set up webhook-only: same devices, same
+                # entity ids, so that entry is upgraded instead of a second one colliding.
+                same_application = self._milesight_entry_with_secret(secret)
+                if same_application is not None and CONF_CLIENT_ID in same_application.data:
+                    return self.async_abort(reason="already_configured")
                 api = await async_validate_api(
                     self.hass,
                     user_input[CONF_SERVER_ADDRESS],
@@ -111,8 +114,22 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 errors[err.field] = err.error
                 placeholders["error_detail"] = err.detail
             else:
+                title = f"Milesight {api.server_address.split('://', 1)[1]}"
+                if same_application is not None:
+                    # A webhook-only entry. Its webhook id stays: the URL in MDP keeps working.
+                    return self.async_update_reload_and_abort(
+                        same_application,
+                        unique_id=api.client_id,
+                        title=title,
+                        data_updates={
+                            CONF_SERVER_ADDRESS: api.server_address,
+                            CONF_CLIENT_ID: api.client_id,
+                            CONF_CLIENT_SECRET: api.client_secret,
+                        },
+                        reason="milesight_upgraded_to_api",
+                    )
                 self._milesight_dropped_path = api.dropped_path
-                self._milesight_title = f"Milesight {api.server_address.split('://', 1)[1]}"
+                self._milesight_title = title
                 self._milesight_entry = {
                     CONF_VENDOR: VENDOR_MILESIGHT,
                     CONF_SERVER_ADDRESS: api.server_address,
@@ -144,6 +161,9 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             else:
                 await self.async_set_unique_id(webhook_only_unique_id(secret))
                 self._abort_if_unique_id_configured()
+                if self._milesight_entry_with_secret(secret) is not None:
+                    # An API entry of the same Application already receives its deliveries.
+                    return self.async_abort(reason="already_configured")
                 self._milesight_title = "Milesight webhook"
                 self._milesight_entry = {
                     CONF_VENDOR: VENDOR_MILESIGHT,
@@ -153,6 +173,39 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 return await self._async_step_milesight_show_url()
         return self.async_show_form(
             step_id="milesight_webhook", data_schema=_webhook_schema(), errors=errors
+        )
+
+    def _milesight_entry_with_secret(
+        self, secret: str, *, other_than: ConfigEntry | None = None
+    ) -> ConfigEntry | None:
+        """The Milesight entry that already uses this webhook secret (i.e. this Application)."""
+        return next(
+            (
+                entry
+                for entry in self._async_current_entries(include_ignore=False)
+                if entry is not other_than
+                and entry.data.get(CONF_VENDOR) == VENDOR_MILESIGHT
+                and entry.data.get(CONF_WEBHOOK_SECRET) == secret
+            ),
+            None,
+        )
+
+    @callback
+    def async_remove(self) -> None:
+        """Closed without creating the entry: delete the cloudhook made for it."""
+        super().async_remove()
+        entry_data: dict[str, Any] = getattr(self, "_milesight_entry", {})
+        if CONF_CLOUDHOOK_URL not in entry_data:
+            return
+        webhook_id: str = entry_data[CONF_WEBHOOK_ID]
+        if any(
+            entry.data.get(CONF_WEBHOOK_ID) == webhook_id
+            for entry in self.hass.config_entries.async_entries(DOMAIN)
+        ):
+            return  # the entry was created: it owns the cloudhook now
+        self.hass.async_create_background_task(
+            async_delete_cloudhook(self.hass, webhook_id),
+            "minerva_iot milesight cloudhook of an abandoned flow",
         )
 
     async def _async_step_milesight_show_url(self) -> ConfigFlowResult:
@@ -274,6 +327,8 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             except ValidationError as err:
                 errors[err.field] = err.error
             else:
+                if self._milesight_entry_with_secret(secret, other_than=entry) is not None:
+                    return self.async_abort(reason="already_configured")
                 return self.async_update_reload_and_abort(
                     entry,
                     unique_id=webhook_only_unique_id(secret),
@@ -293,58 +348,3 @@ def _without_secrets(user_input: dict[str, Any] | None) -> dict[str, Any]:
         for key, value in user_input.items()
         if key not in (CONF_CLIENT_SECRET, CONF_WEBHOOK_SECRET)
     }
-
-
-class MilesightOptionsFlow(OptionsFlowWithReload):
-    """Milesight options: API seeding at start-up and an optional slow refresh."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Continue to the Milesight options step."""
-        return await self.async_step_milesight_options()
-
-    async def async_step_milesight_options(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show or save the Milesight options."""
-        if CONF_CLIENT_ID not in self.config_entry.data:
-            return self.async_abort(reason="milesight_no_api_options")
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            minutes = int(user_input[OPT_REFRESH_MINUTES])
-            if 0 < minutes < MIN_REFRESH_MINUTES:
-                errors[OPT_REFRESH_MINUTES] = "milesight_refresh_too_short"
-            else:
-                return self.async_create_entry(
-                    data={
-                        OPT_SEED_FROM_API: bool(user_input[OPT_SEED_FROM_API]),
-                        OPT_REFRESH_MINUTES: minutes,
-                    }
-                )
-        current = {
-            OPT_SEED_FROM_API: self.config_entry.options.get(
-                OPT_SEED_FROM_API, DEFAULT_SEED_FROM_API
-            ),
-            OPT_REFRESH_MINUTES: self.config_entry.options.get(
-                OPT_REFRESH_MINUTES, DEFAULT_REFRESH_MINUTES
-            ),
-        }
-        schema = vol.Schema(
-            {
-                vol.Required(OPT_SEED_FROM_API): BooleanSelector(),
-                vol.Required(OPT_REFRESH_MINUTES): NumberSelector(
-                    NumberSelectorConfig(
-                        min=0,
-                        max=MAX_REFRESH_MINUTES,
-                        step=1,
-                        unit_of_measurement="min",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
-            }
-        )
-        return self.async_show_form(
-            step_id="milesight_options",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input or current),
-            errors=errors,
-            description_placeholders={"minimum": str(MIN_REFRESH_MINUTES)},
-        )

@@ -11,18 +11,16 @@ device whose firmware changed.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection
 from datetime import datetime, timedelta
 import logging
 import math
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from custom_components.minerva_iot.clients.milesight import (
@@ -42,19 +40,16 @@ from .const import (
     OPT_SEED_FROM_API,
 )
 from .device_events import BUTTON_KEYS, is_event_key
+from .identifiers import device_identifier
 from .listeners import DeliveryListeners
 from .models import DeliveryStats, DeviceEventRecord, DeviceState, PropertyHint
+from .store import entry_store
+from .waiters import SelfTestWaiters
 
 _LOGGER = logging.getLogger(__name__)
 
-STORE_VERSION = 1
 FIRST_SYNC_RETRY = timedelta(minutes=15)
 _SAVE_DELAY_S = 10
-
-
-def device_identifier(sn: str) -> tuple[str, str]:
-    """Device registry identifier of a Milesight device (serial number based, stable)."""
-    return (DOMAIN, f"milesight_{sn}")
 
 
 def _flag_event_key(device: DeviceState, key: str) -> bool:
@@ -66,11 +61,6 @@ def _flag_event_key(device: DeviceState, key: str) -> bool:
         device.has_alarm = True
         return True
     return False
-
-
-def store_key(entry_id: str) -> str:
-    """Storage key of an entry's known devices."""
-    return f"{DOMAIN}.milesight_{entry_id}"
 
 
 class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
@@ -96,10 +86,10 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         self.devices: dict[str, DeviceState] = {}
         self.stats = DeliveryStats()
         self.listeners = DeliveryListeners()
-        self._store: Store[dict[str, Any]] = Store(hass, STORE_VERSION, store_key(entry.entry_id))
+        self._store = entry_store(hass, entry.entry_id)
         self._event_seq = 0
         self._first_sync_done = False
-        self._waiters: dict[str, asyncio.Future[None]] = {}
+        self.selftest_waiters = SelfTestWaiters(hass)
         self.data = self.devices
 
     # --- persistence -------------------------------------------------------------------------
@@ -112,6 +102,7 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
             self.devices[device.sn] = device
             self.async_update_device_registry(device)
         self.stats.webhook_verified = bool(stored.get("webhook_verified"))
+        self.stats.signed_delivery_seen = bool(stored.get("signed_delivery_seen"))
         if self.client is not None and isinstance(usage := stored.get("api_usage"), dict):
             # The quota is per day: calls made before a restart or reload still count.
             self.client.usage.restore(usage)
@@ -120,6 +111,7 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         return {
             "devices": [device.as_dict() for device in self.devices.values()],
             "webhook_verified": self.stats.webhook_verified,
+            "signed_delivery_seen": self.stats.signed_delivery_seen,
             "api_usage": self.client.usage.as_dict() if self.client is not None else {},
         }
 
@@ -159,9 +151,12 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
             ) from err
         except MilesightError as err:
             if not self._first_sync_done:
-                # A first sync deferred by a rate limit failed: retry at a quota-friendly pace,
-                # not at the short interval that waited for the end of the pause.
-                self.update_interval = self._configured_interval or FIRST_SYNC_RETRY
+                # Retry the first sync at a quota-friendly pace (also after a deferral by a
+                # rate limit, not at the short interval that waited for the end of the pause).
+                retry = self._configured_interval or FIRST_SYNC_RETRY
+                self.update_interval = retry
+                if self.config_entry.state is ConfigEntryState.SETUP_IN_PROGRESS:
+                    return self._api_unreachable_at_setup(err, retry)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="milesight_api_error",
@@ -172,6 +167,24 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         self._remove_stale_devices(api_devices)
         self._first_sync_done = True
         self.async_schedule_save()
+        return self.devices
+
+    def _api_unreachable_at_setup(
+        self, err: MilesightError, retry: timedelta
+    ) -> dict[str, DeviceState]:
+        """Set the entry up push-only when the optional API fails at start-up.
+
+        Failing the set-up would leave the webhook unregistered until a retry succeeds, and
+        Home Assistant answers unknown webhook ids with 200: MDP would count those deliveries
+        as delivered and their readings would be lost. The sync retries in the background;
+        if that fails too, the coordinator reports it as an update failure.
+        """
+        _LOGGER.warning(
+            "Milesight API unavailable at start-up (%s): webhook deliveries are received, "
+            "the device list is read again in %d minutes",
+            type(err).__name__,
+            retry.total_seconds() // 60,
+        )
         return self.devices
 
     def _while_rate_limited(self) -> dict[str, DeviceState]:
@@ -342,37 +355,26 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         """Hand a delivery's changes to the entities of the devices it touched.
 
         Not `async_set_updated_data`: that would make every entity of the Application write its
-        state, and would postpone the optional API refresh on every delivery.
+        state, postpone the API refresh (and a deferred first sync) on every delivery, and
+        report a failing API as healthy (`last_update_success`).
         """
         self.listeners.async_notify_devices(serials)
 
-    # --- webhook self-test ---------------------------------------------------------------------
-
-    def expect_event(self, event_id: str) -> asyncio.Future[None]:
-        """A future resolved when a delivery carrying `event_id` is accepted."""
-        future: asyncio.Future[None] = self.hass.loop.create_future()
-        self._waiters[event_id] = future
-        return future
-
-    def forget_event(self, event_id: str) -> None:
-        """Stop waiting for `event_id`."""
-        self._waiters.pop(event_id, None)
-
-    @callback
-    def resolve_waiter(self, event_id: str) -> None:
-        """Resolve the self-test waiting for this event id, if any."""
-        if (future := self._waiters.pop(event_id, None)) and not future.done():
-            future.set_result(None)
+    # --- webhook health -------------------------------------------------------------------------
 
     @callback
     def note_delivery(self, when: datetime) -> None:
-        """A valid delivery arrived."""
+        """A delivery signed with the entry's secret was accepted."""
         self.stats.last_delivery = when
-        self.stats.consecutive_rejected = 0
+        self.stats.consecutive_signature_failures = 0
+        if not self.stats.signed_delivery_seen:
+            self.stats.signed_delivery_seen = True
+            self.async_schedule_save()
 
     @callback
-    def note_rejected(self) -> None:
-        """A delivery was refused (signature, freshness, replay or body)."""
+    def note_rejected(self, *, signature_failure: bool) -> None:
+        """A request was refused (signature, freshness, replay or body)."""
         self.stats.rejected += 1
-        self.stats.consecutive_rejected += 1
+        if signature_failure:
+            self.stats.consecutive_signature_failures += 1
         self.listeners.async_notify_application()

@@ -25,6 +25,7 @@ from custom_components.minerva_iot.clients.milesight.webhook import (
 )
 from custom_components.minerva_iot.const import ATTR_PAYLOAD, VENDOR_MILESIGHT
 from custom_components.minerva_iot.events import async_fire_minerva_event
+from custom_components.minerva_iot.issues import async_delete_entry_issue, async_raise_entry_issue
 
 from .const import (
     EVENT_BUTTON_DOUBLE_PRESS,
@@ -46,7 +47,6 @@ from .const import (
 )
 from .coordinator import MilesightCoordinator
 from .device_events import alarm_name, alarm_state, alarms, button_press
-from .issues import async_clear_issue, async_raise_issue
 from .models import DeviceState
 
 _LOGGER = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class DeliveryProcessor:
         if not cloud_events:
             return
         self.coordinator.note_delivery(dt_util.utcnow())
-        async_clear_issue(self.hass, ISSUE_REJECTED_DELIVERIES, self.entry_id)
+        async_delete_entry_issue(self.hass, ISSUE_REJECTED_DELIVERIES, self.entry_id)
         touched: set[str] = set()
         for event in cloud_events:
             if event.event_id and not self._event_ids.add(event.event_id):
@@ -91,15 +91,15 @@ class DeliveryProcessor:
         event_id = event.event_id or ""
         if not event_id.startswith(SELFTEST_EVENT_PREFIX):
             return False
-        self.coordinator.resolve_waiter(event_id)
+        self.coordinator.selftest_waiters.resolve(event_id)
         return True
 
     @callback
     def async_mark_verified(self) -> None:
         """MDP reached the webhook: drop the set-up issues for good."""
         # A delivery came in, so some public route exists even if HA knows no external URL.
-        async_clear_issue(self.hass, ISSUE_NO_EXTERNAL_URL, self.entry_id)
-        async_clear_issue(self.hass, ISSUE_WEBHOOK_SETUP, self.entry_id)
+        async_delete_entry_issue(self.hass, ISSUE_NO_EXTERNAL_URL, self.entry_id)
+        async_delete_entry_issue(self.hass, ISSUE_WEBHOOK_SETUP, self.entry_id)
         if not self.coordinator.stats.webhook_verified:
             self.coordinator.stats.webhook_verified = True
             self.coordinator.async_schedule_save()
@@ -126,7 +126,7 @@ class DeliveryProcessor:
             return None
         # Deliveries flow again: any suspension or quota notice is over.
         for key in (ISSUE_DELIVERIES_SUSPENDED, ISSUE_PUSH_LIMIT, ISSUE_SYSTEM_MESSAGE):
-            async_clear_issue(self.hass, key, self.entry_id)
+            async_delete_entry_issue(self.hass, key, self.entry_id)
         device = self.coordinator.get_or_create_device(event.device.sn)
         profile = event.device
         device.device_id = profile.device_id or device.device_id
@@ -216,6 +216,9 @@ class DeliveryProcessor:
         info = str((message or {}).get("info") or "-")
         key = _SYSTEM_ISSUES.get(event.data_type or "", ISSUE_SYSTEM_MESSAGE)
         _LOGGER.warning("Milesight system message (%s): %s", event.data_type, info)
-        async_raise_issue(
-            self.hass, key, self.entry_id, {"info": info, "type": event.data_type or "-"}
+        async_raise_entry_issue(
+            self.hass,
+            key,
+            self.entry_id,
+            placeholders={"info": info, "type": event.data_type or "-"},
         )

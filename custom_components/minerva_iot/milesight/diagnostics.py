@@ -52,7 +52,8 @@ async def async_get_milesight_diagnostics(
         "verified": stats.webhook_verified,
         "last_delivery": stats.last_delivery.isoformat() if stats.last_delivery else None,
         "rejected_deliveries": stats.rejected,
-        "consecutive_rejected": stats.consecutive_rejected,
+        "consecutive_signature_failures": stats.consecutive_signature_failures,
+        "signed_delivery_seen": stats.signed_delivery_seen,
     }
     result["api"] = {
         "configured": data.client is not None,

@@ -10,9 +10,8 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from custom_components.minerva_iot.const import DOMAIN
-
-from .coordinator import MilesightCoordinator, device_identifier
+from .coordinator import MilesightCoordinator
+from .identifiers import application_identifier, device_identifier
 from .models import DeviceState
 
 
@@ -67,7 +66,7 @@ class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):
         self.entity_description = description
         self._attr_unique_id = f"milesight_{entry.entry_id}_{description.key}"
         self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, f"milesight_application_{entry.entry_id}")},
+            identifiers={application_identifier(entry.entry_id)},
             name=entry.title,
             manufacturer="Milesight",
             model="Development Platform application",

@@ -161,5 +161,9 @@ class DeliveryStats:
 
     last_delivery: datetime | None = None
     rejected: int = 0
-    consecutive_rejected: int = 0
+    # Refused for their signature or timestamp since the last accepted delivery.
+    consecutive_signature_failures: int = 0
+    # MDP reached the webhook (a delivery, or its unsigned console test).
     webhook_verified: bool = False
+    # A delivery signed with the entry's secret was accepted at least once.
+    signed_delivery_seen: bool = False

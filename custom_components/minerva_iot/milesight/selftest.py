@@ -33,6 +33,9 @@ from .data import MilesightConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
+# strings.json `common.<key>`: the text of the success notification.
+WEBHOOK_TEST_PASSED_KEY = "milesight_webhook_test_passed"
+
 
 def _failed(reason: str) -> HomeAssistantError:
     return HomeAssistantError(
@@ -63,7 +66,7 @@ async def async_test_webhook(hass: HomeAssistant, entry: MilesightConfigEntry) -
             }
         ]
     )
-    came_back = data.coordinator.expect_event(event_id)
+    came_back = data.coordinator.selftest_waiters.expect(event_id)
     try:
         async with asyncio.timeout(WEBHOOK_TEST_TIMEOUT_S):
             response = await async_get_clientsession(hass).post(
@@ -76,18 +79,18 @@ async def async_test_webhook(hass: HomeAssistant, entry: MilesightConfigEntry) -
         _LOGGER.debug("Milesight webhook self-test could not reach the public URL: %r", type(err))
         raise _failed(type(err).__name__) from err
     finally:
-        data.coordinator.forget_event(event_id)
+        data.coordinator.selftest_waiters.forget(event_id)
     if not came_back.done():
         raise _failed(f"HTTP {status}")
     await _async_notify_success(hass, entry)
 
 
 async def _async_notify_success(hass: HomeAssistant, entry: MilesightConfigEntry) -> None:
-    translations = await async_get_translations(hass, hass.config.language, "exceptions", [DOMAIN])
-    prefix = f"component.{DOMAIN}.exceptions.milesight_webhook_test_passed"
+    # A success is no exception: its text is a `common` string (English when untranslated).
+    translations = await async_get_translations(hass, hass.config.language, "common", [DOMAIN])
     persistent_notification.async_create(
         hass,
-        translations.get(f"{prefix}.message", "Webhook test passed."),
+        translations[f"component.{DOMAIN}.common.{WEBHOOK_TEST_PASSED_KEY}"],
         title=entry.title,
         notification_id=f"{DOMAIN}_milesight_webhook_test_{entry.entry_id}",
     )

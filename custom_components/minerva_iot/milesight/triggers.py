@@ -5,9 +5,8 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from custom_components.minerva_iot.const import DOMAIN
-
 from .const import ALARM_TRIGGER_TYPES, BUTTON_MODELS, BUTTON_TRIGGER_TYPES
+from .identifiers import sn_of_device
 
 TRIGGER_TYPES = (*BUTTON_TRIGGER_TYPES, *ALARM_TRIGGER_TYPES)
 
@@ -17,15 +16,7 @@ def milesight_trigger_types(entry: ConfigEntry, device: DeviceEntry) -> list[str
 
     Works before the entry is loaded (model from the registry) and after (what was seen).
     """
-    sn = next(
-        (
-            identifier.removeprefix("milesight_")
-            for domain, identifier in device.identifiers
-            if domain == DOMAIN and identifier.startswith("milesight_")
-        ),
-        None,
-    )
-    if sn is None or sn.startswith("application_"):
+    if (sn := sn_of_device(device)) is None:
         return []
     button = (device.model or "").upper().startswith(BUTTON_MODELS)
     runtime = getattr(entry, "runtime_data", None)

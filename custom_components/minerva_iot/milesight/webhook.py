@@ -21,10 +21,13 @@ from custom_components.minerva_iot.clients.milesight.webhook import (
     MilesightWebhookError,
     WebhookPayloadError,
     WebhookSignatureError,
+    WebhookStaleError,
     WebhookVerifier,
     parse_delivery,
 )
 from custom_components.minerva_iot.const import CONF_WEBHOOK_ID, DOMAIN
+from custom_components.minerva_iot.issues import async_delete_entry_issue, async_raise_entry_issue
+from custom_components.minerva_iot.webhook_body import async_read_capped
 from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
 
 from .const import (
@@ -36,31 +39,12 @@ from .const import (
 )
 from .coordinator import MilesightCoordinator
 from .delivery import DeliveryProcessor
-from .issues import async_clear_issue, async_raise_issue
 
 _LOGGER = logging.getLogger(__name__)
 
 SUCCESS = "success"
-
-
-async def _async_read_capped(request: web.Request) -> bytes | None:
-    """The body, or None when it exceeds MAX_BODY_BYTES (read no further than that).
-
-    `Content-Length` may be absent (chunked) or wrong, so the stream itself is bounded; Nabu
-    Casa's MockRequest offers the same `content.read(n)` as aiohttp's request.
-    """
-    # MockRequest has no content_length.
-    if (getattr(request, "content_length", None) or 0) > MAX_BODY_BYTES:
-        return None
-    stream = request.content  # MockRequest builds a new reader on every access
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await stream.read(MAX_BODY_BYTES + 1 - size):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-    return b"".join(chunks)
+# The same answer to every refused request: the reason is for our debug log, not the caller.
+REJECTED = "rejected"
 
 
 class MilesightWebhookHandler:
@@ -90,12 +74,11 @@ class MilesightWebhookHandler:
             return web.Response(text=SUCCESS)
 
     async def _async_handle_post(self, request: web.Request) -> web.Response:
-        body = await _async_read_capped(request)
+        body = await async_read_capped(request, MAX_BODY_BYTES)
         if body is None:
             return self._reject(400, "body too large")
         try:
             self.verifier.verify(request.headers)
-            events = parse_delivery(body)
         except WebhookSignatureError as err:
             # Whether MDP signs its console "Test" is unconfirmed: an unsigned test proves
             # reachability only, and applies no data.
@@ -103,10 +86,15 @@ class MilesightWebhookHandler:
             if unsigned and self._is_unsigned_test(body):
                 self.processor.async_mark_verified()
                 return web.Response(text=SUCCESS)
-            return self._reject(401, str(err))
-        except WebhookPayloadError as err:
-            return self._reject(400, str(err))
+            return self._reject(401, str(err), signature_failure=True)
+        except WebhookStaleError as err:
+            return self._reject(400, str(err), signature_failure=True)
         except MilesightWebhookError as err:
+            # A replayed nonce: the signature was right, so the secret is not the problem.
+            return self._reject(400, str(err))
+        try:
+            events = parse_delivery(body)
+        except WebhookPayloadError as err:
             return self._reject(400, str(err))
         self.processor.async_process(events)
         return web.Response(text=SUCCESS)
@@ -119,18 +107,30 @@ class MilesightWebhookHandler:
             return False
         return all(event.event_type == EVENT_WEBHOOK_TEST for event in events)
 
-    def _reject(self, status: int, reason: str) -> web.Response:
+    def _reject(self, status: int, reason: str, *, signature_failure: bool = False) -> web.Response:
+        """Refuse a request; the caller (maybe not MDP) learns the status only.
+
+        The repair issue is about MDP's own deliveries failing (a rotated secret, a wrong
+        clock): only signature and timestamp failures count towards it, and only on an entry
+        that has accepted a signed delivery before, so that requests from anyone else to a URL
+        MDP never used cannot raise it.
+        """
         # The reason never contains the secret or the signature; debug level keeps floods quiet.
         _LOGGER.debug("Milesight delivery rejected (%s): %s", status, reason)
-        self.coordinator.note_rejected()
-        if self.coordinator.stats.consecutive_rejected >= REJECTED_DELIVERIES_ISSUE_THRESHOLD:
-            async_raise_issue(
+        stats = self.coordinator.stats
+        self.coordinator.note_rejected(signature_failure=signature_failure)
+        if (
+            signature_failure
+            and stats.signed_delivery_seen
+            and stats.consecutive_signature_failures >= REJECTED_DELIVERIES_ISSUE_THRESHOLD
+        ):
+            async_raise_entry_issue(
                 self.hass,
                 ISSUE_REJECTED_DELIVERIES,
                 self.entry.entry_id,
-                {"count": str(self.coordinator.stats.consecutive_rejected)},
+                placeholders={"count": str(stats.consecutive_signature_failures)},
             )
-        return web.Response(status=status, text=reason)
+        return web.Response(status=status, text=REJECTED)
 
 
 def async_register_webhook(
@@ -156,9 +156,11 @@ async def async_publish_webhook_url(
     """Find the public URL and tell the user what to do with it through repair issues."""
     url = await async_get_public_webhook_url(hass, entry)
     if url is None:
-        async_raise_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
+        async_raise_entry_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
         return None
-    async_clear_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
+    async_delete_entry_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
     if not coordinator.stats.webhook_verified:
-        async_raise_issue(hass, ISSUE_WEBHOOK_SETUP, entry.entry_id, {"webhook_url": url})
+        async_raise_entry_issue(
+            hass, ISSUE_WEBHOOK_SETUP, entry.entry_id, placeholders={"webhook_url": url}
+        )
     return url

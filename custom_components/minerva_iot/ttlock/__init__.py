@@ -4,37 +4,30 @@ from __future__ import annotations
 
 import logging
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.clients.ttlock import TTLockClient
+from custom_components.minerva_iot.compat import async_listen_for_options_changes
 from custom_components.minerva_iot.const import DOMAIN
 
-from .auth import TTLockAuthImplementation
+from .auth import ImplementationUnavailableError, TTLockAuthImplementation
 from .const import TOKEN_API_HOST
 from .coordinator import TTLockCoordinator
 from .data import TTLockConfigEntry, TTLockData
 from .identifiers import gateway_id_of_device, lock_id_of_device
 from .issues import async_delete_all_entry_issues
-from .options import async_setup_options_reload
 from .services import async_setup_services as _async_setup_services
 from .tokens import TTLockTokenManager
 from .webhook import async_attach_entry, async_delete_callback_issue, async_raise_callback_issue
 
 _LOGGER = logging.getLogger(__name__)
-
-try:
-    from homeassistant.helpers.config_entry_oauth2_flow import (  # type: ignore[attr-defined,unused-ignore]
-        ImplementationUnavailableError,
-    )
-except ImportError:  # HA < 2025.12 raises ValueError when the credential is gone
-    ImplementationUnavailableError = ValueError
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -53,12 +46,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bo
         implementation = await config_entry_oauth2_flow.async_get_config_entry_implementation(
             hass, entry
         )
-    except (ImplementationUnavailableError, ValueError) as err:
+    except ImplementationUnavailableError as err:
+        # HA >= 2025.12: the credential's provider is down for now; it may come back.
         raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="ttlock_credential_unavailable"
+        ) from err
+    except ValueError as err:
+        # The application credential was deleted: retrying cannot help, the user must add it.
+        raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="ttlock_credential_missing"
         ) from err
     if not isinstance(implementation, TTLockAuthImplementation):
-        raise ConfigEntryNotReady(
+        raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="ttlock_credential_missing"
         )
     tokens = TTLockTokenManager(hass, entry, implementation)
@@ -74,10 +73,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bo
     entry.runtime_data = TTLockData(client=client, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(async_attach_entry(hass, entry, coordinator))
-    async_setup_options_reload(hass, entry)
-    entry.async_create_background_task(
-        hass, async_raise_callback_issue(hass, entry), "ttlock callback URL repair"
-    )
+    async_listen_for_options_changes(hass, entry)
+
+    @callback
+    def _async_show_callback_url(_event: Event | None = None) -> None:
+        entry.async_create_background_task(
+            hass, async_raise_callback_issue(hass, entry), "ttlock callback URL repair"
+        )
+
+    _async_show_callback_url()
+    # The user may just have set the external URL the "no public URL" repair asked for.
+    entry.async_on_unload(hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_show_callback_url))
     return True
 
 
@@ -95,14 +101,26 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: TTLockConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Allow deleting a lock or gateway device only once the cloud no longer lists it."""
-    account = entry.runtime_data.coordinator.account
+    """Allow deleting a lock or gateway device only once the cloud no longer lists it.
+
+    An entry that is not loaded (disabled, or waiting to retry) does not know the cloud's list.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        return False
+    coordinator = entry.runtime_data.coordinator
+    account = coordinator.account
     lock_id = lock_id_of_device(device)
     if lock_id is not None:
-        return lock_id not in account.locks
+        if lock_id in account.locks:
+            return False
+        coordinator.forget_lock(lock_id)
+        return True
     gateway_id = gateway_id_of_device(device)
     if gateway_id is not None:
-        return gateway_id not in account.gateways
+        if gateway_id in account.gateways:
+            return False
+        coordinator.forget_gateway(gateway_id)
+        return True
     return False
 
 

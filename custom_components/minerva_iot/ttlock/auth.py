@@ -7,7 +7,7 @@ is rebuilt from the credential alone and a refresh must reach the cloud that iss
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.application_credentials import (
     AuthImplementation,
@@ -24,6 +24,21 @@ from custom_components.minerva_iot.clients.ttlock import (
 )
 
 from .const import TOKEN_API_HOST
+
+if TYPE_CHECKING:
+
+    class ImplementationUnavailableError(Exception):
+        """The credential's provider is down for now (HA ≥ 2025.12; a ConfigEntryNotReady there)."""
+
+else:
+    try:
+        from homeassistant.helpers.config_entry_oauth2_flow import (
+            ImplementationUnavailableError,  # pragma: no cover - HA >= 2025.12 only
+        )
+    except ImportError:
+
+        class ImplementationUnavailableError(Exception):
+            """Never raised by cores before 2025.12: they raise ValueError for a missing credential."""
 
 
 def api_host_for(region: str, api_url: str | None) -> str:

@@ -42,5 +42,5 @@ class TTLockCheckStateButton(TTLockLockEntity, ButtonEntity):
         await async_run_command(
             self.hass,
             self.coordinator.config_entry,
-            self.coordinator.async_check_state(self.lock_id),
+            self.coordinator.commands.async_check_state(self.lock_id),
         )

@@ -36,9 +36,10 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockInvalidGrantError,
     TTLockTransientError,
 )
+from custom_components.minerva_iot.compat import OptionsFlowWithReload
 from custom_components.minerva_iot.const import CONF_VENDOR, CONF_WEBHOOK_ID, VENDOR_TTLOCK
 
-from .auth import TTLockAuthImplementation, api_host_for
+from .auth import ImplementationUnavailableError, TTLockAuthImplementation, api_host_for
 from .const import (
     CONF_API_URL,
     CONF_POLL_MINUTES,
@@ -56,7 +57,6 @@ from .const import (
     MIN_SLOW_HOURS,
     REGIONS,
 )
-from .options import OptionsFlowBase
 from .webhook import async_shared_webhook_id
 
 _LOGGER = logging.getLogger(__name__)
@@ -190,6 +190,9 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         """Run the password grant; return the token or the form errors."""
         try:
             implementation = await self._async_ensure_implementation()
+        except ImplementationUnavailableError:
+            # HA >= 2025.12: the credential's provider is down for now; trying later may work.
+            return None, {"base": "cannot_connect"}
         except ValueError:
             # The application credential the entry used was deleted.
             return None, {"base": "invalid_client"}
@@ -258,7 +261,7 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         )
 
 
-class TTLockOptionsFlow(OptionsFlowBase):
+class TTLockOptionsFlow(OptionsFlowWithReload):
     """TTLock options: poll intervals and the safety re-check of the lock state."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

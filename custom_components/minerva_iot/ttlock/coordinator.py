@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 import logging
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -33,7 +32,6 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRecord,
-    TTLockRemoteUnlockDisabledError,
     TTLockValidationError,
 )
 from custom_components.minerva_iot.clients.ttlock.callback import (
@@ -42,22 +40,23 @@ from custom_components.minerva_iot.clients.ttlock.callback import (
     RecordType,
 )
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.issues import async_delete_entry_issue
 
-from .const import COMMAND_CONFIRM_TIMEOUT, QUOTA_BACKOFF
+from .commands import TTLockCommands
+from .const import QUOTA_BACKOFF
 from .devices import async_sync_devices
+from .identifiers import gateway_identifier, lock_identifier
 from .issues import (
     ISSUE_CLOCK_SKEW,
     ISSUE_NO_PUSH,
     ISSUE_QUOTA,
     async_check_push_silence,
-    async_delete_entry_issue,
     async_delete_remote_unlock_issue,
-    async_raise_entry_issue,
-    async_raise_remote_unlock_issue,
+    async_raise_account_issue,
 )
 from .options import TTLockOptions
 from .records import async_publish_record
-from .relock import LockTimers, RelockScheduler, upload_delay
+from .relock import RelockScheduler, upload_delay
 from .state import LockState, TTLockAccount
 from .tokens import TTLockTokenManager
 
@@ -68,7 +67,27 @@ _LOCK_SKIPPED_ERRORS = (TTLockPermissionError, TTLockNotFoundError, TTLockValida
 # Failures that concern the whole account, never skipped per lock.
 _ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewError)
 
+# An empty lock or gateway list where there were some is a cloud hiccup until this many polls in
+# a row say so (then the user really deleted them all).
+EMPTY_LIST_BELIEVED_AFTER = 3
+# A record cannot have happened after the cloud received it, nor after now: a lock clock that is
+# ahead (or a forged push) must not make every later record look late. Within this much, a
+# lock's clock is taken as right (drift, jitter), which keeps the order of a batch of records.
+RECORD_CLOCK_TOLERANCE_MS = 30_000
+
 type RecordListener = Callable[[TTLockRecord], None]
+
+
+def record_time(record: TTLockRecord, now_ms: int) -> int:
+    """When a record happened, as far as it can be trusted (ms).
+
+    Its lockDate (a record synced late from the lock keeps its older date), unless that is ahead
+    of the cloud's upload time (serverDate) or of now, whichever is earlier: then that time.
+    """
+    received = min(record.server_date or now_ms, now_ms)
+    if record.lock_date > received + RECORD_CLOCK_TOLERANCE_MS:
+        return received
+    return record.lock_date
 
 
 class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
@@ -102,8 +121,10 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self._quota_backoff_until: datetime | None = None
         self._details_skipped: set[int] = set()
         self._record_listeners: dict[int, list[RecordListener]] = {}
-        self._confirmations = LockTimers(hass)
+        self._empty_list_polls = 0
+        self._device_removals: dict[str, int] = {}
         self.relock = RelockScheduler(hass, self._async_relocked)
+        self.commands = TTLockCommands(self)
 
     # ------------------------------------------------------------------------ polling
 
@@ -118,6 +139,8 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         try:
             locks = await self.async_call(self.client.async_list_locks)
             gateways = await self.async_call(self.client.async_list_gateways)
+            if self._looks_like_a_hiccup(locks, gateways):
+                raise UpdateFailed(translation_domain=DOMAIN, translation_key="ttlock_empty_list")
             self._merge_lists(locks, gateways)
             slow_tier_due = self._slow_tier_due(now)
             if slow_tier_due:
@@ -138,12 +161,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             ) from err
         except TTLockQuotaExceededError as err:
             self._quota_backoff_until = now + QUOTA_BACKOFF
-            async_raise_entry_issue(self.hass, self.config_entry, ISSUE_QUOTA)
+            async_raise_account_issue(self.hass, self.config_entry, ISSUE_QUOTA)
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="ttlock_quota_backoff"
             ) from err
         except TTLockClockSkewError as err:
-            async_raise_entry_issue(self.hass, self.config_entry, ISSUE_CLOCK_SKEW)
+            async_raise_account_issue(self.hass, self.config_entry, ISSUE_CLOCK_SKEW)
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="ttlock_clock_skew"
             ) from err
@@ -155,7 +178,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             ) from err
         self._quota_backoff_until = None
         for issue in (ISSUE_QUOTA, ISSUE_CLOCK_SKEW):
-            async_delete_entry_issue(self.hass, self.config_entry, issue)
+            async_delete_entry_issue(self.hass, issue, self.config_entry.entry_id)
         async_check_push_silence(
             self.hass,
             self.config_entry,
@@ -178,22 +201,54 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             if lock_id not in self.account.details and lock_id not in self._details_skipped
         ]
 
+    def _looks_like_a_hiccup(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> bool:
+        """An empty list where there were locks (or gateways): keep everything, fail this poll.
+
+        The cloud sometimes answers an empty list; believing it would forget every lock's state
+        and timers. Only when it persists for a few polls were they really all deleted.
+        """
+        emptied = (not locks and bool(self.account.locks)) or (
+            not gateways and bool(self.account.gateways)
+        )
+        self._empty_list_polls = self._empty_list_polls + 1 if emptied else 0
+        return emptied and self._empty_list_polls < EMPTY_LIST_BELIEVED_AFTER
+
     def _merge_lists(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> None:
-        """Adopt the new lists; locks and gateways that disappeared lose their devices."""
-        gone = set(self.account.locks) - {lock.lock_id for lock in locks}
+        """Adopt the new lists; locks whose device went are forgotten."""
         self.account.locks = {lock.lock_id: lock for lock in locks}
         self.account.gateways = {gateway.gateway_id: gateway for gateway in gateways}
         for lock in locks:
             if lock.battery is not None:
                 self.account.state(lock.lock_id).battery = lock.battery
-        gone |= async_sync_devices(self.hass, self.config_entry, set(self.account.locks), gateways)
-        for lock_id in gone:
-            self.account.states.pop(lock_id, None)
-            self.account.details.pop(lock_id, None)
-            self._details_skipped.discard(lock_id)
-            self.relock.cancel(lock_id)
-            self._confirmations.cancel(lock_id)
-            async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
+        removed_locks, removed_gateways = async_sync_devices(
+            self.hass, self.config_entry, set(self.account.locks), gateways
+        )
+        for lock_id in removed_locks:
+            self.forget_lock(lock_id)
+        for gateway_id in removed_gateways:
+            self.forget_gateway(gateway_id)
+
+    def device_removals(self, identifier: str) -> int:
+        """How often the device `identifier` was removed (its entities went with it)."""
+        return self._device_removals.get(identifier, 0)
+
+    @callback
+    def forget_gateway(self, gateway_id: int) -> None:
+        """The gateway's device is gone: if it comes back, it needs new entities."""
+        identifier = gateway_identifier(gateway_id)
+        self._device_removals[identifier] = self.device_removals(identifier) + 1
+
+    @callback
+    def forget_lock(self, lock_id: int) -> None:
+        """The lock's device is gone: drop its state, details, timers and repair."""
+        identifier = lock_identifier(lock_id)
+        self._device_removals[identifier] = self.device_removals(identifier) + 1
+        self.account.states.pop(lock_id, None)
+        self.account.details.pop(lock_id, None)
+        self._details_skipped.discard(lock_id)
+        self.relock.cancel(lock_id)
+        self.commands.cancel_confirmation(lock_id)
+        async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
 
     async def _async_lock_details(self, lock_ids: list[int]) -> None:
         """lock/detail (settings, model) and gateway/listByLock (via device) of some locks."""
@@ -235,13 +290,14 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             if not lock.remotely_reachable:
                 continue
             try:
-                await self._async_query_open_state(lock.lock_id)
+                await self.async_query_open_state(lock.lock_id)
             except _ACCOUNT_ERRORS:
                 raise
             except TTLockError as err:
                 _LOGGER.debug("Safety re-check of TTLock lock %s failed: %s", lock.lock_id, err)
 
-    async def _async_query_open_state(self, lock_id: int) -> None:
+    async def async_query_open_state(self, lock_id: int) -> None:
+        """Ask the lock whether it is locked (wakes it through its gateway)."""
         open_state = await self.async_call(lambda: self.client.async_query_open_state(lock_id))
         if open_state is not OpenState.UNKNOWN:
             self.account.state(lock_id).locked = open_state is OpenState.LOCKED
@@ -251,16 +307,17 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
     @callback
     def async_handle_push(self, push: CallbackPush) -> None:
         """Apply a push's records, oldest first, to the locks this account owns (others ignored)."""
+        now_ms = int(dt_util.utcnow().timestamp() * 1000)
         records = sorted(
             (record for record in push.records if record.lock_id in self.account.locks),
-            key=lambda record: record.lock_date,
+            key=lambda record: record_time(record, now_ms),
         )
         if not records:
             return
         for record in records:
             self.async_apply_record(record)
         self.last_push = dt_util.utcnow()
-        async_delete_entry_issue(self.hass, self.config_entry, ISSUE_NO_PUSH)
+        async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
         self.async_update_listeners()
 
     @callback
@@ -292,11 +349,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 self.relock.schedule(record.lock_id, state, already_elapsed=upload_delay(record))
 
     def _apply_bolt_record(self, record: TTLockRecord, info: RecordType, state: LockState) -> None:
-        newest = state.last_bolt_record
-        if newest is not None and record.lock_date < newest.lock_date:
+        happened = record_time(record, int(dt_util.utcnow().timestamp() * 1000))
+        if state.last_bolt_time is not None and happened < state.last_bolt_time:
             return  # a late push: the state already reflects a newer lock/unlock
         state.last_bolt_record = record
-        self._confirmations.cancel(record.lock_id)
+        state.last_bolt_time = happened
+        self.commands.cancel_confirmation(record.lock_id)
         self.relock.cancel(record.lock_id)
         if info.kind is RecordKind.LOCKED:
             state.locked = True
@@ -325,82 +383,8 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             self.account.state(lock_id).locked = True
             self.async_update_listeners()
 
-    # ------------------------------------------------------------------------ commands
-
-    async def async_lock_command(self, lock_id: int, *, lock: bool) -> None:
-        """Lock or unlock; the state is assumed until the push confirms or the check says."""
-        if lock:
-            await self.async_call(lambda: self.client.async_lock(lock_id))
-        else:
-            try:
-                await self.async_call(lambda: self.client.async_unlock(lock_id))
-            except TTLockRemoteUnlockDisabledError:
-                # Persistent and translated: the user has to walk to the lock with the app.
-                cloud_lock = self.account.locks.get(lock_id)
-                name = cloud_lock.display_name if cloud_lock else str(lock_id)
-                async_raise_remote_unlock_issue(self.hass, self.config_entry, lock_id, name)
-                raise
-            async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
-        state = self.account.state(lock_id)
-        state.locked = lock
-        self.relock.cancel(lock_id)
-        if not lock:
-            self.relock.schedule(lock_id, state, already_elapsed=0.0)
-        self._await_confirmation(lock_id)
-        self.async_update_listeners()
-
-    def _await_confirmation(self, lock_id: int) -> None:
-        """No push within the timeout: ask the lock once (the only unprompted queryOpenState)."""
-
-        async def _check(_now: datetime) -> None:
-            try:
-                await self._async_query_open_state(lock_id)
-            except (TTLockError, ConfigEntryAuthFailed) as err:
-                _LOGGER.debug("Could not confirm the state of lock %s: %s", lock_id, err)
-                return
-            self.async_update_listeners()
-
-        self._confirmations.start(lock_id, COMMAND_CONFIRM_TIMEOUT.total_seconds(), _check)
-
-    async def async_check_state(self, lock_id: int) -> None:
-        """On demand (button): ask the lock whether it is locked."""
-        await self._async_query_open_state(lock_id)
-        self.async_update_listeners()
-
-    async def async_set_passage_mode(
-        self,
-        lock_id: int,
-        enabled: bool,
-        *,
-        schedule: list[dict[str, Any]] | None = None,
-        auto_unlock: bool | None = None,
-    ) -> None:
-        """Switch passage mode (optionally on a weekly schedule); while on, no relock is assumed."""
-        await self.async_call(
-            lambda: self.client.async_set_passage_mode(
-                lock_id, enabled, cyclic_config=schedule, auto_unlock=auto_unlock
-            )
-        )
-        state = self.account.state(lock_id)
-        state.passage_mode = enabled
-        if enabled:
-            self.relock.cancel(lock_id)
-        self.async_update_listeners()
-
-    async def async_set_auto_lock_time(self, lock_id: int, seconds: int) -> None:
-        """Set the auto-lock delay (0 = off)."""
-        await self.async_call(lambda: self.client.async_set_auto_lock_time(lock_id, seconds))
-        self.account.state(lock_id).auto_lock_seconds = seconds
-        self.async_update_listeners()
-
-    async def async_set_sound(self, lock_id: int, enabled: bool) -> None:
-        """Switch the lock's sound on or off."""
-        await self.async_call(lambda: self.client.async_set_sound(lock_id, enabled))
-        self.account.state(lock_id).sound_enabled = enabled
-        self.async_update_listeners()
-
     async def async_shutdown(self) -> None:
         """Cancel the timers on unload."""
         await super().async_shutdown()
         self.relock.cancel_all()
-        self._confirmations.cancel_all()
+        self.commands.cancel_all()

@@ -7,15 +7,11 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from custom_components.minerva_iot.clients.ttlock import TTLockGateway
+from custom_components.minerva_iot.compat import DEVICES_PER_ENTRY
 from custom_components.minerva_iot.const import DOMAIN
 
 from .const import GATEWAY_MODEL, MANUFACTURER
-from .identifiers import (
-    DEVICES_PER_ENTRY,
-    gateway_id_of_device,
-    gateway_identifier,
-    lock_id_of_device,
-)
+from .identifiers import gateway_id_of_device, gateway_identifier, lock_id_of_device
 
 
 @callback
@@ -24,13 +20,14 @@ def async_sync_devices(
     entry: ConfigEntry,
     lock_ids: set[int],
     gateways: list[TTLockGateway],
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
     """Create the gateways' devices and detach devices of locks / gateways no longer listed.
 
     Runs on every successful poll, so a lock deleted in the app while Home Assistant was off also
-    loses its device. An empty lock list is more likely a cloud hiccup than every lock deleted at
-    once, so it removes nothing of that kind (the user can still delete such devices by hand). Returns the ids
-    of the lock devices that were removed.
+    loses its device. The coordinator passes an empty list only once it persisted over several
+    polls; even then it removes nothing of that kind (deleting every device on one answer is too
+    costly if it was wrong; the user can delete them by hand). Returns the ids of the locks and of
+    the gateways whose devices were removed.
     """
     registry = dr.async_get(hass)
     for gateway in gateways:
@@ -44,15 +41,18 @@ def async_sync_devices(
         )
     gateway_ids = {gateway.gateway_id for gateway in gateways}
     removed_locks: set[int] = set()
+    removed_gateways: set[int] = set()
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         lock_id = lock_id_of_device(device)
         gateway_id = gateway_id_of_device(device)
         if lock_id is not None and lock_ids and lock_id not in lock_ids:
             removed_locks.add(lock_id)
-        elif gateway_id is None or not gateway_ids or gateway_id in gateway_ids:
+        elif gateway_id is not None and gateway_ids and gateway_id not in gateway_ids:
+            removed_gateways.add(gateway_id)
+        else:
             continue
         if DEVICES_PER_ENTRY:  # pragma: no cover - HA >= 2026.8: the device is only ours
             registry.async_remove_device(device.id)
         else:
             registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
-    return removed_locks
+    return removed_locks, removed_gateways

@@ -35,6 +35,10 @@ TO_REDACT = {
     "lockMac",
     "mac",
     "gatewayMac",
+    # The default lock name is the model plus the last bytes of the lock's MAC address.
+    "lockName",
+    # The WiFi network (SSID) the gateway is connected to: the user's home network.
+    "networkName",
 }
 
 

@@ -12,17 +12,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLock
+from custom_components.minerva_iot.compat import DEVICES_PER_ENTRY, async_get_entry_device
 from custom_components.minerva_iot.const import DOMAIN
 
 from .const import GATEWAY_MODEL, MANUFACTURER
 from .coordinator import TTLockCoordinator
-from .identifiers import (
-    DEVICES_PER_ENTRY,
-    account_identifier,
-    async_get_entry_device,
-    gateway_identifier,
-    lock_identifier,
-)
+from .identifiers import account_identifier, gateway_identifier, lock_identifier
 from .state import LockState
 
 
@@ -141,7 +136,9 @@ def async_track_new_locks(
     build: Callable[[TTLockLock], Iterable[Entity]],
 ) -> None:
     """Add entities for every lock now and for locks the cloud lists later (no reload)."""
-    _track(coordinator, async_add_entities, lambda: coordinator.account.locks, build)
+    _track(
+        coordinator, async_add_entities, lambda: coordinator.account.locks, build, lock_identifier
+    )
 
 
 @callback
@@ -151,7 +148,13 @@ def async_track_new_gateways(
     build: Callable[[TTLockGateway], Iterable[Entity]],
 ) -> None:
     """Add entities for every gateway now and for gateways listed later."""
-    _track(coordinator, async_add_entities, lambda: coordinator.account.gateways, build)
+    _track(
+        coordinator,
+        async_add_entities,
+        lambda: coordinator.account.gateways,
+        build,
+        gateway_identifier,
+    )
 
 
 def _track[T](
@@ -159,18 +162,20 @@ def _track[T](
     async_add_entities: AddConfigEntryEntitiesCallback,
     current: Callable[[], dict[int, T]],
     build: Callable[[T], Iterable[Entity]],
+    identifier: Callable[[int], str],
 ) -> None:
-    known: set[int] = set()
+    # Item id -> its device's removal count when its entities were built: entities live as long
+    # as their device, so an item that is merely not listed for a while keeps them, and one whose
+    # device was removed (cloud sync or the user) gets new ones when it comes back.
+    built: dict[int, int] = {}
 
     @callback
     def _add_new() -> None:
-        items = current()
-        # A device that disappeared and comes back must get its entities again.
-        known.intersection_update(items)
         entities: list[Entity] = []
-        for item_id, item in items.items():
-            if item_id not in known:
-                known.add(item_id)
+        for item_id, item in current().items():
+            removals = coordinator.device_removals(identifier(item_id))
+            if built.get(item_id) != removals:
+                built[item_id] = removals
                 entities.extend(build(item))
         if entities:
             async_add_entities(entities)

@@ -1,5 +1,6 @@
-"""Repair issues of a TTLock entry: ids scoped by entry (and lock), raised and resolved in one place.
+"""Repair issues of a TTLock entry: its keys, and the ones with TTLock logic of their own.
 
+Ids and raising/resolving come from the shared `issues.py` (`<key>_<entry id>[_<lock id>]`).
 Every issue here is something only the user can fix outside Home Assistant (app settings, clock,
 quota, callback URL); each is deleted as soon as the cause is gone, and all of an entry's issues
 are deleted when the entry is removed.
@@ -13,7 +14,11 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.issues import (
+    async_delete_entry_issue,
+    async_delete_entry_issues,
+    async_raise_entry_issue,
+)
 
 from .const import CONF_CALLBACK_CONFIRMED, NO_PUSH_WARNING
 
@@ -22,22 +27,12 @@ ISSUE_CLOCK_SKEW = "ttlock_clock_skew"
 ISSUE_REMOTE_UNLOCK = "ttlock_remote_unlock_disabled"
 ISSUE_NO_PUSH = "ttlock_no_push"
 
-# Issues of the whole entry (one per entry); a poll that works again resolves the first two.
-ENTRY_ISSUES = (ISSUE_QUOTA, ISSUE_CLOCK_SKEW, ISSUE_NO_PUSH)
-
-
-def entry_issue_id(key: str, entry_id: str) -> str:
-    """Issue id of an entry-wide issue."""
-    return f"{key}_{entry_id}"
-
-
-def lock_issue_id(key: str, entry_id: str, lock_id: int) -> str:
-    """Issue id of an issue about one lock of an entry."""
-    return f"{key}_{entry_id}_{lock_id}"
+# Every issue key scoped to an entry (the remote-unlock one once per lock).
+ENTRY_ISSUES = (ISSUE_QUOTA, ISSUE_CLOCK_SKEW, ISSUE_NO_PUSH, ISSUE_REMOTE_UNLOCK)
 
 
 @callback
-def async_raise_entry_issue(
+def async_raise_account_issue(
     hass: HomeAssistant,
     entry: ConfigEntry,
     key: str,
@@ -45,22 +40,14 @@ def async_raise_entry_issue(
     severity: ir.IssueSeverity = ir.IssueSeverity.ERROR,
     placeholders: dict[str, str] | None = None,
 ) -> None:
-    """Create (or refresh) an entry-wide issue; `{account}` is always a placeholder."""
-    ir.async_create_issue(
+    """Create (or refresh) an entry-wide issue; the texts name the account (`{account}`)."""
+    async_raise_entry_issue(
         hass,
-        DOMAIN,
-        entry_issue_id(key, entry.entry_id),
-        is_fixable=False,
+        key,
+        entry.entry_id,
         severity=severity,
-        translation_key=key,
-        translation_placeholders={"account": entry.title, **(placeholders or {})},
+        placeholders={"account": entry.title, **(placeholders or {})},
     )
-
-
-@callback
-def async_delete_entry_issue(hass: HomeAssistant, entry: ConfigEntry, key: str) -> None:
-    """Resolve an entry-wide issue."""
-    ir.async_delete_issue(hass, DOMAIN, entry_issue_id(key, entry.entry_id))
 
 
 @callback
@@ -68,21 +55,19 @@ def async_raise_remote_unlock_issue(
     hass: HomeAssistant, entry: ConfigEntry, lock_id: int, lock_name: str
 ) -> None:
     """-4043 on unlock: tell the user, persistently, to enable Remote Unlock in the app."""
-    ir.async_create_issue(
+    async_raise_entry_issue(
         hass,
-        DOMAIN,
-        lock_issue_id(ISSUE_REMOTE_UNLOCK, entry.entry_id, lock_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=ISSUE_REMOTE_UNLOCK,
-        translation_placeholders={"lock": lock_name},
+        ISSUE_REMOTE_UNLOCK,
+        entry.entry_id,
+        suffix=lock_id,
+        placeholders={"lock": lock_name},
     )
 
 
 @callback
 def async_delete_remote_unlock_issue(hass: HomeAssistant, entry: ConfigEntry, lock_id: int) -> None:
     """A remote unlock worked (command or gateway-unlock record), or the lock is gone."""
-    ir.async_delete_issue(hass, DOMAIN, lock_issue_id(ISSUE_REMOTE_UNLOCK, entry.entry_id, lock_id))
+    async_delete_entry_issue(hass, ISSUE_REMOTE_UNLOCK, entry.entry_id, suffix=lock_id)
 
 
 @callback
@@ -95,7 +80,7 @@ def async_check_push_silence(
     resolves this warning (coordinator).
     """
     if entry.data.get(CONF_CALLBACK_CONFIRMED) and locks_can_push and silent_for >= NO_PUSH_WARNING:
-        async_raise_entry_issue(
+        async_raise_account_issue(
             hass,
             entry,
             ISSUE_NO_PUSH,
@@ -107,8 +92,4 @@ def async_check_push_silence(
 @callback
 def async_delete_all_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
     """Entry removed: drop its entry-wide and per-lock issues."""
-    registry = ir.async_get(hass)
-    prefixes = tuple(f"{key}_{entry_id}" for key in (*ENTRY_ISSUES, ISSUE_REMOTE_UNLOCK))
-    for domain, issue_id in list(registry.issues):
-        if domain == DOMAIN and issue_id.startswith(prefixes):
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
+    async_delete_entry_issues(hass, entry_id, ENTRY_ISSUES)

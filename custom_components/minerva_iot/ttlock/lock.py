@@ -116,7 +116,7 @@ class TTLockLockControl(TTLockLockEntity, LockEntity, RestoreEntity):
             await async_run_command(
                 self.hass,
                 self.coordinator.config_entry,
-                self.coordinator.async_lock_command(self.lock_id, lock=lock),
+                self.coordinator.commands.async_lock_command(self.lock_id, lock=lock),
             )
         finally:
             self._attr_is_locking = False

@@ -63,5 +63,5 @@ class TTLockAutoLockTime(TTLockLockEntity, NumberEntity):
         await async_run_command(
             self.hass,
             self.coordinator.config_entry,
-            self.coordinator.async_set_auto_lock_time(self.lock_id, int(value)),
+            self.coordinator.commands.async_set_auto_lock_time(self.lock_id, int(value)),
         )

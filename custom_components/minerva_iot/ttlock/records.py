@@ -13,10 +13,11 @@ from custom_components.minerva_iot.clients.ttlock.callback import (
     RecordType,
     describe_record_type,
 )
+from custom_components.minerva_iot.compat import async_get_entry_device
 from custom_components.minerva_iot.const import VENDOR_TTLOCK
 from custom_components.minerva_iot.events import async_fire_minerva_event
 
-from .identifiers import async_get_entry_device, lock_identifier
+from .identifiers import lock_identifier
 
 
 def record_kind(record: TTLockRecord) -> RecordKind | None:

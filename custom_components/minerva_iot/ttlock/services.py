@@ -19,12 +19,13 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockPasscode
+from custom_components.minerva_iot.compat import device_entry_ids
 from custom_components.minerva_iot.const import CONF_VENDOR, DOMAIN, VENDOR_TTLOCK
 
 from .coordinator import TTLockCoordinator
 from .data import TTLockConfigEntry
 from .errors import async_run_command
-from .identifiers import device_entry_ids, lock_id_of_device
+from .identifiers import lock_id_of_device
 from .passage import PERIODS_SCHEMA, cyclic_config, describe_cyclic_config
 from .records import record_summary
 
@@ -197,7 +198,7 @@ async def _async_set_passage_mode(call: ServiceCall) -> ServiceResponse:
     await async_run_command(
         call.hass,
         coordinator.config_entry,
-        coordinator.async_set_passage_mode(
+        coordinator.commands.async_set_passage_mode(
             lock_id, enabled, schedule=schedule, auto_unlock=auto_unlock
         ),
     )

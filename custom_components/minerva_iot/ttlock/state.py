@@ -20,9 +20,11 @@ class LockState:
     # The gateway the cloud relays this lock's commands through (gateway/listByLock).
     gateway_id: int | None = None
     last_record: TTLockRecord | None = None
-    # The newest successful lock/unlock record applied (who operated the lock); a record with an
-    # older lockDate (the lock's clock) arriving late must not overwrite a newer state.
+    # The newest successful lock/unlock record applied (who operated the lock), and when it
+    # happened (coordinator.record_time, ms): a record older than that arriving late must not
+    # overwrite a newer state.
     last_bolt_record: TTLockRecord | None = None
+    last_bolt_time: int | None = None
 
 
 @dataclass

@@ -37,7 +37,9 @@ SWITCHES: tuple[TTLockSwitchDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         feature=Feature.PASSAGE_MODE,
         value_fn=lambda state: state.passage_mode,
-        set_fn=lambda coordinator, lock_id, on: coordinator.async_set_passage_mode(lock_id, on),
+        set_fn=lambda coordinator, lock_id, on: coordinator.commands.async_set_passage_mode(
+            lock_id, on
+        ),
     ),
     TTLockSwitchDescription(
         key="sound",
@@ -45,7 +47,7 @@ SWITCHES: tuple[TTLockSwitchDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         feature=Feature.SOUND,
         value_fn=lambda state: state.sound_enabled,
-        set_fn=lambda coordinator, lock_id, on: coordinator.async_set_sound(lock_id, on),
+        set_fn=lambda coordinator, lock_id, on: coordinator.commands.async_set_sound(lock_id, on),
     ),
 )
 

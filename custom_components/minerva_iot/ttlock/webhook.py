@@ -35,6 +35,7 @@ from custom_components.minerva_iot.const import (
     DOMAIN,
     VENDOR_TTLOCK,
 )
+from custom_components.minerva_iot.webhook_body import async_read_capped
 from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
 
 from .const import CONF_CALLBACK_CONFIRMED, DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN
@@ -138,8 +139,8 @@ async def _async_handle_webhook(
 
 
 async def _async_read_push(request: web.Request) -> CallbackPush:
-    body = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
+    body = await async_read_capped(request, MAX_BODY_BYTES)
+    if body is None:
         raise CallbackFormatError("body too large")
     try:
         text = body.decode("utf-8")

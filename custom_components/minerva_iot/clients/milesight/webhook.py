@@ -144,6 +144,10 @@ class WebhookVerifier:
         signature = lowered.get(HEADER_SIGNATURE, "").strip().lower()
         if not (timestamp and nonce and signature):
             raise WebhookSignatureError("missing signature headers")
+        if not (timestamp.isascii() and nonce.isascii() and signature.isascii()):
+            # MDP sends hex and digits only. Anything else is no delivery of ours, and would
+            # make compare_digest (non-ASCII str) or encode() (undecodable bytes) raise.
+            raise WebhookSignatureError("signature headers are not ASCII")
         if self._uuid and lowered.get(HEADER_UUID, "").strip().lower() != self._uuid:
             raise WebhookSignatureError("webhook uuid does not match")
         expected = compute_signature(self._secret, timestamp, nonce)
