@@ -29,6 +29,16 @@ CLOUDHOOK_FAILURES = [
 ]
 
 
+def _webhook_only_entry(hass: HomeAssistant, **data: str) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="webhook-only",
+        data={"vendor": "milesight", "webhook_id": "abc123", "webhook_secret": "s3cret", **data},
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
 @pytest.fixture
 async def subscribed_cloud(hass: HomeAssistant) -> None:
     """A Nabu Casa subscription, and an external URL to fall back on."""
@@ -70,17 +80,7 @@ async def test_removal_survives_cloudhook_deletion_failure(
     hass: HomeAssistant, failure: Exception, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Removing an entry whose cloudhook the cloud cannot delete still removes the entry."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="webhook-only",
-        data={
-            "vendor": "milesight",
-            "webhook_id": "abc123",
-            "webhook_secret": "s3cret",
-            "cloudhook_url": "https://hooks.example.org/abc",
-        },
-    )
-    entry.add_to_hass(hass)
+    entry = _webhook_only_entry(hass, cloudhook_url="https://hooks.example.org/abc")
     delete = AsyncMock(side_effect=failure)
     with patch("homeassistant.components.cloud.async_delete_cloudhook", delete):
         result = await hass.config_entries.async_remove(entry.entry_id)
@@ -96,12 +96,7 @@ async def test_entry_set_up_with_a_subscription_keeps_its_new_cloudhook(
     hass: HomeAssistant,
 ) -> None:
     """An entry made before the subscription gets a cloudhook at set-up, kept in entry.data."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="webhook-only",
-        data={"vendor": "milesight", "webhook_id": "abc123", "webhook_secret": "s3cret"},
-    )
-    entry.add_to_hass(hass)
+    entry = _webhook_only_entry(hass)
     create = AsyncMock(return_value="https://hooks.example.org/abc123")
     with (
         patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
@@ -117,17 +112,7 @@ async def test_removal_without_the_cloud_component_deletes_no_cloudhook(
     hass: HomeAssistant,
 ) -> None:
     """Nabu Casa not loaded (subscription ended, cloud removed): removal does not call it."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="webhook-only",
-        data={
-            "vendor": "milesight",
-            "webhook_id": "abc123",
-            "webhook_secret": "s3cret",
-            "cloudhook_url": "https://hooks.example.org/abc",
-        },
-    )
-    entry.add_to_hass(hass)
+    entry = _webhook_only_entry(hass, cloudhook_url="https://hooks.example.org/abc")
     delete = AsyncMock()
     with patch("homeassistant.components.cloud.async_delete_cloudhook", delete):
         await hass.config_entries.async_remove(entry.entry_id)
