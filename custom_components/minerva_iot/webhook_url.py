@@ -1,11 +1,14 @@
 """Where the clouds can reach an entry's webhook: a Nabu Casa cloudhook or the external URL.
 
 Both vendors push from the internet, so an internal URL is useless to them: it is never offered.
+Both refuse plain-HTTP callback URLs too, so an external URL is offered only when it is HTTPS.
 """
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 import logging
+from urllib.parse import urlsplit
 
 import aiohttp
 from homeassistant.components import webhook
@@ -58,7 +61,28 @@ async def async_resolve_public_url(
         )
     except NoURLAvailableError:
         return None, None
+    if not _cloud_accepts(url):
+        _LOGGER.debug("The external URL is not HTTPS: no webhook URL to offer the clouds")
+        return None, None
     return url, None
+
+
+def _cloud_accepts(url: str) -> bool:
+    """HTTPS, or plain HTTP on loopback.
+
+    A loopback URL is reachable only from this machine, i.e. by a cloud simulator (the local
+    demo, the end-to-end tests); the real clouds never reach it, whatever its scheme.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    host = parts.hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 async def async_get_public_webhook_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:

@@ -63,16 +63,6 @@ def test_one_integration_under_custom_components() -> None:
     assert [d for d in dirs if d != "__pycache__"] == [DOMAIN]
 
 
-def test_strings_equal_english_translation() -> None:
-    """Custom integrations load translations/en.json; strings.json is its source (scripts/sync_translations)."""
-    assert _json(PACKAGE / "strings.json") == _json(PACKAGE / "translations" / "en.json")
-
-
-def test_brand_icon_exists() -> None:
-    """HACS' brands check passes on custom_components/<domain>/brand/icon.png."""
-    assert (PACKAGE / "brand" / "icon.png").read_bytes().startswith(b"\x89PNG")
-
-
 async def test_user_step_is_the_vendor_menu(hass: HomeAssistant) -> None:
     """The first step is a menu with the three branches of the stable contract, all with English text."""
     result = await hass.config_entries.flow.async_init(

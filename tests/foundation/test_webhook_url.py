@@ -118,3 +118,35 @@ async def test_removal_without_the_cloud_component_deletes_no_cloudhook(
         await hass.config_entries.async_remove(entry.entry_id)
     delete.assert_not_awaited()
     assert hass.config_entries.async_get_entry(entry.entry_id) is None
+
+
+@pytest.mark.parametrize(
+    ("external_url", "offered"),
+    [
+        pytest.param("https://ha.example.org", True, id="https"),
+        pytest.param("http://ha.example.org:8123", False, id="plain-http"),
+        pytest.param("http://192.168.1.20:8123", False, id="plain-http-lan"),
+        pytest.param("http://127.0.0.1:8123", True, id="loopback-simulator"),
+        pytest.param("http://localhost:8123", True, id="localhost-simulator"),
+    ],
+)
+async def test_only_https_external_urls_are_offered(
+    hass: HomeAssistant, external_url: str, offered: bool
+) -> None:
+    """The clouds refuse plain-HTTP callbacks: such a URL leads to the "no public URL" step."""
+    await async_process_ha_core_config(hass, {"external_url": external_url})
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "milesight_webhook"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"webhook_secret": "s3cret"}
+    )
+    if offered:
+        assert result["description_placeholders"]["webhook_url"].startswith(
+            f"{external_url}/api/webhook/"
+        )
+    else:
+        assert result["step_id"] == "milesight_finish_no_url"
