@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from .conftest import Simulator
-from .entries import device_matching, wait_entity, wait_entry_state, wait_saved_entry, wait_state
+from .entries import wait_entry_state, wait_saved_entry, wait_state
 from .hass_client import HomeAssistantClient, HomeAssistantError, form_fields, poll
 from .processes import HassProcess
 from .provision_demo import (
@@ -19,7 +19,14 @@ from .provision_demo import (
     TTLOCK_PASSWORD,
     TTLOCK_USERNAME,
 )
-from .wire import get_json, post_json, ttlock_record_form
+from .simulated_things import (
+    ttlock_activity_entity,
+    ttlock_lock_entity,
+    ttlock_manual_lock,
+    wait_lock_entity,
+    wait_sim_lock,
+)
+from .wire import post_json, ttlock_record_form
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -60,30 +67,6 @@ async def test_ttlock_flow_shows_invalid_auth_then_creates_entry(
     assert saved["data"]["webhook_id"]
     assert "password" not in saved["data"], "the app password must not be stored"
     await wait_entry_state(ha, entry_id, "loaded")
-
-
-async def _back_door(session: aiohttp.ClientSession, ttlock_sim: Simulator) -> dict[str, Any]:
-    """The simulated lock without auto-lock (its state only changes when we change it)."""
-    locks = await get_json(session, f"{ttlock_sim.url}/_sim/locks")
-    return next(lock for lock in locks.values() if not lock["autoLockTime"])
-
-
-async def _lock_entity(ha: HomeAssistantClient, entry_id: str, lock: dict[str, Any]) -> str:
-    device = await poll(
-        lambda: device_matching(ha, entry_id, str(lock["lockId"]), lock["alias"]),
-        within=45,
-        what=f"the device of lock {lock['lockId']}",
-    )
-
-    def is_that_lock(registered: dict[str, Any], state: dict[str, Any]) -> bool:
-        return bool(registered.get("device_id") == device["id"])
-
-    return await wait_entity(ha, entry_id, "lock", is_that_lock, f"the lock {lock['alias']}")
-
-
-async def _sim_locked(session: aiohttp.ClientSession, ttlock_sim: Simulator, lock_id: int) -> bool:
-    locks = await get_json(session, f"{ttlock_sim.url}/_sim/locks")
-    return bool(locks[str(lock_id)]["locked"])
 
 
 async def _point_callback(
@@ -136,7 +119,7 @@ async def _start_locked(
         f"{ttlock_sim.url}/_sim/operate",
         {"lockId": lock["lockId"], "locked": True, "method": "app"},
     )
-    await wait_state(ha, entity_id, lambda s: s["state"] == "locked", f"{entity_id} locked")
+    await wait_lock_entity(ha, entity_id, "locked")
 
 
 async def test_lock_and_unlock_through_services_move_the_simulated_lock(
@@ -148,31 +131,19 @@ async def test_lock_and_unlock_through_services_move_the_simulated_lock(
     """REST service calls reach the cloud; the cloud's callback comes back and names the user."""
     entry_id = ttlock_entry["entry_id"]
     await _point_callback(http_session, ha, ttlock_sim, ttlock_entry)
-    lock = await _back_door(http_session, ttlock_sim)
-    entity_id = await _lock_entity(ha, entry_id, lock)
+    lock = await ttlock_manual_lock(http_session, ttlock_sim.url)
+    entity_id = await ttlock_lock_entity(ha, entry_id, lock)
     await _start_locked(ha, http_session, ttlock_sim, lock, entity_id)
 
     await ha.call_service("lock", "unlock", {"entity_id": entity_id})
-    await poll(
-        lambda: _not(_sim_locked(http_session, ttlock_sim, lock["lockId"])),
-        within=30,
-        what="the simulated lock to unlock",
-    )
-    await wait_state(ha, entity_id, lambda s: s["state"] == "unlocked", f"{entity_id} unlocked")
+    await wait_sim_lock(http_session, ttlock_sim.url, lock["lockId"], locked=False)
+    await wait_lock_entity(ha, entity_id, "unlocked")
     # The remote unlock's record is pushed back by the cloud under the app account's name.
     await _wait_who(ha, entry_id, entity_id, TTLOCK_USERNAME)
 
     await ha.call_service("lock", "lock", {"entity_id": entity_id})
-    await poll(
-        lambda: _sim_locked(http_session, ttlock_sim, lock["lockId"]),
-        within=30,
-        what="the simulated lock to lock",
-    )
-    await wait_state(ha, entity_id, lambda s: s["state"] == "locked", f"{entity_id} locked")
-
-
-async def _not(value: Any) -> bool:
-    return not await value
+    await wait_sim_lock(http_session, ttlock_sim.url, lock["lockId"], locked=True)
+    await wait_lock_entity(ha, entity_id, "locked")
 
 
 async def test_callbacks_move_the_lock_and_record_who(
@@ -185,28 +156,35 @@ async def test_callbacks_move_the_lock_and_record_who(
     does not move the lock; a passcode lock at the simulated door is pushed back and named."""
     entry_id = ttlock_entry["entry_id"]
     webhook_url = await _point_callback(http_session, ha, ttlock_sim, ttlock_entry)
-    lock = await _back_door(http_session, ttlock_sim)
-    entity_id = await _lock_entity(ha, entry_id, lock)
+    lock = await ttlock_manual_lock(http_session, ttlock_sim.url)
+    entity_id = await ttlock_lock_entity(ha, entry_id, lock)
     await _start_locked(ha, http_session, ttlock_sim, lock, entity_id)
 
     form = ttlock_record_form(lock, RECORD_IC_CARD_UNLOCK, "Cleaner card")
     async with http_session.post(webhook_url, data=form) as response:
         assert response.status == 200
         assert await response.text() == "success"
-    await wait_state(
-        ha, entity_id, lambda s: s["state"] == "unlocked", f"{entity_id} unlocked by the card"
-    )
-    await _wait_who(ha, entry_id, entity_id, "Cleaner card")
+    await wait_lock_entity(ha, entity_id, "unlocked", changed_by="Cleaner card")
 
     failed = ttlock_record_form(lock, RECORD_IC_CARD_UNLOCK, "Intruder card", success=0)
     async with http_session.post(webhook_url, data=failed) as response:
-        assert await response.text() == "success"
-    # A failed attempt may be reported (as an event), but it neither moves the lock nor
-    # becomes the lock's "changed by".
+        assert (response.status, await response.text()) == (200, "success")
+    # First the failed attempt's observable effect (so the push has been processed, wherever
+    # the integration processes it), then: it neither moved the lock nor became "changed by".
+    activity = await ttlock_activity_entity(ha, entry_id, entity_id)
+    await wait_state(
+        ha,
+        activity,
+        lambda s: (
+            s["attributes"].get("event_type") == "failed_attempt"
+            and s["attributes"].get("user") == "Intruder card"
+        ),
+        f"{activity} to report the failed attempt",
+    )
     still = await ha.state(entity_id)
     assert still is not None
     assert still["state"] == "unlocked"
-    assert "Intruder card" not in str(still["attributes"].get("changed_by") or "")
+    assert still["attributes"].get("changed_by") == "Cleaner card"
 
     await post_json(
         http_session,
@@ -227,8 +205,8 @@ async def test_refused_refresh_starts_reauth_and_entities_resume(
 ) -> None:
     """Tokens die and the refresh is refused: a reauth flow appears; the password fixes it."""
     entry_id = ttlock_entry["entry_id"]
-    lock = await _back_door(http_session, ttlock_sim)
-    entity_id = await _lock_entity(ha, entry_id, lock)
+    lock = await ttlock_manual_lock(http_session, ttlock_sim.url)
+    entity_id = await ttlock_lock_entity(ha, entry_id, lock)
     entities_before = {e["entity_id"] for e in await ha.entity_registry(entry_id)}
 
     await post_json(http_session, f"{ttlock_sim.url}/_sim/revoke_refresh", {})
@@ -263,11 +241,8 @@ async def test_refused_refresh_starts_reauth_and_entities_resume(
     await wait_entry_state(ha, entry_id, "loaded")
     assert {e["entity_id"] for e in await ha.entity_registry(entry_id)} == entities_before
     await ha.call_service("lock", "unlock", {"entity_id": entity_id})
-    await poll(
-        lambda: _not(_sim_locked(http_session, ttlock_sim, lock["lockId"])),
-        within=30,
-        what="the simulated lock to unlock after reauth",
-    )
-    await wait_state(ha, entity_id, lambda s: s["state"] == "unlocked", f"{entity_id} unlocked")
+    await wait_sim_lock(http_session, ttlock_sim.url, lock["lockId"], locked=False)
+    await wait_lock_entity(ha, entity_id, "unlocked")
     await ha.call_service("lock", "lock", {"entity_id": entity_id})
-    await wait_state(ha, entity_id, lambda s: s["state"] == "locked", f"{entity_id} locked")
+    await wait_sim_lock(http_session, ttlock_sim.url, lock["lockId"], locked=True)
+    await wait_lock_entity(ha, entity_id, "locked")
