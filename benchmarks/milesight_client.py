@@ -16,13 +16,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-import time
 from typing import Any
-from unittest import mock
 
 import aiohttp
 from homeassistant.core import HomeAssistant
@@ -31,12 +27,11 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from benchmarks.harness import advance, quiet_logs, running_home_assistant, simulated_clock
-from benchmarks.milesight_fleet import grow_fleet
+from benchmarks.milesight_fleet import add_day_of_uplinks, grow_fleet
 from benchmarks.report import Report, Table, add_common_arguments, emit, int_list
 from custom_components.minerva_iot.clients.milesight import (
     MilesightClient,
     MilesightError,
-    MilesightTokenManager,
 )
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.milesight.const import (
@@ -56,6 +51,8 @@ FREE_PLAN_CALLS_PER_DAY = 1000
 PRO_PLAN_BASE_CALLS_PER_DAY = 1000
 PRO_PLAN_CALLS_PER_DEVICE = 100
 DAY = timedelta(days=1)
+# Stored uplinks per device before the set-up: a common LoRaWAN reporting interval.
+UPLINK_EVERY_MINUTES = 10
 
 
 def pro_plan_budget(devices: int) -> int:
@@ -138,25 +135,6 @@ def bursts_table(bursts: list[Burst]) -> Table:
 # --- part 2: one simulated day of the integration ---------------------------------------------
 
 
-@contextmanager
-def token_clock_follows_simulation() -> Iterator[None]:
-    """Give the client's token manager the simulated clock.
-
-    Its ``clock`` parameter defaults to ``time.time`` bound at import, which freezegun cannot
-    reach; without this the client would keep a token the (frozen-clock) simulator already
-    expired, and the figures would show 401 + retry instead of the client's early refresh.
-    The public ``clock`` parameter is used, nothing else changes.
-    """
-    original = MilesightTokenManager.__init__
-
-    def init(self: MilesightTokenManager, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("clock", lambda: time.time())
-        original(self, *args, **kwargs)
-
-    with mock.patch.object(MilesightTokenManager, "__init__", init):
-        yield
-
-
 def api_entry(sim: MilesightSimulator, options: dict[str, Any]) -> MockConfigEntry:
     """An API + webhook entry pointing at the simulator (as the config flow stores it)."""
     return MockConfigEntry(
@@ -178,8 +156,9 @@ def api_entry(sim: MilesightSimulator, options: dict[str, Any]) -> MockConfigEnt
 async def one_day(devices: int, options: dict[str, Any]) -> tuple[Counter[str], Counter[str]]:
     """Calls at set-up and during the following 24 h (by endpoint) for one entry."""
     sim = MilesightSimulator(seed=11)
-    with simulated_clock() as clock, token_clock_follows_simulation():
+    with simulated_clock() as clock:
         grow_fleet(sim, devices)
+        add_day_of_uplinks(sim, UPLINK_EVERY_MINUTES)
         await sim.start(host="127.0.0.1", port=0)
         try:
             async with running_home_assistant() as hass:
@@ -256,6 +235,8 @@ async def calls_per_day(
             figures[f"{key}_calls_per_day"] = per_day
             figures[f"{key}_token_requests_per_day"] = day["oauth/token"]
             figures[f"{key}_setup_token_requests"] = set_up["oauth/token"]
+            figures[f"{key}_setup_history_calls"] = set_up["device/properties-history"]
+            figures[f"{key}_history_calls_per_day"] = day["device/properties-history"]
     return totals, endpoints, figures
 
 
@@ -277,6 +258,7 @@ async def run(args: argparse.Namespace) -> Report:
             "refresh_minutes": args.refresh_minutes,
             "default_seed_from_api": DEFAULT_SEED_FROM_API,
             "default_refresh_minutes": DEFAULT_REFRESH_MINUTES,
+            "stored_uplink_every_minutes": UPLINK_EVERY_MINUTES,
         },
     )
     sim = MilesightSimulator(seed=5)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from simulators.milesight import MilesightSimulator, SimulatedDevice
+
+DAY_MINUTES = 24 * 60
 
 
 def grow_fleet(sim: MilesightSimulator, total: int) -> None:
@@ -27,3 +31,17 @@ def grow_fleet(sim: MilesightSimulator, total: int) -> None:
             )
         )
         sim.uplink_event(sn)
+
+
+def add_day_of_uplinks(sim: MilesightSimulator, every_minutes: int) -> None:
+    """Store, for every device, one uplink each ``every_minutes`` over the last 24 hours.
+
+    Real devices report every few minutes: at 10 minutes a day is 144 history rows, two pages
+    of the history call. Without this the history of a device fits one page and the
+    benchmark cannot show what re-reading a whole day on every refresh would cost.
+    """
+    now_ms = int(time.time() * 1000)
+    for device in sim.devices:
+        reading = dict(device.history[-1][1]) if device.history else {"battery": 90}
+        for minutes in range(every_minutes, DAY_MINUTES, every_minutes):
+            device.record(now_ms - minutes * 60_000, reading)

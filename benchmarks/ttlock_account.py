@@ -78,5 +78,6 @@ async def add_entry(
     entry.add_to_hass(hass)
     if not await hass.config_entries.async_setup(entry.entry_id):
         raise RuntimeError("the TTLock entry did not set up")
-    await hass.async_block_till_done()
+    # Includes the one-time state query of each lock Home Assistant never saw (first set-up).
+    await hass.async_block_till_done(wait_background_tasks=True)
     return entry

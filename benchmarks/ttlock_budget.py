@@ -199,7 +199,8 @@ async def run(args: argparse.Namespace) -> Report:
         "(errcode 30006, the integration then backs off 6 h and raises a repair issue).",
         "Lock wake-ups (queryOpenState / queryElectricQuantity) cost lock battery (reference §7); "
         + (
-            "in these runs there were none with the default options (safety re-check off); "
+            "in these runs there were none per day with the default options (safety re-check "
+            "off; the first set-up asks each lock once, counted in set-up); "
             "the opt-in re-check wakes each lock once per slow interval."
             if wakeups_with_defaults == 0
             else f"{wakeups_with_defaults:g} per day even with the default options."

@@ -29,12 +29,14 @@ class SimulatedDevice:
     connect_status: str = "ONLINE"
     electricity: int | None = None  # battery %, set by uplinks that report one
     last_update_ms: int | None = None
+    # MDP may send deviceId as a number (reference §4): then profile/search/detail do so.
+    numeric_id: bool = False
     history: list[tuple[int, Payload]] = field(default_factory=list, repr=False)
 
     def profile(self) -> dict[str, Any]:
         """The ``deviceProfile`` of webhook events."""
         return {
-            "deviceId": self.device_id,
+            "deviceId": int(self.device_id) if self.numeric_id else self.device_id,
             "sn": self.sn,
             "devEUI": self.dev_eui,
             "name": self.name,
@@ -239,11 +241,18 @@ _TSL_PROPERTIES: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def thing_specification(model: str) -> dict[str, Any]:
-    """The ``data`` of the thing-specification call for ``model``."""
+def thing_properties(model: str) -> list[dict[str, Any]]:
+    """A copy of the catalogue's thing-model properties of ``model``."""
+    return [dict(prop) for prop in _TSL_PROPERTIES.get(model, [_BATTERY])]
+
+
+def thing_specification(
+    model: str, properties: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The ``data`` of the thing-specification call for ``model`` (``properties`` overrides)."""
     return {
         "version": "1.1",
-        "properties": _TSL_PROPERTIES.get(model, [_BATTERY]),
+        "properties": properties if properties is not None else thing_properties(model),
         "events": [],
         "services": [
             {"id": "reboot", "name": "Reboot", "callType": "ASYNC", "inputs": [], "outputs": []}

@@ -57,6 +57,9 @@ class CloudApi:
             return failure(503, "service_unavailable", "Simulated timeout")
         if kind == "401":
             return failure(401, "token_not_found", "Simulated token rejection")
+        if kind.startswith("error:"):
+            _, status, err_code = kind.split(":")
+            return failure(int(status), err_code, f"Simulated {err_code}")
         return failure(500, "internal_error", "Simulated server error")
 
     async def _guard(self, request: web.Request, name: str) -> web.Response | None:
@@ -138,7 +141,7 @@ class CloudApi:
         """``GET /devices/{deviceId}``."""
         if (denied := await self._guard(request, "device/detail")) is not None:
             return denied
-        device = self._sim.find_device(request.match_info["device_id"])
+        device = self._sim.find_device_by_id(request.match_info["device_id"])
         if device is None:
             return failure(404, "device_not_found", "Device not found")
         return success(device.to_api())
@@ -147,16 +150,18 @@ class CloudApi:
         """``GET /devices/{deviceId}/thing-specification``."""
         if (denied := await self._guard(request, "device/thing-specification")) is not None:
             return denied
-        device = self._sim.find_device(request.match_info["device_id"])
+        device = self._sim.find_device_by_id(request.match_info["device_id"])
         if device is None:
             return failure(404, "device_not_found", "Device not found")
-        return success(thing_specification(device.model))
+        overrides = self._sim.thing_property_overrides.get(device.model)
+        return success(thing_specification(device.model, overrides))
 
     async def history(self, request: web.Request) -> web.Response:
         """``GET /devices/{deviceId}/properties/history``: ms times, ``pageKey`` cursor."""
         if (denied := await self._guard(request, "device/properties-history")) is not None:
             return denied
-        device = self._sim.find_device(request.match_info["device_id"])
+        self._sim.history_queries.append(dict(request.query))
+        device = self._sim.find_device_by_id(request.match_info["device_id"])
         if device is None:
             return failure(404, "device_not_found", "Device not found")
         query = request.query

@@ -28,6 +28,8 @@ DEFAULT_CLIENT_SECRET = "sim-milesight-secret"
 DEFAULT_WEBHOOK_SECRET = "sim-webhook-secret"
 DEFAULT_WEBHOOK_UUID = "2b7e1516-28ae-4d2a-abf7-158809cf4f3c"
 FAILURE_KINDS = ("http500", "timeout", "429", "401")
+# Plus "error:<HTTP status>:<errCode>", e.g. "error:403:ip_not_allowed" (a Failed envelope).
+ERROR_KIND_PREFIX = "error:"
 TOKEN_LIFETIME_S = 3600
 
 
@@ -45,6 +47,7 @@ class MilesightSimulator:
         token_lifetime: int = TOKEN_LIFETIME_S,
         timeout_delay: float = 30.0,
         seed: int | None = None,
+        numeric_device_ids: bool = False,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
@@ -56,7 +59,13 @@ class MilesightSimulator:
         # How long a "timeout" failure holds the request (clients give up earlier).
         self.timeout_delay = timeout_delay
         self.devices: list[SimulatedDevice] = default_devices()
+        for device in self.devices:
+            device.numeric_id = numeric_device_ids
         self.calls: Counter[str] = Counter()
+        # Thing-model properties replacing the catalogue's, per model (set_thing_properties).
+        self.thing_property_overrides: dict[str, list[dict[str, Any]]] = {}
+        # Query of every properties/history call, in order (paging and time window checks).
+        self.history_queries: list[dict[str, str]] = []
         self.stopping = asyncio.Event()
         self._tokens: dict[str, float] = {}
         self._failures: list[tuple[str, str | None]] = []
@@ -113,11 +122,24 @@ class MilesightSimulator:
     # --- devices and events -----------------------------------------------------------------
 
     def find_device(self, key: str) -> SimulatedDevice | None:
-        """The device whose sn, deviceId or devEUI is ``key``."""
+        """The device whose sn, deviceId or devEUI is ``key`` (the lenient ``/_sim`` lookup)."""
         for device in self.devices:
             if key in (device.sn, device.device_id, device.dev_eui):
                 return device
         return None
+
+    def find_device_by_id(self, device_id: str) -> SimulatedDevice | None:
+        """The device whose deviceId is ``device_id``: the cloud API keys on nothing else."""
+        return next((device for device in self.devices if device.device_id == device_id), None)
+
+    def set_thing_properties(self, model: str, properties: list[dict[str, Any]]) -> None:
+        """Serve ``properties`` as the thing model of every device of ``model``."""
+        self.thing_property_overrides[model] = [dict(prop) for prop in properties]
+
+    @property
+    def issued_tokens(self) -> list[str]:
+        """Every access token issued so far and not cleared (secrets tests look for)."""
+        return list(self._tokens)
 
     def _device(self, sn: str | None) -> SimulatedDevice:
         device = self.find_device(sn) if sn else None
@@ -153,7 +175,8 @@ class MilesightSimulator:
         ``ONLINE``/``OFFLINE`` (alias ``DEVICE_ONLINE``/``DEVICE_OFFLINE``; field ``payload``),
         ``WEBHOOK_TEST``, ``SYSTEM_MESSAGES`` (fields ``message_type``, ``info``, ``err_code``),
         ``TASK_DATA`` (fields ``task_type``, ``status``, ``subcommand``), ``HISTORICAL_DATA``
-        (an EVENT re-sending a stored reading) and ``PROPERTY`` (field ``data``).
+        (an EVENT re-sending a stored reading; field ``data``, random by default) and
+        ``PROPERTY`` (field ``data``).
         """
         kind = event_type.upper()
         if kind in events.CONNECTIVITY_TYPES:
@@ -170,7 +193,8 @@ class MilesightSimulator:
             return events.task_data(self._device(sn), **fields)
         if kind == "HISTORICAL_DATA":
             device = self._device(sn)
-            payload = {"timestamp": int(time.time()) - 3600, **self._payload(device)}
+            reading = fields.get("data") or self._payload(device)
+            payload = {"timestamp": int(time.time()) - 3600, **reading}
             return events.device_data(
                 device, "EVENT", payload, tsl_id="historical_data", ts_ms=int(time.time() * 1000)
             )
@@ -260,12 +284,14 @@ class MilesightSimulator:
         self.expire_tokens()
 
     def fail_next(self, n: int, kind: str, *, endpoint: str | None = None) -> None:
-        """Make the next ``n`` cloud calls fail with ``kind`` (http500, timeout, 429, 401).
+        """Make the next ``n`` cloud calls fail with ``kind``.
 
+        Kinds: http500, timeout, 429, 401, or ``error:<status>:<errCode>`` for a Failed
+        envelope with that HTTP status and errCode (e.g. ``error:403:ip_not_allowed``).
         ``endpoint`` (a name of ``calls``, e.g. ``device/search``) limits the failures to that
         endpoint; by default any call, the token call included, takes them.
         """
-        if kind not in FAILURE_KINDS:
+        if kind not in FAILURE_KINDS and not _is_error_kind(kind):
             raise ValueError(f"unknown failure kind {kind!r}")
         self._failures.extend([(kind, endpoint)] * n)
 
@@ -276,3 +302,14 @@ class MilesightSimulator:
                 del self._failures[index]
                 return kind
         return None
+
+
+def _is_error_kind(kind: str) -> bool:
+    """True for a well-formed ``error:<status>:<errCode>`` failure kind."""
+    parts = kind.split(":")
+    return (
+        len(parts) == 3
+        and kind.startswith(ERROR_KIND_PREFIX)
+        and parts[1].isdigit()
+        and bool(parts[2])
+    )

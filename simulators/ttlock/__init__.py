@@ -53,9 +53,10 @@ Python API:
   sim.send_callback(fields)``, ``sim.set_passage_mode(lock, enabled)``,
   ``sim.set_gateway_online(gateway_id, online)``;
 - auth: ``sim.expire_access_tokens()`` (→ 10004), ``sim.revoke_refresh_tokens()`` (→ 10011);
-- failures: ``sim.fail_next(n, kind)`` with kind http500, timeout (hangs ``hang_seconds``), 429,
-  gateway_busy (-3003), gateway_offline (-3002) or quota (30006); applies to the next ``n``
-  requests of any cloud endpoint, the token endpoint included;
+- failures: ``sim.fail_next(n, kind, endpoint=None)`` with kind http500, timeout (hangs
+  ``hang_seconds``), 429, gateway_busy (-3003), gateway_offline (-3002), quota (30006) or
+  ``errcode:<N>[:<errmsg>]`` (any errcode); applies to the next ``n`` requests of ``endpoint`` (e.g.
+  ``"lock/unlock"``) or, without one, of any cloud endpoint, the token endpoint included;
 - observation: ``sim.calls`` (Counter per endpoint: ``"oauth2/token"``, ``"lock/list"``, ...),
   ``sim.requests`` (method, endpoint, parameters without the token), ``sim.callbacks_sent``,
   ``sim.callback_failures``, ``sim.active_commands``, ``sim.max_concurrent_commands``;

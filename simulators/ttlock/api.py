@@ -51,8 +51,11 @@ async def lock_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, A
 
 
 async def lock_detail(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/lock/detail."""
-    return _lock(sim, params).detail()
+    """v3/lock/detail (-2018 when the account is not the lock's administrator)."""
+    lock = _lock(sim, params)
+    if not lock.is_admin:
+        raise SimError(-2018, "permission denied")
+    return lock.detail()
 
 
 async def gateway_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
@@ -155,7 +158,10 @@ async def configure_passage_mode(sim: TTLockSimulator, params: dict[str, str]) -
 
 
 async def set_auto_lock_time(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/lock/setAutoLockTime (``seconds`` 0 or -1 = off, max 900; -4082 otherwise)."""
+    """v3/lock/setAutoLockTime (``seconds`` 0 or -1 = off, max 900; -4082 otherwise).
+
+    The 900 s maximum is unconfirmed (the reference gives none); it matches the number entity.
+    """
     lock = _lock(sim, params)
     seconds = int_param(params, "seconds")
     if not -1 <= seconds <= 900:

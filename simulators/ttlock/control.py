@@ -47,10 +47,13 @@ async def callback_url(request: web.Request) -> web.Response:
 
 
 async def fail(request: web.Request) -> web.Response:
-    """``POST /_sim/fail {count, kind}``: fail the next ``count`` cloud requests."""
+    """``POST /_sim/fail {count, kind, endpoint?}``: fail the next ``count`` cloud requests."""
     body = await _json(request)
+    endpoint = body.get("endpoint")
     try:
-        _sim(request).fail_next(int(body.get("count", 1)), str(body["kind"]))
+        _sim(request).fail_next(
+            int(body.get("count", 1)), str(body["kind"]), str(endpoint) if endpoint else None
+        )
     except (KeyError, ValueError) as err:
         raise web.HTTPBadRequest(text=f"bad fail request: {err}") from None
     return web.json_response({"pending": _sim(request).pending_failures})

@@ -91,10 +91,18 @@ class SimulatedLock:
     sound_enabled: bool = True
     model: str = "SN9161_PV53"
     firmware: str = "6.1.23.0810"
+    # False: the account is not (an authorised) administrator, so lock/detail answers -2018.
+    is_admin: bool = True
     passcodes: dict[int, SimulatedPasscode] = field(default_factory=dict)
     records: list[dict[str, Any]] = field(default_factory=list)
     # A secret the cloud returns and the integration must never log (reference §4.1).
     lock_data: str = field(default_factory=lambda: secrets.token_hex(24))
+    # Secrets of lock/detail (reference §4.1), random so that a leak is recognisable.
+    admin_pwd: str = field(default_factory=lambda: secrets.token_hex(8))
+    no_key_pwd: str = field(default_factory=lambda: str(secrets.randbelow(9_000_000) + 1_000_000))
+    delete_pwd: str = field(default_factory=lambda: secrets.token_hex(6))
+    aes_key: str = field(default_factory=lambda: secrets.token_hex(16))
+    lock_key: str = field(default_factory=lambda: secrets.token_hex(20))
 
     def supports(self, bit: int) -> bool:
         """Whether ``featureValue`` has ``bit`` set."""
@@ -131,8 +139,11 @@ class SimulatedLock:
             "passageMode": 1 if self.passage_mode else 2,
             "passageModeAutoUnlock": 2,
             "timezoneRawOffset": 3600000,
-            "noKeyPwd": "1234567",
-            "adminPwd": secrets.token_hex(8),
+            "noKeyPwd": self.no_key_pwd,
+            "adminPwd": self.admin_pwd,
+            "deletePwd": self.delete_pwd,
+            "aesKeyStr": self.aes_key,
+            "lockKey": self.lock_key,
         }
 
     def state(self) -> dict[str, Any]:
@@ -214,7 +225,11 @@ class TokenStore:
         }
 
     def rotate(self, client_id: str, refresh_token: str, now: float) -> dict[str, Any] | None:
-        """Exchange a refresh token (single use) for a new pair; None when it is not valid."""
+        """Exchange a refresh token (single use) for a new pair; None when it is not valid.
+
+        Single use (rotation) is unconfirmed: the reference does not say whether TTLock rotates
+        refresh tokens. The integration copes either way (it keeps fields the cloud omits).
+        """
         owner = self.refresh.get(refresh_token)
         if owner is None or owner[0] != client_id or owner[2] <= now:
             return None

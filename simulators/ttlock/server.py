@@ -39,6 +39,18 @@ _ERRCODE_FAILURES = {
 FAILURE_KINDS = frozenset({"http500", "timeout", "429", *_ERRCODE_FAILURES})
 
 
+def _errcode_of(kind: str) -> tuple[int, str] | None:
+    """(N, message) of a generic ``errcode:<N>[:<message>]`` failure kind, else None."""
+    prefix, _, rest = kind.partition(":")
+    number, _, message = rest.partition(":")
+    if prefix != "errcode":
+        return None
+    try:
+        return int(number), message or "injected failure"
+    except ValueError:
+        return None
+
+
 class TTLockSimulator:
     """In-process TTLock cloud on 127.0.0.1 (see the package docstring)."""
 
@@ -51,7 +63,7 @@ class TTLockSimulator:
         password: str = DEFAULT_PASSWORD,
         uid: int = DEFAULT_UID,
         callback_url: str | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         time_scale: float = 1.0,
         command_latency: float = 0.0,
         hang_seconds: float = 35.0,
@@ -63,7 +75,9 @@ class TTLockSimulator:
         self.password = password
         self.uid = uid
         self.callback_url = callback_url
-        self.clock = clock
+        # Looked up at call time (not bound at import) so that frozen test clocks move it too;
+        # tests may still assign their own clock.
+        self.clock: Callable[[], float] = clock or (lambda: time.time())
         self.time_scale = time_scale
         self.command_latency = command_latency
         self.hang_seconds = hang_seconds
@@ -80,7 +94,7 @@ class TTLockSimulator:
         self.max_concurrent_commands = 0
         self._active_commands = 0
         self._busy_gateways: set[int] = set()
-        self._failures: deque[str] = deque()
+        self._failures: deque[tuple[str, str | None]] = deque()
         self._relock_timers: dict[int, asyncio.TimerHandle] = {}
         self._push_tasks: set[asyncio.Task[int | None]] = set()
         self._next_id = 1
@@ -135,13 +149,18 @@ class TTLockSimulator:
 
     # ---------------------------------------------------------- failure injection
 
-    def fail_next(self, n: int, kind: str) -> None:
-        """Fail the next ``n`` cloud requests with ``kind`` (see ``FAILURE_KINDS``)."""
-        if kind not in FAILURE_KINDS:
+    def fail_next(self, n: int, kind: str, endpoint: str | None = None) -> None:
+        """Fail the next ``n`` cloud requests (to ``endpoint``, e.g. ``lock/unlock``) with ``kind``.
+
+        ``kind`` is one of ``FAILURE_KINDS`` or ``errcode:<N>[:<errmsg>]`` (a body with errcode N).
+        Without ``endpoint`` any request fails, the token endpoint included.
+        """
+        if kind not in FAILURE_KINDS and _errcode_of(kind) is None:
             raise ValueError(
-                f"unknown failure kind {kind!r}; expected one of {sorted(FAILURE_KINDS)}"
+                f"unknown failure kind {kind!r}; expected errcode:<N> or one of "
+                f"{sorted(FAILURE_KINDS)}"
             )
-        self._failures.extend([kind] * n)
+        self._failures.extend([(kind, endpoint)] * n)
 
     @property
     def active_commands(self) -> int:
@@ -161,9 +180,9 @@ class TTLockSimulator:
             return await handler(request)
         endpoint = request.path.removeprefix("/v3/").lstrip("/")
         self.calls[endpoint] += 1
-        if not self._failures:
+        kind = self._take_failure(endpoint)
+        if kind is None:
             return await handler(request)
-        kind = self._failures.popleft()
         if kind == "http500":
             return web.Response(status=500, text="Internal Server Error")
         if kind == "429":
@@ -173,8 +192,16 @@ class TTLockSimulator:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.hang_seconds)
             return error_response(90000, "internal server error")
-        errcode, errmsg = _ERRCODE_FAILURES[kind]
+        errcode, errmsg = _ERRCODE_FAILURES.get(kind) or _errcode_of(kind) or (90000, "")
         return error_response(errcode, errmsg)
+
+    def _take_failure(self, endpoint: str) -> str | None:
+        """The first queued failure meant for ``endpoint`` (or for any), removed from the queue."""
+        for index, (kind, only_for) in enumerate(self._failures):
+            if only_for is None or only_for == endpoint:
+                del self._failures[index]
+                return kind
+        return None
 
     # ---------------------------------------------------------------- handlers
 

@@ -48,6 +48,10 @@ def test_client_benchmark_counts_calls_within_budgets() -> None:
     # An hourly refresh renews the token about once an hour, not per call.
     assert 24 <= figures[f"d{DEVICES}_refresh60_token_requests_per_day"] <= 27
     assert figures[f"d{DEVICES}_refresh60_calls_per_day"] > 0
+    # The stored day of 10-minute uplinks is two history pages per device at start-up; an
+    # hourly refresh reads only the hour since the previous read: one page per device.
+    assert figures[f"d{DEVICES}_refresh0_setup_history_calls"] == 2 * DEVICES
+    assert figures[f"d{DEVICES}_refresh60_history_calls_per_day"] == 24 * DEVICES
 
     totals = rows_by(table_titled(report, "Part 2 - integration"), "devices", "options")
     assert set(totals) == {(DEVICES, DEFAULTS), (DEVICES, HOURLY)}

@@ -36,7 +36,7 @@ def test_webhook_benchmark_runs_and_every_delivery_is_applied() -> None:
             row = layers[(devices, f"known devices, concurrency {concurrency}")]
             assert row["count"] == DELIVERIES
             assert row["deliveries/s"] > 0
-            assert 0 < row["p50 ms"] <= row["p95 ms"] <= row["p99 ms"] <= row["max ms"]
+            assert 0 <= row["p50 ms"] <= row["p95 ms"] <= row["p99 ms"] <= row["max ms"]
             assert figures[f"d{devices}_c{concurrency}_p50_ms"] == row["p50 ms"]
     # Forgeries are sent once, with the first fleet.
     assert layers[(FLEETS[0], "forged signature (401)")]["count"] == DELIVERIES // 4
@@ -49,8 +49,8 @@ def test_webhook_benchmark_runs_and_every_delivery_is_applied() -> None:
     inside = rows_by(table_titled(report, "Time inside the handler"), "devices", "concurrency")
     assert set(inside) == {(devices, level) for devices in FLEETS for level in LEVELS}
     for row in inside.values():
-        assert 0 < row["verify p50 µs"] <= row["verify p95 µs"]
-        assert 0 < row["apply + state writes p50 µs"] <= row["apply + state writes p95 µs"]
+        assert 0 <= row["verify p50 µs"] <= row["verify p95 µs"]
+        assert 0 <= row["apply + state writes p50 µs"] <= row["apply + state writes p95 µs"]
         # Each uplink updates at least one entity (the point of the webhook).
         assert row["state changes/delivery"] >= 1
         assert row["state writes/delivery"] >= row["state changes/delivery"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 import inspect
+import time
+from typing import Any
 from unittest.mock import AsyncMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -24,6 +26,14 @@ from .conftest import Deliver, api_entry, ha_device, setup_entry
 COLD_STORE = "6136D0000000AB12"
 MEETING_ROOM = "6723D0000000EF56"
 GARAGE_DOOR = "6611D0000000A1B2"
+
+
+def _seeded_rows(sim: MilesightSimulator, sn: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The (older full, newer partial) history rows the simulator seeds for a device."""
+    device = next(d for d in sim.devices if d.sn == sn)
+    rows = sorted(device.history, key=lambda row: row[0])
+    assert len(rows) == 2
+    return rows[0][1], rows[1][1]
 
 
 async def setup_with_api_call_counter(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -75,10 +85,13 @@ async def test_setup_seeds_devices_values_and_thing_models(
     assert {d.sn for d in sim.devices} <= serials
     cold = ha_device(hass, COLD_STORE)
     assert (cold.sw_version, cold.hw_version, cold.model) == ("v1.3", "v1.0", "EM300-TH")
-    temperature = hass.states.get("sensor.cold_store_temperature")
-    assert float(temperature.state) == pytest.approx(
-        next(d for d in sim.devices if d.sn == COLD_STORE).history[0][1]["temperature"], abs=5
-    )
+    # Newest value per key: the partial row of 30 min ago wins for the temperature, the
+    # humidity it does not carry comes from the full row of 2 h ago.
+    older, newer = _seeded_rows(sim, COLD_STORE)
+    assert set(newer) == {"temperature"}
+    assert float(hass.states.get("sensor.cold_store_temperature").state) == newer["temperature"]
+    assert float(hass.states.get("sensor.cold_store_humidity").state) == older["humidity"]
+    assert older["temperature"] != newer["temperature"]
     # TSL: unit of an unknown key, enum labels on a binary sensor's raw values.
     tvoc = hass.states.get("sensor.meeting_room_tvoc")
     assert tvoc.attributes["unit_of_measurement"] == "mg/m³"
@@ -110,8 +123,9 @@ async def test_no_seeding_and_slow_refresh(hass: HomeAssistant, sim: MilesightSi
     assert hass.states.get("sensor.cold_store_reporting_interval") is None
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=31))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert sim.calls["device/properties-history"] > 0
-    assert float(hass.states.get("sensor.cold_store_temperature").state) > -50
+    assert sim.calls["device/properties-history"] == len(sim.devices)
+    _, newer = _seeded_rows(sim, COLD_STORE)
+    assert float(hass.states.get("sensor.cold_store_temperature").state) == newer["temperature"]
 
 
 async def test_refresh_failure_keeps_pushed_values(
@@ -121,10 +135,13 @@ async def test_refresh_failure_keeps_pushed_values(
     entry = api_entry(sim, refresh_minutes=30)
     await setup_entry(hass, entry)
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 3.3}))
-    sim.fail_next(10, "http500")
+    searches = sim.calls["device/search"]
+    sim.fail_next(10, "http500", endpoint="device/search")
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=31))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert not entry.runtime_data.coordinator.last_update_success
+    # The refresh ran and every try failed (the client retries server errors).
+    assert sim.calls["device/search"] > searches
+    assert sim.calls["device/properties-history"] == len(sim.devices)  # start-up only
     assert hass.states.get("sensor.cold_store_temperature").state == "3.3"
 
 
@@ -175,7 +192,6 @@ async def test_unreachable_api_at_setup_still_receives_pushes(
     freezer.tick(timedelta(minutes=16))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert entry.runtime_data.coordinator.last_update_success
     assert hass.states.get("sensor.meeting_room_temperature") is not None
     # The first sync is done: the entry is push-only again (no periodic refresh configured).
     calls = sum(sim.calls.values())
@@ -280,13 +296,13 @@ async def test_remove_device_and_entry(
 
 
 async def test_thing_model_enum_and_plain_values(
-    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, monkeypatch: pytest.MonkeyPatch
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
 ) -> None:
     """A TSL enum turns raw values into labels; booleans of unknown keys read as text."""
-    from simulators.milesight import catalogue
+    from simulators.milesight.catalogue import thing_properties
 
     properties = [
-        *catalogue._TSL_PROPERTIES["EM300-TH"],
+        *thing_properties("EM300-TH"),
         {
             "id": "device_mode",
             "name": "Device Mode",
@@ -303,7 +319,7 @@ async def test_thing_model_enum_and_plain_values(
             },
         },
     ]
-    monkeypatch.setitem(catalogue._TSL_PROPERTIES, "EM300-TH", properties)
+    sim.set_thing_properties("EM300-TH", properties)
     await setup_entry(hass, api_entry(sim))
     await deliver(sim.uplink_event(COLD_STORE, {"device_mode": 1, "heater": True}))
     mode = hass.states.get("sensor.cold_store_device_mode")
@@ -356,7 +372,8 @@ async def test_deferred_first_sync_failing_retries_slowly(
     freezer.tick(timedelta(seconds=5))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert not entry.runtime_data.coordinator.last_update_success
+    # The deferred sync failed: still no device of the API.
+    assert hass.states.get("sensor.meeting_room_temperature") is None
     calls = sum(sim.calls.values())
     freezer.tick(timedelta(minutes=5))
     async_fire_time_changed(hass)
@@ -365,7 +382,6 @@ async def test_deferred_first_sync_failing_retries_slowly(
     freezer.tick(timedelta(minutes=11))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert entry.runtime_data.coordinator.last_update_success
     assert hass.states.get("sensor.meeting_room_temperature").state != "unknown"
 
 
@@ -469,3 +485,60 @@ async def test_api_device_without_serial_number_is_skipped(
     assert "" not in serials
     assert COLD_STORE not in serials
     assert MEETING_ROOM in serials
+
+
+async def test_slow_refresh_reads_history_only_since_the_last_read(
+    hass: HomeAssistant, sim: MilesightSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Start-up reads 24 h of history; a refresh only the time since the last read (+ 60 s).
+
+    The cold store reported every 5 minutes for a day: 288 rows, three history pages. Reading
+    a whole day again on every refresh would cost those three pages each time.
+    """
+    cold = next(d for d in sim.devices if d.sn == COLD_STORE)
+    now_ms = int(time.time() * 1000)
+    for minutes in range(1, 24 * 60, 5):
+        cold.record(now_ms - minutes * 60_000, {"temperature": 5.0})
+    await setup_entry(hass, api_entry(sim, refresh_minutes=30))
+    devices = len(sim.devices)
+    assert sim.calls["device/properties-history"] == devices + 2
+    assert {int(q["endTime"]) - int(q["startTime"]) for q in sim.history_queries} == {86_400_000}
+    assert {(q["order"], q["pageSize"]) for q in sim.history_queries} == {("desc", "100")}
+
+    sim.history_queries.clear()
+    before = sim.calls["device/properties-history"]
+    freezer.tick(timedelta(minutes=31))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sim.calls["device/properties-history"] - before == devices
+    window_ms = (31 * 60 + 60) * 1000
+    assert {int(q["endTime"]) - int(q["startTime"]) for q in sim.history_queries} == {window_ms}
+
+    # After a long gap (rate-limit pause, API outage) the window is capped at 24 h.
+    sim.history_queries.clear()
+    freezer.tick(timedelta(hours=25))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(sim.history_queries) == devices
+    assert {int(q["endTime"]) - int(q["startTime"]) for q in sim.history_queries} == {86_400_000}
+
+
+async def test_numeric_device_ids_from_the_api(hass: HomeAssistant) -> None:
+    """deviceId sent as a JSON number (reference §4) still keys every per-device call."""
+    sim = MilesightSimulator(seed=3, numeric_device_ids=True)
+    await sim.start(host="127.0.0.1", port=0)
+    try:
+        entry = api_entry(sim)
+        await setup_entry(hass, entry)
+        # The simulator answers 404 for any other key: every device's calls found it.
+        assert sim.calls["device/thing-specification"] == len(sim.devices)
+        assert {q["pageSize"] for q in sim.history_queries} == {"100"}
+        _, newer = _seeded_rows(sim, COLD_STORE)
+        temperature = float(hass.states.get("sensor.cold_store_temperature").state)
+        assert temperature == newer["temperature"]
+        assert hass.states.get("sensor.meeting_room_tvoc").attributes["unit_of_measurement"] == (
+            "mg/m³"
+        )
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        await sim.stop()

@@ -64,7 +64,8 @@ async def test_api_entry_cleans_inputs_and_shows_webhook_url(
         ),
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "milesight_finish"
+    # The removed path is named only on this variant of the last step.
+    assert result["step_id"] == "milesight_finish_path_dropped"
     placeholders = result["description_placeholders"]
     assert placeholders["dropped_path"] == "/uc/account/api"
     assert placeholders["server_address"] == sim.url
@@ -82,6 +83,22 @@ async def test_api_entry_cleans_inputs_and_shows_webhook_url(
     assert data["webhook_secret"] == DEFAULT_WEBHOOK_SECRET
     assert placeholders["webhook_url"].endswith(data["webhook_id"])
     assert result["result"].unique_id == DEFAULT_CLIENT_ID
+    # The title tells two applications of one data center apart.
+    assert result["title"] == f"Milesight {sim.url.split('://')[1]} ({DEFAULT_CLIENT_ID[:8]})"
+
+
+@pytest.mark.usefixtures("external_url")
+async def test_api_entry_without_pasted_path_shows_only_the_webhook_url(
+    hass: HomeAssistant, sim: MilesightSimulator
+) -> None:
+    """Nothing was removed from the server address: the last step shows the URL only."""
+    flow_id = await _start(hass, "milesight")
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    assert result["step_id"] == "milesight_finish"
+    assert list(result["description_placeholders"]) == ["webhook_url"]
+    result = await hass.config_entries.flow.async_configure(flow_id, {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["server_address"] == sim.url
 
 
 @pytest.mark.parametrize(
@@ -131,11 +148,8 @@ async def test_api_unexpected_errors(hass: HomeAssistant, sim: MilesightSimulato
     from custom_components.minerva_iot.clients.milesight import MilesightResponseError
 
     flow_id = await _start(hass, "milesight")
-    with patch(
-        "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices_page",
-        AsyncMock(side_effect=MilesightResponseError("x", err_code="ip_not_allowed")),
-    ):
-        result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
+    sim.fail_next(1, "error:403:ip_not_allowed", endpoint="device/search")
+    result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
     assert result["errors"] == {"base": "milesight_api_error"}
     assert result["description_placeholders"]["error_detail"] == "ip_not_allowed"
     with patch(
@@ -174,10 +188,12 @@ async def test_webhook_only_entry(hass: HomeAssistant) -> None:
         flow_id, {"webhook_secret": f" {DEFAULT_WEBHOOK_SECRET} "}
     )
     assert result["step_id"] == "milesight_finish"
-    assert result["description_placeholders"]["dropped_path"] == "-"
+    # No server line for an entry without API access.
+    assert list(result["description_placeholders"]) == ["webhook_url"]
     result = await hass.config_entries.flow.async_configure(flow_id, {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["webhook_secret"] == DEFAULT_WEBHOOK_SECRET
+    assert result["title"] == f"Milesight webhook ({result['data']['webhook_id'][:8]})"
     assert "client_id" not in result["data"]
     assert DEFAULT_WEBHOOK_SECRET not in str(result["result"].unique_id)
 
@@ -313,7 +329,7 @@ async def test_reconfigure_webhook_only_entry(hass: HomeAssistant) -> None:
     entry = webhook_entry()
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
-    assert result["step_id"] == "milesight_reconfigure"
+    assert result["step_id"] == "milesight_reconfigure_webhook"
     assert list(result["data_schema"].schema) == ["webhook_secret"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"webhook_secret": ""}

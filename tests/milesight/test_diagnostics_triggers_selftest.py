@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiohttp import web
 from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
@@ -43,11 +44,14 @@ async def test_diagnostics_are_redacted(
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0, "latitude": 52.123456}))
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     text = str(diagnostics)
+    # The client holds a live access token (set-up used it): it must not leak either.
+    assert sim.issued_tokens
     for secret in (
         DEFAULT_CLIENT_SECRET,
         DEFAULT_WEBHOOK_SECRET,
         WEBHOOK_ID,
         "sim-milesight-client",
+        *sim.issued_tokens,
     ):
         assert secret not in text
     assert diagnostics["entry"]["data"]["client_secret"] == "**REDACTED**"
@@ -151,9 +155,11 @@ async def test_test_webhook_button(
     hass: HomeAssistant,
     sim: MilesightSimulator,
     hass_client_no_auth,
+    hass_ws_client,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """The signed self-test comes back through the public URL; failures are reported."""
+    assert await async_setup_component(hass, "persistent_notification", {})
     entry = webhook_entry()
     await setup_entry(hass, entry)
     client = await hass_client_no_auth()
@@ -171,19 +177,48 @@ async def test_test_webhook_button(
     assert not issue_registry.async_get_issue(DOMAIN, no_url_issue)
     await hass.services.async_call("button", "press", press, blocking=True)
     await hass.async_block_till_done()
-    notifications = hass.data["persistent_notification"]
-    notification = notifications[f"{DOMAIN}_milesight_webhook_test_{entry.entry_id}"]
+    ws = await hass_ws_client(hass)
+    await ws.send_json_auto_id({"type": "persistent_notification/get"})
+    reply = await ws.receive_json()
+    assert reply["success"]
+    notification = next(
+        item
+        for item in reply["result"]
+        if item["notification_id"] == f"{DOMAIN}_milesight_webhook_test_{entry.entry_id}"
+    )
+    assert notification["title"] == entry.title
     assert notification["message"].startswith("The test delivery reached Home Assistant")
     # The route works, but MDP itself has not delivered yet: the set-up issue stays and the
     # test delivery is neither applied nor counted as an MDP delivery.
     assert issue_registry.async_get_issue(DOMAIN, f"milesight_webhook_setup_{entry.entry_id}")
     assert hass.states.get("sensor.milesight_webhook_last_webhook_delivery").state == "unknown"
 
-    # The URL answers, but the request does not reach this Home Assistant.
+    # The URL answers with an error, and the request does not reach this Home Assistant.
     await async_process_ha_core_config(hass, {"external_url": sim.url})
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call("button", "press", press, blocking=True)
     assert err.value.translation_key == "milesight_webhook_test_failed"
+    assert err.value.translation_placeholders["reason"] == "HTTP 401"
+
+    # Something else answers 200 (as another Home Assistant does for unknown webhook ids).
+    async def any_path(request: web.Request) -> web.Response:
+        return web.Response(text="")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", any_path)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        await async_process_ha_core_config(hass, {"external_url": f"http://127.0.0.1:{port}"})
+        with pytest.raises(HomeAssistantError) as err:
+            await hass.services.async_call("button", "press", press, blocking=True)
+    finally:
+        await runner.cleanup()
+    assert err.value.translation_key == "milesight_webhook_test_wrong_target"
+    assert err.value.translation_placeholders == {"status": "200"}
 
     # Nothing listens at all.
     await async_process_ha_core_config(hass, {"external_url": "http://127.0.0.1:1"})

@@ -6,12 +6,16 @@ import asyncio
 from collections.abc import AsyncIterator
 import json
 import time
+from typing import Any
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
 from simulators.milesight import MilesightSimulator
@@ -105,8 +109,8 @@ async def test_single_object_body_and_duplicate_event_id(
     ("kwargs", "status"),
     [
         ({"secret": "wrong-secret"}, 401),
-        ({"timestamp": int(time.time()) - 3600}, 400),
-        ({"timestamp": int(time.time()) + 3600}, 400),
+        ({"timestamp_offset": -3600}, 400),
+        ({"timestamp_offset": 3600}, 400),
     ],
 )
 async def test_bad_deliveries_are_rejected(
@@ -118,6 +122,9 @@ async def test_bad_deliveries_are_rejected(
     status: int,
 ) -> None:
     """Wrong signature → 401; stale or future timestamp → 400; nothing is applied."""
+    if "timestamp_offset" in kwargs:
+        # Computed now, not when the tests were collected (which may be long before).
+        kwargs = {"timestamp": int(time.time()) + int(str(kwargs["timestamp_offset"]))}
     result = await deliver(sim.uplink_event(COLD_STORE, {"temperature": 1.0}), **kwargs)
     assert result[0] == status
     assert hass.states.get("sensor.cold_store_temperature") is None
@@ -318,10 +325,17 @@ async def test_system_messages_raise_issues(
 async def test_historical_data_never_overwrites(
     hass: HomeAssistant, entry: str, sim: MilesightSimulator, deliver: Deliver
 ) -> None:
-    """Back-filled readings do not replace the current state."""
+    """Back-filled readings do not replace the current state; they reach the bus only."""
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
-    await deliver(sim.event("HISTORICAL_DATA", COLD_STORE))
+    events = async_capture_events(hass, EVENT_MINERVA)
+    backfill = sim.event("HISTORICAL_DATA", COLD_STORE, data={"temperature": 99.9})
+    assert await deliver(backfill) == (200, "success")
     assert hass.states.get("sensor.cold_store_temperature").state == "4.0"
+    assert [(e.data["type"], e.data["tsl_id"]) for e in events] == [
+        ("device_event", "historical_data")
+    ]
+    assert events[0].data["payload"]["temperature"] == 99.9
+    assert events[0].data["device_id"] == ha_device(hass, COLD_STORE).id
 
 
 async def test_offline_online(
@@ -470,3 +484,51 @@ async def test_cloudhook_delivery(hass: HomeAssistant, entry: str, sim: Milesigh
     await hass.async_block_till_done()
     assert (response.status, response.text) == (200, "success")
     assert hass.states.get("sensor.cold_store_temperature").state == "6.1"
+
+
+async def test_unload_unregisters_the_webhook(
+    hass: HomeAssistant, entry: str, sim: MilesightSimulator, deliver: Deliver
+) -> None:
+    """After unloading, deliveries reach no handler: HA's empty 200, nothing is applied."""
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    assert await hass.config_entries.async_unload(entry)
+    await hass.async_block_till_done()
+    before = hass.states.get("sensor.cold_store_temperature").state
+    assert await deliver(sim.uplink_event(COLD_STORE, {"temperature": 9.9})) == (200, "")
+    assert hass.states.get("sensor.cold_store_temperature").state == before != "9.9"
+
+
+async def test_real_restart_restores_the_last_value(
+    hass: HomeAssistant, hass_storage: dict[str, Any], external_url: str
+) -> None:
+    """After a Home Assistant restart the stored value is shown before any delivery."""
+    mock = webhook_entry()
+    store_key = f"{DOMAIN}.milesight_{mock.entry_id}"
+    hass_storage[store_key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": store_key,
+        "data": {
+            "devices": [
+                {
+                    "sn": COLD_STORE,
+                    "name": "Cold store",
+                    "model": "EM300-TH",
+                    "keys": ["temperature"],
+                }
+            ]
+        },
+    }
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State("sensor.cold_store_temperature", "4.2"),
+                {"native_value": 4.2, "native_unit_of_measurement": "°C"},
+            )
+        ],
+    )
+    await setup_entry(hass, mock)
+    state = hass.states.get("sensor.cold_store_temperature")
+    assert state.state == "4.2"
+    assert state.attributes["unit_of_measurement"] == "°C"

@@ -41,6 +41,11 @@ class Receiver:
 
 
 @pytest.fixture(autouse=True)
+def auto_enable_custom_integrations() -> None:
+    """These tests need no Home Assistant: override the root fixture that boots one."""
+
+
+@pytest.fixture(autouse=True)
 def allow_loopback_sockets(socket_enabled: None) -> None:
     """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
 
@@ -268,6 +273,29 @@ async def test_detail_and_thing_specification(
         status, body = await _get(http, f"{sim.url}{API}/devices/404{suffix}", token)
         assert status == 404
         _assert_failure(body, "device_not_found")
+        # The cloud API keys on deviceId only (reference §4): a serial number is not found.
+        status, body = await _get(http, f"{sim.url}{API}/devices/{device.sn}{suffix}", token)
+        assert status == 404
+        _assert_failure(body, "device_not_found")
+
+
+async def test_numeric_device_ids(http: aiohttp.ClientSession) -> None:
+    """With the option, deviceId is a JSON number in search, detail and webhook events."""
+    sim = MilesightSimulator(seed=1, numeric_device_ids=True)
+    await sim.start(host="127.0.0.1", port=0)
+    try:
+        token = await _token(sim, http)
+        device = sim.devices[0]
+        _, body = await _post(
+            http, f"{sim.url}{API}/devices/search", token, json={"pageSize": 1, "pageNumber": 1}
+        )
+        assert body["data"]["content"][0]["deviceId"] == int(device.device_id)
+        _, body = await _get(http, f"{sim.url}{API}/devices/{device.device_id}", token)
+        assert body["data"]["deviceId"] == int(device.device_id)
+        event = sim.uplink_event(device.sn, {"temperature": 1})
+        assert event["data"]["deviceProfile"]["deviceId"] == int(device.device_id)
+    finally:
+        await sim.stop()
 
 
 async def test_history_order_paging_and_window(
@@ -342,19 +370,42 @@ async def test_failure_injection(sim: MilesightSimulator, http: aiohttp.ClientSe
     assert status == 500
     with pytest.raises(ValueError, match="unknown failure kind"):
         sim.fail_next(1, "gremlins")
+    # An errCode envelope with any status, e.g. an undocumented Request Restriction refusal.
+    sim.fail_next(1, "error:403:ip_not_allowed", endpoint="device/detail")
+    status, body = await _get(http, url, token)
+    assert status == 403
+    _assert_failure(body, "ip_not_allowed")
+    for malformed in ("error:403", "error:x:code", "error:403:"):
+        with pytest.raises(ValueError, match="unknown failure kind"):
+            sim.fail_next(1, malformed)
+
+
+async def test_records_history_queries_and_issued_tokens(
+    sim: MilesightSimulator, http: aiohttp.ClientSession
+) -> None:
+    """Tests can check the history query a client sent and find the tokens it holds."""
+    token = await _token(sim, http)
+    assert sim.issued_tokens == [token]
+    url = f"{sim.url}{API}/devices/{sim.devices[0].device_id}/properties/history"
+    await _get(http, url, token, params={"pageSize": "7", "order": "asc"})
+    assert sim.history_queries == [{"pageSize": "7", "order": "asc"}]
 
 
 async def test_timeout_injection(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
-    """A "timeout" holds the request beyond the client's patience."""
+    """A "timeout" holds the request (no answer) until the simulator releases it."""
     token = await _token(sim, http)
     sim.fail_next(1, "timeout")
-    with pytest.raises(TimeoutError):
-        await _get(
-            http,
-            f"{sim.url}{API}/devices/{sim.devices[0].device_id}",
-            token,
-            timeout=aiohttp.ClientTimeout(total=0.2),
-        )
+    request = asyncio.create_task(
+        _get(http, f"{sim.url}{API}/devices/{sim.devices[0].device_id}", token)
+    )
+    await _wait_until(lambda: sim.calls["device/detail"] > 0)
+    # Counted, then held: only stopping the simulator (or timeout_delay) answers it.
+    await asyncio.sleep(0.05)
+    assert not request.done()
+    sim.stopping.set()
+    status, body = await request
+    assert status == 503
+    _assert_failure(body, "service_unavailable")
 
 
 async def test_timeout_injection_released(

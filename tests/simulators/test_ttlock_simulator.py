@@ -649,8 +649,30 @@ async def test_fail_next(
 
 async def test_fail_next_rejects_unknown_kind(sim: TTLockSimulator) -> None:
     """Typos in tests fail loudly."""
-    with pytest.raises(ValueError, match="unknown failure kind"):
-        sim.fail_next(1, "meteor")
+    for kind in ("meteor", "errcode:", "errcode:x"):
+        with pytest.raises(ValueError, match="unknown failure kind"):
+            sim.fail_next(1, kind)
+
+
+async def test_fail_next_for_one_endpoint_with_any_errcode(
+    http: aiohttp.ClientSession, sim: TTLockSimulator
+) -> None:
+    """A failure aimed at one endpoint waits for it; other requests pass untouched."""
+    sim.fail_next(1, "errcode:-3036", endpoint="lock/list")
+    tokens = await grant(http, sim, **login_form())
+    assert sim.pending_failures == 1
+    params = {
+        "clientId": sim.client_id,
+        "accessToken": tokens["access_token"],
+        "date": str(sim.now_ms()),
+        "pageNo": "1",
+        "pageSize": "20",
+    }
+    async with http.get(f"{sim.url}/v3/lock/list", params=params) as response:
+        assert (await response.json())["errcode"] == -3036
+    async with http.get(f"{sim.url}/v3/lock/list", params=params) as response:
+        assert "list" in await response.json()
+    assert sim.pending_failures == 0
 
 
 # ----------------------------------------------------------------------------- control API
@@ -673,6 +695,8 @@ async def test_control_api(
     assert receiver[1] == [fields]
     assert await post("fail", {"count": 2, "kind": "quota"}) == (200, {"pending": 2})
     assert sim.pending_failures == 2
+    fail_unlock = {"kind": "errcode:-2012", "endpoint": "lock/unlock"}
+    assert await post("fail", fail_unlock) == (200, {"pending": 3})
     assert (await post("gateway", {"gatewayId": 9001, "online": False}))[0] == 200
     assert sim.gateways[9001].online is False
     await grant(http, sim, **login_form())

@@ -33,6 +33,9 @@ BACK_DOOR = 4711002
 GATEWAY = 9001
 WEBHOOK_ID = "ttlock-test-webhook"
 EXTERNAL_URL = "https://ha.example.com"
+# At first set-up Home Assistant knows no lock state, so it asks every reachable lock once
+# (front and back door, both behind the gateway): the baseline of queryOpenState counts.
+FIRST_SETUP_STATE_QUERIES = 2
 
 
 def find_device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry | None:
@@ -131,9 +134,13 @@ def entry(hass: HomeAssistant, sim: TTLockSimulator, credential: None) -> MockCo
 
 @pytest.fixture
 async def loaded_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
-    """The TTLock entry, set up."""
+    """The TTLock entry, set up (including the one-time state query of never-seen locks).
+
+    Waiting for that background query matters: a test that moves the clock while it is in
+    flight would also fire its HTTP timeout.
+    """
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     return entry
 
 

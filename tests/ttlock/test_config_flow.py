@@ -212,7 +212,7 @@ async def test_reauth_with_another_account_aborts(
 async def test_reauth_without_credential(
     hass: HomeAssistant, sim: TTLockSimulator, credential: None
 ) -> None:
-    """The entry's application credential was deleted: the form says to fix it."""
+    """The entry's application credential was deleted: the form says to add it again."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=str(DEFAULT_UID),
@@ -223,7 +223,7 @@ async def test_reauth_without_credential(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
     )
-    assert result["errors"] == {"base": "invalid_client"}
+    assert result["errors"] == {"base": "ttlock_credential_missing"}
 
 
 async def test_reauth_while_the_credential_provider_is_down(
@@ -259,6 +259,21 @@ async def test_reconfigure_changes_the_api_url(
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["api_url"] == sim.url
     assert entry.data["token"]["api_host"] == sim.url
+
+
+async def test_reconfigure_without_credential(
+    hass: HomeAssistant, sim: TTLockSimulator, credential: None
+) -> None:
+    """Reconfiguring an entry whose application credential was deleted says to add it again."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=str(DEFAULT_UID),
+        data=entry_data(sim, auth_implementation="deleted"),
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
+    assert result["errors"] == {"base": "ttlock_credential_missing"}
 
 
 async def test_reconfigure_with_another_account_aborts(

@@ -7,8 +7,9 @@ import time
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.lock import LockState
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
     config_entry_oauth2_flow,
@@ -16,6 +17,7 @@ from homeassistant.helpers import (
     issue_registry as ir,
 )
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
@@ -24,7 +26,7 @@ from custom_components.minerva_iot.ttlock.auth import ImplementationUnavailableE
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedLock, feature_value
 
-from .conftest import BACK_DOOR, FRONT_DOOR, find_device
+from .conftest import BACK_DOOR, FIRST_SETUP_STATE_QUERIES, FRONT_DOOR, PostCallback, find_device
 
 POLL = timedelta(minutes=31)
 BATTERY = "sensor.front_door_battery"
@@ -65,7 +67,7 @@ async def test_poll_is_two_calls_and_details_on_the_slow_tier(
     assert hass.states.get(BATTERY).state == "40"
     await _poll(hass, freezer, timedelta(hours=6))
     assert sim.calls["lock/detail"] == 4
-    assert sim.calls["lock/queryOpenState"] == 0
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
 
 
 async def test_gateway_goes_offline(
@@ -115,6 +117,10 @@ async def test_refused_refresh_starts_reauth(
     await _poll(hass, freezer)
     assert _reauth_started(hass, loaded_entry)
     assert loaded_entry.data["token"] == old_token
+    # Without a working login nothing can be operated: the entities say so.
+    assert hass.states.get(BATTERY).state == STATE_UNAVAILABLE
+    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == STATE_UNAVAILABLE
 
 
 async def test_token_about_to_expire_is_refreshed_before_use(
@@ -205,7 +211,8 @@ async def test_quota_exceeded_backs_off_with_a_repair(
     sim.fail_next(1, "quota")
     await _poll(hass, freezer)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
-    assert hass.states.get(BATTERY).state == STATE_UNAVAILABLE
+    # Push-first: the pause does not blank the entities.
+    assert hass.states.get(BATTERY).state == "87"
     calls = sum(sim.calls.values())
     await _poll(hass, freezer)
     assert sum(sim.calls.values()) == calls
@@ -233,18 +240,52 @@ async def test_clock_skew_raises_a_repair(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
-async def test_transient_failure_makes_entities_unavailable(
+@pytest.mark.parametrize(
+    ("failure", "logged"),
+    [
+        ("gateway_offline", "Could not update the TTLock locks (-3002). Retrying later"),
+        ("quota", "The TTLock API call quota is used up; polling pauses for a few hours"),
+        ("errcode:-1", "Could not update the TTLock locks (-1). Retrying later"),
+    ],
+)
+async def test_failed_poll_keeps_locks_available_and_controllable(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+    caplog: pytest.LogCaptureFixture,
+    failure: str,
+    logged: str,
+) -> None:
+    """Push-first: a failed poll is logged (translated) but blanks nothing; actions still work."""
+    sim.fail_next(1, failure, endpoint="lock/list")  # none of these is retried: the poll fails
+    await _poll(hass, freezer)
+    assert sim.pending_failures == 0
+    assert logged in caplog.text
+    assert hass.states.get(BATTERY).state == "87"
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == "on"
+    await hass.services.async_call(
+        "lock", "unlock", {ATTR_ENTITY_ID: "lock.front_door"}, blocking=True
+    )
+    assert sim.locks[FRONT_DOOR].locked is False
+    assert hass.states.get("lock.front_door").state == LockState.UNLOCKED
+    await post_callback(sim.build_callback(FRONT_DOOR, 47))  # locked with the lock's button
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
+
+
+async def test_clock_skew_keeps_locks_available(
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
 ) -> None:
-    """A failed poll: unavailable until the next good one."""
-    sim.fail_next(1, "gateway_offline")
+    """A poll refused for the clock (80000) does not make the locks unavailable."""
+    real_clock = sim.clock
+    sim.clock = lambda: real_clock() + 3600
     await _poll(hass, freezer)
-    assert hass.states.get(BATTERY).state == STATE_UNAVAILABLE
-    await _poll(hass, freezer)
-    assert hass.states.get(BATTERY).state == "87"
+    assert sim.calls["lock/list"] == 2
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
 
 
 async def test_locks_appear_and_disappear_without_reload(

@@ -39,7 +39,18 @@ async def test_diagnostics_are_redacted(
         token["access_token"],
         token["refresh_token"],
         WEBHOOK_ID,
-        sim.locks[FRONT_DOOR].lock_data,
+        *(
+            secret
+            for lock in sim.locks.values()
+            for secret in (
+                lock.lock_data,
+                lock.admin_pwd,
+                lock.no_key_pwd,
+                lock.delete_pwd,
+                lock.aes_key,
+                lock.lock_key,
+            )
+        ),
         "482913",
         # The entry title is the app account's e-mail address.
         loaded_entry.title,
@@ -52,6 +63,8 @@ async def test_diagnostics_are_redacted(
     assert diagnostics["coordinator"]["calls_today"] > 0
     assert diagnostics["coordinator"]["last_push"] is not None
     assert {lock["lockId"] for lock in diagnostics["locks"]} == {4711001, 4711002}
+    assert {detail["lockId"] for detail in diagnostics["details"]} == {4711001, 4711002}
+    assert {detail["autoLockTime"] for detail in diagnostics["details"]} == {5, 0}
     assert diagnostics["states"][str(FRONT_DOOR)]["locked"] is False
     assert diagnostics["states"][str(FRONT_DOOR)]["last_record"]["keyboardPwd"] == "**REDACTED**"
 

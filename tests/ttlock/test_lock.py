@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 import json
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import DOMAIN as LOCK_DOMAIN, LockState
@@ -19,12 +18,11 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.minerva_iot.clients.ttlock import TTLockClient, TTLockError
 from custom_components.minerva_iot.const import EVENT_MINERVA
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedLock, feature_value
 
-from .conftest import BACK_DOOR, FRONT_DOOR, PostCallback
+from .conftest import BACK_DOOR, FIRST_SETUP_STATE_QUERIES, FRONT_DOOR, PostCallback
 
 FRONT = "lock.front_door"
 CARD_UNLOCK = 7
@@ -107,12 +105,12 @@ async def test_missing_confirmation_checks_the_lock_once(
 ) -> None:
     """No push after a command: one queryOpenState tells the truth."""
     await _unlock(hass, "lock.back_door")
-    assert sim.calls["lock/queryOpenState"] == 0
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
     sim.locks[BACK_DOOR].locked = True  # somebody locked it by hand, no push arrived
     freezer.tick(timedelta(seconds=46))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert sim.calls["lock/queryOpenState"] == 1
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES + 1
     assert hass.states.get("lock.back_door").state == LockState.LOCKED
 
 
@@ -129,7 +127,7 @@ async def test_confirming_push_cancels_the_check(
     freezer.tick(timedelta(seconds=46))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert sim.calls["lock/queryOpenState"] == 0
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
 
 
 async def test_auto_relock_is_inferred(
@@ -210,7 +208,7 @@ async def test_check_state_button(
     await hass.services.async_call(
         "button", "press", {ATTR_ENTITY_ID: "button.front_door_check_lock_state"}, blocking=True
     )
-    assert sim.calls["lock/queryOpenState"] == 1
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES + 1
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
 
 
@@ -260,7 +258,7 @@ async def test_failed_confirmation_keeps_the_assumed_state(
     freezer.tick(timedelta(seconds=46))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert sim.calls["lock/queryOpenState"] == 1
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES + 1
     assert hass.states.get("lock.back_door").state == LockState.UNLOCKED
 
 
@@ -355,14 +353,8 @@ async def test_unexpected_refusal_names_the_errcode(
     hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
 ) -> None:
     """A code without its own message still says what TTLock answered, translated."""
-    with (
-        patch.object(
-            TTLockClient,
-            "async_lock",
-            side_effect=TTLockError(errcode=-4056, errmsg="out of memory"),
-        ),
-        pytest.raises(HomeAssistantError) as err,
-    ):
+    sim.fail_next(1, "errcode:-4056:out of memory", endpoint="lock/lock")
+    with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(LOCK_DOMAIN, "lock", {ATTR_ENTITY_ID: FRONT}, blocking=True)
     assert err.value.translation_key == "ttlock_command_failed"
     assert err.value.translation_placeholders == {"errcode": "-4056", "errmsg": "out of memory"}

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import LockState
@@ -29,11 +28,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.minerva_iot.clients.ttlock import (
-    TTLockClient,
-    TTLockPermissionError,
-    TTLockQuotaExceededError,
-)
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import DEFAULT_PASSWORD, DEFAULT_USERNAME, TTLockSimulator
 
@@ -66,27 +60,22 @@ async def test_lock_without_permission_is_skipped_not_fatal(
     entry: MockConfigEntry,
 ) -> None:
     """-2018 on one lock's details: the others load, that lock waits for the next slow tier."""
-    real_detail = TTLockClient.async_get_lock_detail
+    sim.locks[BACK_DOOR].is_admin = False
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+    assert float(hass.states.get("number.front_door_auto_lock_time").state) == 5
+    # Listed, so it has entities, but its settings are unknown.
+    assert hass.states.get("number.back_door_auto_lock_time").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.back_door_battery").state == "64"
 
-    async def detail(client: TTLockClient, lock_id: int) -> Any:
-        if lock_id == BACK_DOOR:
-            raise TTLockPermissionError(errcode=-2018, errmsg="permission denied")
-        return await real_detail(client, lock_id)
-
-    with patch.object(TTLockClient, "async_get_lock_detail", detail):
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-        assert entry.state is ConfigEntryState.LOADED
-        assert float(hass.states.get("number.front_door_auto_lock_time").state) == 5
-        # Listed, so it has entities, but its settings are unknown.
-        assert hass.states.get("number.back_door_auto_lock_time").state == STATE_UNKNOWN
-        assert hass.states.get("sensor.back_door_battery").state == "64"
-
-        # A regular poll does not retry the refused lock (the quota is precious).
-        await _poll(hass, freezer)
-        assert hass.states.get("number.back_door_auto_lock_time").state == STATE_UNKNOWN
+    # A regular poll does not retry the refused lock (the quota is precious).
+    await _poll(hass, freezer)
+    assert sim.calls["lock/detail"] == 2
+    assert hass.states.get("number.back_door_auto_lock_time").state == STATE_UNKNOWN
 
     # The next slow tier asks again; now the account may read it.
+    sim.locks[BACK_DOOR].is_admin = True
     await _poll(hass, freezer, timedelta(hours=6))
     assert float(hass.states.get("number.back_door_auto_lock_time").state) == 0
 
@@ -101,8 +90,9 @@ async def test_unreachable_lock_does_not_fail_the_safety_recheck(
     hass.config_entries.async_update_entry(entry, options={"safety_recheck": True})
     sim.set_gateway_online(GATEWAY, False)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert entry.state is ConfigEntryState.LOADED
+    # Asked by the re-check: the first-sight query does not wake the locks a second time.
     assert sim.calls["lock/queryOpenState"] == 2
     assert hass.states.get("lock.front_door").state == STATE_UNKNOWN
     assert hass.states.get("sensor.front_door_battery").state == "87"
@@ -217,7 +207,7 @@ async def test_devices_removed_while_offline_are_cleaned_up(
             config_entry_id=entry.entry_id, identifiers={(DOMAIN, identifier)}
         )
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert find_device(hass, "ttlock_lock_123") is None
     assert find_device(hass, "ttlock_gateway_77") is None
     assert find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
@@ -228,7 +218,7 @@ async def test_devices_removed_while_offline_are_cleaned_up(
     await _poll(hass, freezer)
     assert find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
     assert find_device(hass, f"ttlock_gateway_{GATEWAY}")
-    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
 
 
 async def test_application_credential_refused_during_polling_starts_reauth(
@@ -255,17 +245,15 @@ async def test_safety_recheck_skips_unreachable_locks_and_stops_on_quota(
     sim.locks[BACK_DOOR].gateway_id = None
     sim.locks[BACK_DOOR].feature_value = "1"
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert sim.calls["lock/queryOpenState"] == 1
 
-    with patch.object(
-        TTLockClient,
-        "async_query_open_state",
-        side_effect=TTLockQuotaExceededError(errcode=30006, errmsg="quota"),
-    ):
-        await _poll(hass, freezer, timedelta(hours=6))
+    sim.fail_next(1, "quota", endpoint="lock/queryOpenState")
+    await _poll(hass, freezer, timedelta(hours=6))
+    assert sim.calls["lock/queryOpenState"] == 2
     assert issue_registry.async_get_issue(DOMAIN, f"ttlock_quota_exceeded_{entry.entry_id}")
-    assert hass.states.get("sensor.front_door_battery").state == STATE_UNAVAILABLE
+    # The quota pause does not blank the entities (push-first).
+    assert hass.states.get("sensor.front_door_battery").state == "87"
 
 
 def _empty_locks(sim: TTLockSimulator) -> Callable[[], None]:
@@ -292,13 +280,14 @@ async def test_an_empty_list_is_a_hiccup_that_forgets_nothing(
     caplog: pytest.LogCaptureFixture,
     empty_list: Callable[[TTLockSimulator], Callable[[], None]],
 ) -> None:
-    """One poll with an empty lock or gateway list: unavailable, then back as before."""
+    """One poll with an empty lock or gateway list: everything kept as it was."""
     await post_callback(sim.build_callback(FRONT_DOOR, 11))
     assert hass.states.get("lock.front_door").state == LockState.LOCKED
     restore = empty_list(sim)
     await _poll(hass, freezer)
-    assert hass.states.get("lock.front_door").state == STATE_UNAVAILABLE
-    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == STATE_UNAVAILABLE
+    assert sim.calls["lock/list"] == 2
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
+    assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == "on"
 
     restore()
     await _poll(hass, freezer)

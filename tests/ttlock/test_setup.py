@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.ttlock.auth import api_host_for
 from simulators.ttlock import TTLockSimulator
 
-from .conftest import BACK_DOOR, FRONT_DOOR, find_device
+from .conftest import BACK_DOOR, FIRST_SETUP_STATE_QUERIES, FRONT_DOOR, find_device
 
 
 async def test_setup_creates_devices_and_entities(
@@ -31,7 +34,7 @@ async def test_setup_creates_devices_and_entities(
         disabled_by=None,
     )
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     loaded_entry = entry
     assert loaded_entry.state is ConfigEntryState.LOADED
     front = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
@@ -43,9 +46,8 @@ async def test_setup_creates_devices_and_entities(
     assert gateway is not None
     assert front.via_device_id == gateway.id
 
-    # Lock state is unknown until a push or a check arrives (the safety re-check is off by
-    # default: it would wake every lock).
-    assert hass.states.get("lock.front_door").state == STATE_UNKNOWN
+    # Home Assistant never knew these locks' states: each reachable lock was asked once.
+    assert hass.states.get("lock.front_door").state == LockState.LOCKED
     assert hass.states.get("sensor.front_door_battery").state == "87"
     assert hass.states.get("sensor.back_door_battery").state == "64"
     assert hass.states.get("binary_sensor.hallway_gateway_connectivity").state == "on"
@@ -57,14 +59,14 @@ async def test_setup_creates_devices_and_entities(
     assert hass.states.get("event.front_door_activity").state == STATE_UNKNOWN
     calls = hass.states.get("sensor.ttlock_demo_example_com_api_calls_today")
     assert calls is not None
-    assert int(calls.state) >= 4
+    assert int(calls.state) == sum(sim.calls.values()) == 8
 
-    # One account-level poll plus per-lock details; no lock was woken up.
+    # One account-level poll, per-lock details and the one-time state query of each lock.
     assert sim.calls["lock/list"] == 1
     assert sim.calls["gateway/list"] == 1
     assert sim.calls["lock/detail"] == 2
     assert sim.calls["gateway/listByLock"] == 2
-    assert sim.calls["lock/queryOpenState"] == 0
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
 
     entities = er.async_get(hass)
     assert entities.async_get("lock.front_door").unique_id == f"ttlock_{FRONT_DOOR}_lock"
@@ -114,7 +116,10 @@ async def test_unload_and_unavailable(
 
 
 async def test_options_change_reloads_but_token_refresh_does_not(
-    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
 ) -> None:
     """Saving options reloads the entry; persisting a token alone must not."""
     hass.config_entries.async_update_entry(
@@ -130,7 +135,15 @@ async def test_options_change_reloads_but_token_refresh_does_not(
     await hass.async_block_till_done()
     assert sim.calls["lock/list"] == 2
     assert loaded_entry.state is ConfigEntryState.LOADED
-    assert loaded_entry.runtime_data.coordinator.update_interval.total_seconds() == 600
+    # The reloaded entry knows the lock states (restored): no lock is asked again.
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
+
+    # The new interval is in force: a poll after 10 minutes, none 9 minutes later.
+    for minutes, polls in ((10, 3), (9, 3)):
+        freezer.tick(timedelta(minutes=minutes))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert sim.calls["lock/list"] == polls
 
 
 async def test_application_credential_description(

@@ -312,6 +312,8 @@ async def test_error_in_one_entry_does_not_stop_the_others(
     post_callback: PostCallback,
 ) -> None:
     """A bug while one entry handles a push: still `success`, the other entry still updated."""
+    # Intentional fault injection into our own handler: no HA interface or simulator hook can
+    # make the coordinator raise an unexpected error.
     with patch.object(
         loaded_entry.runtime_data.coordinator, "async_handle_push", side_effect=RuntimeError
     ):

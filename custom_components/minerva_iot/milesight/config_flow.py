@@ -55,7 +55,12 @@ _TEXT = TextSelector(TextSelectorConfig(type=TextSelectorType.TEXT))
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 STEP_FINISH = "milesight_finish"
+# Same instructions, plus which part of the pasted server address was removed.
+STEP_FINISH_PATH_DROPPED = "milesight_finish_path_dropped"
 STEP_FINISH_NO_URL = "milesight_finish_no_url"
+STEP_RECONFIGURE_WEBHOOK = "milesight_reconfigure_webhook"
+# Characters of the client id / webhook id in entry titles: tells applications apart.
+_TITLE_ID_CHARS = 8
 
 
 def _api_schema(defaults: dict[str, Any], *, secrets_optional: bool = False) -> vol.Schema:
@@ -114,7 +119,8 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 errors[err.field] = err.error
                 placeholders["error_detail"] = err.detail
             else:
-                title = f"Milesight {api.server_address.split('://', 1)[1]}"
+                host = api.server_address.split("://", 1)[1]
+                title = f"Milesight {host} ({api.client_id[:_TITLE_ID_CHARS]})"
                 if same_application is not None:
                     # A webhook-only entry. Its webhook id stays: the URL in MDP keeps working.
                     return self.async_update_reload_and_abort(
@@ -164,11 +170,12 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 if self._milesight_entry_with_secret(secret) is not None:
                     # An API entry of the same Application already receives its deliveries.
                     return self.async_abort(reason="already_configured")
-                self._milesight_title = "Milesight webhook"
+                webhook_id = webhook.async_generate_id()
+                self._milesight_title = f"Milesight webhook ({webhook_id[:_TITLE_ID_CHARS]})"
                 self._milesight_entry = {
                     CONF_VENDOR: VENDOR_MILESIGHT,
                     CONF_WEBHOOK_SECRET: secret,
-                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                    CONF_WEBHOOK_ID: webhook_id,
                 }
                 return await self._async_step_milesight_show_url()
         return self.async_show_form(
@@ -218,13 +225,17 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             self._milesight_entry[CONF_CLOUDHOOK_URL] = cloudhook_url
         if url is None:
             return self.async_show_form(step_id=STEP_FINISH_NO_URL)
+        if self._milesight_dropped_path:
+            return self.async_show_form(
+                step_id=STEP_FINISH_PATH_DROPPED,
+                description_placeholders={
+                    "webhook_url": url,
+                    "server_address": self._milesight_entry[CONF_SERVER_ADDRESS],
+                    "dropped_path": self._milesight_dropped_path,
+                },
+            )
         return self.async_show_form(
-            step_id=STEP_FINISH,
-            description_placeholders={
-                "webhook_url": url,
-                "server_address": self._milesight_entry.get(CONF_SERVER_ADDRESS, "-"),
-                "dropped_path": self._milesight_dropped_path or "-",
-            },
+            step_id=STEP_FINISH, description_placeholders={"webhook_url": url}
         )
 
     async def async_step_milesight_finish(
@@ -232,6 +243,12 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
     ) -> ConfigFlowResult:
         """Create the entry once the user has read the webhook instructions."""
         return self.async_create_entry(title=self._milesight_title, data=self._milesight_entry)
+
+    async def async_step_milesight_finish_path_dropped(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Create the entry (the user was told which part of the address was removed)."""
+        return await self.async_step_milesight_finish(user_input)
 
     async def async_step_milesight_finish_no_url(
         self, user_input: dict[str, Any] | None = None
@@ -316,6 +333,12 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             description_placeholders=placeholders,
         )
 
+    async def async_step_milesight_reconfigure_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the webhook secret of a webhook-only entry (it has nothing else to change)."""
+        return await self._async_reconfigure_webhook_only(user_input)
+
     async def _async_reconfigure_webhook_only(
         self, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
@@ -335,7 +358,7 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                     data_updates={CONF_WEBHOOK_SECRET: secret},
                 )
         return self.async_show_form(
-            step_id="milesight_reconfigure", data_schema=_webhook_schema(), errors=errors
+            step_id=STEP_RECONFIGURE_WEBHOOK, data_schema=_webhook_schema(), errors=errors
         )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 import logging
 import math
+import time
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -50,6 +51,10 @@ _LOGGER = logging.getLogger(__name__)
 
 FIRST_SYNC_RETRY = timedelta(minutes=15)
 _SAVE_DELAY_S = 10
+# History read for a device whose values were never read since the entry was loaded.
+FULL_HISTORY_LOOKBACK_S = 86400
+# Overlap with the previous read: uplinks stored by MDP a little after they were measured.
+HISTORY_MARGIN_S = 60
 
 
 def _flag_event_key(device: DeviceState, key: str) -> bool:
@@ -89,6 +94,8 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
         self._store = entry_store(hass, entry.entry_id)
         self._event_seq = 0
         self._first_sync_done = False
+        # deviceId -> epoch seconds when its last successful history read started.
+        self._values_read_at: dict[str, float] = {}
         self.selftest_waiters = SelfTestWaiters(hass)
         self.data = self.devices
 
@@ -254,14 +261,29 @@ class MilesightCoordinator(DataUpdateCoordinator[dict[str, DeviceState]]):
                 device.tsl_firmware = api_device.firmware_version
             self._adopt_thing_model_keys(device)
             if with_values:
-                self.apply_values(
-                    device, await client.async_get_latest_values(api_device.device_id)
+                started = time.time()
+                values = await client.async_get_latest_values(
+                    api_device.device_id, lookback_s=self._history_lookback_s(api_device, started)
                 )
+                self.apply_values(device, values)
+                self._values_read_at[api_device.device_id] = started
         except (MilesightAuthError, MilesightRateLimitError):
             raise
         except MilesightError as err:
             # One device without a thing model or history must not hide the others.
             _LOGGER.debug("Milesight device %s: API read failed: %s", api_device.sn, err)
+
+    def _history_lookback_s(self, api_device: MilesightDevice, now: float) -> int:
+        """Seconds of history to read: since the device's last read (+ margin), at most 24 h.
+
+        Re-reading a whole day on every slow refresh would cost one page per 100 uplinks of
+        every device each time (reference §5.4 reads from max(last sync, now - 24 h)).
+        """
+        last_read = self._values_read_at.get(api_device.device_id)
+        if last_read is None:
+            return FULL_HISTORY_LOOKBACK_S
+        since = math.ceil(max(now - last_read, 0.0)) + HISTORY_MARGIN_S
+        return min(since, FULL_HISTORY_LOOKBACK_S)
 
     # --- state changes (called by the webhook processing) ------------------------------------
 

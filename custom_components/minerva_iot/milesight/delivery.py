@@ -143,8 +143,11 @@ class DeliveryProcessor:
             self._fire_device_events(device, ha_device_id, flat, base)
         elif event.data_type == DATA_EVENT:
             if event.tsl_id == TSL_HISTORICAL_DATA:
-                # Re-sent stored readings: older than what we show, never the current state.
+                # Re-sent stored readings: older than what we show, never the current state
+                # and no press/alarm events (reference §6.4). Automations that want the
+                # back-filled data get it on the bus, marked by its tsl_id.
                 _LOGGER.debug("Milesight historical_data of %s not applied", device.sn)
+                self._fire(ha_device_id, EVENT_DEVICE_EVENT, {**base, "tsl_id": event.tsl_id})
                 return device.sn
             if event.tsl_id:
                 # A TSL event may carry only the inside of its struct (`{"status": ...}` for

@@ -81,6 +81,14 @@ async def async_test_webhook(hass: HomeAssistant, entry: MilesightConfigEntry) -
     finally:
         data.coordinator.selftest_waiters.forget(event_id)
     if not came_back.done():
+        if 200 <= status < 300:
+            # Some Home Assistant answered (unknown webhook ids get 200), not this entry's
+            # handler: "HTTP 200" as the failure reason would read like a success.
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="milesight_webhook_test_wrong_target",
+                translation_placeholders={"status": str(status)},
+            )
         raise _failed(f"HTTP {status}")
     await _async_notify_success(hass, entry)
 

@@ -25,6 +25,7 @@ from .identifiers import gateway_id_of_device, lock_id_of_device
 from .issues import async_delete_all_entry_issues
 from .services import async_setup_services as _async_setup_services
 from .tokens import TTLockTokenManager
+from .usage import TTLockUsageStore, async_remove_usage
 from .webhook import async_attach_entry, async_delete_callback_issue, async_raise_callback_issue
 
 _LOGGER = logging.getLogger(__name__)
@@ -68,7 +69,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bo
         tokens.async_access_token,
         time_zone=dt_util.get_default_time_zone(),
     )
+    usage = TTLockUsageStore(hass, entry.entry_id, client)
+    await usage.async_restore()
     coordinator = TTLockCoordinator(hass, entry, client, tokens)
+    entry.async_on_unload(coordinator.async_add_listener(usage.async_schedule_save))
+    entry.async_on_unload(usage.async_save)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = TTLockData(client=client, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -96,6 +101,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove the entry's repair issues (the callback one only with the application's last entry)."""
     async_delete_callback_issue(hass, entry)
     async_delete_all_entry_issues(hass, entry.entry_id)
+    await async_remove_usage(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

@@ -74,7 +74,7 @@ class TTLockCommands:
         coordinator.async_update_listeners()
 
     def _await_confirmation(self, lock_id: int) -> None:
-        """No push within the timeout: ask the lock once (the only unprompted queryOpenState)."""
+        """No push within the timeout: ask the lock once (queryOpenState wakes it)."""
 
         async def _check(_now: datetime) -> None:
             try:

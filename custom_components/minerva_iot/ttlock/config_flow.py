@@ -195,7 +195,7 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             return None, {"base": "cannot_connect"}
         except ValueError:
             # The application credential the entry used was deleted.
-            return None, {"base": "invalid_client"}
+            return None, {"base": "ttlock_credential_missing"}
         host = api_host_for(user_input[CONF_REGION], user_input.get(CONF_API_URL))
         try:
             token = await implementation.async_password_login(

@@ -3,8 +3,9 @@
 Callback pushes are the primary source of lock state. Polling is cheap and account-wide: one
 `lock/list` and one `gateway/list` per poll. Per-lock `lock/detail` (auto-lock time, passage mode)
 runs on a slow tier, and so does the opt-in safety re-check (`queryOpenState`, which wakes the
-lock and drains its batteries: off by default). `queryOpenState` otherwise runs only when a
-command's confirming push did not arrive, or when the user presses "Check lock state".
+lock and drains its batteries: off by default). `queryOpenState` otherwise runs only once for a
+lock whose state Home Assistant never knew, when a command's confirming push did not arrive, or
+when the user presses "Check lock state".
 """
 
 from __future__ import annotations
@@ -123,6 +124,10 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self._record_listeners: dict[int, list[RecordListener]] = {}
         self._empty_list_polls = 0
         self._device_removals: dict[str, int] = {}
+        # The last poll was refused for the login: entities are unavailable until reauth.
+        self.auth_failed = False
+        # Locks asked whether they are locked since the entry was set up (each ask wakes one).
+        self._state_queried: set[int] = set()
         self.relock = RelockScheduler(hass, self._async_relocked)
         self.commands = TTLockCommands(self)
 
@@ -154,8 +159,10 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             if slow_tier_due:
                 await self._async_safety_recheck()
         except ConfigEntryAuthFailed:
+            self.auth_failed = True
             raise
         except TTLockAuthError as err:
+            self.auth_failed = True
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="ttlock_auth_failed"
             ) from err
@@ -177,6 +184,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 translation_placeholders={"error": str(err.errcode or type(err).__name__)},
             ) from err
         self._quota_backoff_until = None
+        self.auth_failed = False
         for issue in (ISSUE_QUOTA, ISSUE_CLOCK_SKEW):
             async_delete_entry_issue(self.hass, issue, self.config_entry.entry_id)
         async_check_push_silence(
@@ -298,9 +306,14 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     async def async_query_open_state(self, lock_id: int) -> None:
         """Ask the lock whether it is locked (wakes it through its gateway)."""
+        self._state_queried.add(lock_id)
         open_state = await self.async_call(lambda: self.client.async_query_open_state(lock_id))
         if open_state is not OpenState.UNKNOWN:
             self.account.state(lock_id).locked = open_state is OpenState.LOCKED
+
+    def state_queried(self, lock_id: int) -> bool:
+        """Whether the lock was already asked since set-up (even if that failed)."""
+        return lock_id in self._state_queried
 
     # -------------------------------------------------------------------------- pushes
 

@@ -69,6 +69,8 @@ async def async_get_ttlock_diagnostics(
             },
         }
         data["locks"] = [lock.raw for lock in account.locks.values()]
+        # Settings and model of each lock (its keys and admin codes are stripped and redacted).
+        data["details"] = [detail.raw for detail in account.details.values()]
         data["gateways"] = [gateway.raw for gateway in account.gateways.values()]
         data["states"] = {
             str(lock_id): {

@@ -67,8 +67,13 @@ class TTLockLockEntity(TTLockEntity):
 
     @property
     def available(self) -> bool:
-        """Unavailable when the last poll failed or the lock is gone."""
-        return super().available and self.cloud_lock is not None
+        """Available while the cloud lists the lock and the login works.
+
+        Push-first: a failed poll (cloud error, clock skew, quota pause) does not blank the
+        states that pushes keep updating, and leaves the lock controllable (Home Assistant
+        silently skips unavailable entities in actions).
+        """
+        return self.cloud_lock is not None and not self.coordinator.auth_failed
 
 
 def _via_gateway(coordinator: TTLockCoordinator, gateway_id: int) -> DeviceInfo:
@@ -108,8 +113,8 @@ class TTLockGatewayEntity(TTLockEntity):
 
     @property
     def available(self) -> bool:
-        """Unavailable when the last poll failed or the gateway is gone."""
-        return super().available and self.gateway is not None
+        """Available while the cloud lists the gateway and the login works (see the locks)."""
+        return self.gateway is not None and not self.coordinator.auth_failed
 
 
 class TTLockAccountEntity(TTLockEntity):

@@ -1,27 +1,31 @@
 """TTLock lock entities: lock / unlock through the gateway, state from pushes.
 
-Locks are never woken just to learn their state (that drains their batteries), so the state known
-when Home Assistant stopped is restored at start-up until a push or a check says otherwise.
+Locks are not woken just to learn their state (that drains their batteries): the state known when
+Home Assistant stopped is restored at start-up until a push or a check says otherwise. Only a lock
+whose state Home Assistant has never known (first set-up) is asked once.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from homeassistant.components.lock import ATTR_CHANGED_BY, LockEntity, LockEntityDescription
 from homeassistant.components.lock.const import LockState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
-from custom_components.minerva_iot.clients.ttlock import Feature, TTLockLock
+from custom_components.minerva_iot.clients.ttlock import Feature, TTLockError, TTLockLock
 from custom_components.minerva_iot.const import DOMAIN
 
 from .data import TTLockConfigEntry
 from .entity import TTLockLockEntity, async_track_new_locks
 from .errors import async_run_command
+
+_LOGGER = logging.getLogger(__name__)
 
 LOCK_DESCRIPTION = LockEntityDescription(key="lock", name=None)
 
@@ -63,10 +67,15 @@ class TTLockLockControl(TTLockLockEntity, LockEntity, RestoreEntity):
         await super().async_added_to_hass()
         last = await self.async_get_last_state()
         state = self.lock_state
-        if last is None or state.locked is not None or state.last_bolt_record is not None:
+        if state.locked is not None or state.last_bolt_record is not None:
             return
-        if last.state not in (LockState.LOCKED, LockState.UNLOCKED):
-            return  # unknown, jammed or a command in flight: nothing trustworthy to restore
+        if last is None or last.state not in (LockState.LOCKED, LockState.UNLOCKED):
+            # Never known (or unknown, jammed, a command in flight): nothing to restore, so ask
+            # the lock once rather than show "unknown" until someone uses it.
+            self.coordinator.config_entry.async_create_background_task(
+                self.hass, self._async_learn_state(), f"ttlock initial state of {self.lock_id}"
+            )
+            return
         changed_by = last.attributes.get(ATTR_CHANGED_BY)
         self._restored_changed_by = changed_by if isinstance(changed_by, str) else None
         state.locked = last.state == LockState.LOCKED
@@ -75,6 +84,15 @@ class TTLockLockControl(TTLockLockEntity, LockEntity, RestoreEntity):
             # time it was seen unlocked, as after a pushed unlock.
             elapsed = (dt_util.utcnow() - last.last_changed).total_seconds()
             self.coordinator.relock.schedule(self.lock_id, state, already_elapsed=elapsed)
+
+    async def _async_learn_state(self) -> None:
+        """One queryOpenState (it wakes the lock); a failure leaves the state unknown."""
+        if not self.available or self.coordinator.state_queried(self.lock_id):
+            return  # not reachable, or the safety re-check at set-up already asked it
+        try:
+            await self.coordinator.commands.async_check_state(self.lock_id)
+        except (TTLockError, HomeAssistantError) as err:
+            _LOGGER.debug("State of TTLock lock %s not learnt: %s", self.lock_id, err)
 
     @property
     def available(self) -> bool:

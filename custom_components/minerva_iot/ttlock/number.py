@@ -24,6 +24,7 @@ AUTO_LOCK_TIME = NumberEntityDescription(
     device_class=NumberDeviceClass.DURATION,
     native_unit_of_measurement=UnitOfTime.SECONDS,
     native_min_value=0,
+    # 900 s (unconfirmed): the reference names no maximum; TTLock refuses a bad one with -4082.
     native_max_value=900,
     native_step=1,
     mode=NumberMode.BOX,

@@ -16,6 +16,11 @@ from simulators.milesight import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Miles
 
 
 @pytest.fixture(autouse=True)
+def auto_enable_custom_integrations() -> None:
+    """These tests need no Home Assistant: override the root fixture that boots one."""
+
+
+@pytest.fixture(autouse=True)
 def allow_loopback_sockets(socket_enabled: None) -> None:
     """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
 
@@ -49,6 +54,8 @@ class RawServer:
     url: str = ""
     answers: dict[str, tuple[int, bytes, dict[str, str]]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # (content type, form fields) of every request, in the order of ``requests``.
+    bodies: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
     def answer(
         self, path: str, status: int, body: Any, headers: dict[str, str] | None = None
@@ -76,6 +83,8 @@ async def raw_server() -> AsyncGenerator[RawServer]:
 
     async def handle(request: web.Request) -> web.Response:
         raw.requests.append((request.method, request.path))
+        form = await request.post() if request.method == "POST" else {}
+        raw.bodies.append((request.content_type, {key: str(value) for key, value in form.items()}))
         status, body, headers = raw.answers.get(request.path, (404, b"", {}))
         return web.Response(
             status=status, body=body, headers=headers, content_type="application/json"

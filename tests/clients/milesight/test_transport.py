@@ -109,10 +109,19 @@ async def test_token_without_expiry_uses_documented_lifetime(
 async def test_token_request_is_form_encoded(
     raw_server: RawServer, session: aiohttp.ClientSession
 ) -> None:
-    """The token call is a POST to {server}/oauth/token."""
+    """The token call is a form-encoded client-credentials POST to {server}/oauth/token.
+
+    JSON or Basic auth here is the most common field failure (`token_not_found`, §10.1).
+    """
     raw_server.token_ok()
     await MilesightTokenManager(session, raw_server.url, "id", "secret").async_get_token()
     assert raw_server.requests == [("POST", "/oauth/token")]
+    assert raw_server.bodies == [
+        (
+            "application/x-www-form-urlencoded",
+            {"grant_type": "client_credentials", "client_id": "id", "client_secret": "secret"},
+        )
+    ]
 
 
 @pytest.mark.parametrize(

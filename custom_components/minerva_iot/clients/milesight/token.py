@@ -43,7 +43,7 @@ class MilesightTokenManager:
         client_secret: str,
         *,
         refresh_margin: float = 300,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         timeout: float = 30,
         usage: ApiUsage | None = None,
     ) -> None:
@@ -53,7 +53,8 @@ class MilesightTokenManager:
         self._client_id = client_id
         self._client_secret = client_secret
         self._refresh_margin = refresh_margin
-        self._clock = clock
+        # Looked up at call time, not bound at import, so patched clocks (tests) apply.
+        self._clock = clock or (lambda: time.time())
         self._timeout = timeout
         self._token: MilesightToken | None = None
         self._refresh_at = 0.0

@@ -46,7 +46,7 @@ class TTLockApiBase:
         *,
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = 2,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         sleep: Sleep = asyncio.sleep,
         retry_base_delay: float = RETRY_BASE_DELAY,
         time_zone: tzinfo | None = None,
@@ -62,7 +62,8 @@ class TTLockApiBase:
         self._token_provider = token_provider
         self._timeout = timeout
         self._retries = max(0, retries)
-        self._clock = clock
+        # Looked up at call time (not bound at import) so that frozen test clocks move it too.
+        self._clock: Callable[[], float] = clock or (lambda: time.time())
         self._sleep = sleep
         self._retry_base_delay = retry_base_delay
         self._time_zone = time_zone
@@ -78,6 +79,16 @@ class TTLockApiBase:
         if self._calls_day != self._local_day():
             return 0
         return self._calls_today
+
+    @property
+    def calls_day(self) -> str | None:
+        """The local day (ISO date) ``calls_today`` counts for (None before the first call)."""
+        return self._calls_day
+
+    def restore_calls(self, day: str, count: int) -> None:
+        """Carry on counting from a count saved earlier (it only counts if ``day`` is today)."""
+        self._calls_day = day
+        self._calls_today = max(0, count)
 
     def _local_day(self) -> str:
         return datetime.fromtimestamp(self._clock(), self._time_zone).date().isoformat()

@@ -1,0 +1,110 @@
+"""The "API calls today" count survives reloads and restarts (the cloud's quota does too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.minerva_iot.const import DOMAIN
+from simulators.ttlock import TTLockSimulator
+
+CALLS = "sensor.ttlock_demo_example_com_api_calls_today"
+
+
+def _enable_counter(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        "ttlock_account_1001_api_calls_today",
+        config_entry=entry,
+        suggested_object_id="ttlock_demo_example_com_api_calls_today",
+        disabled_by=None,
+    )
+
+
+async def _set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _store_key(entry: MockConfigEntry) -> str:
+    return f"{DOMAIN}.ttlock_usage.{entry.entry_id}"
+
+
+async def test_count_goes_on_after_a_reload(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Reloading (an options change) does not start the count from 0 again."""
+    _enable_counter(hass, entry)
+    await _set_up(hass, entry)
+    first = sum(sim.calls.values())
+    assert int(hass.states.get(CALLS).state) == first
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sum(sim.calls.values()) > first
+    assert int(hass.states.get(CALLS).state) == sum(sim.calls.values())
+    # Saved when the entry unloaded (later counts are saved a minute after they change).
+    assert hass_storage[_store_key(entry)]["data"]["count"] == first
+
+
+async def test_count_of_today_is_restored_at_start_up(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A count saved today is carried on; the entry's removal deletes it."""
+    today = dt_util.now().date().isoformat()
+    hass_storage[_store_key(entry)] = {
+        "version": 1,
+        "key": _store_key(entry),
+        "data": {"day": today, "count": 100},
+    }
+    _enable_counter(hass, entry)
+    await _set_up(hass, entry)
+    assert int(hass.states.get(CALLS).state) == 100 + sum(sim.calls.values())
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _store_key(entry) not in hass_storage
+
+
+async def test_count_of_another_day_starts_again(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A count saved on another day does not count for today."""
+    hass_storage[_store_key(entry)] = {
+        "version": 1,
+        "key": _store_key(entry),
+        "data": {"day": "2000-01-01", "count": 100},
+    }
+    _enable_counter(hass, entry)
+    await _set_up(hass, entry)
+    assert int(hass.states.get(CALLS).state) == sum(sim.calls.values())
+
+
+async def test_damaged_count_is_ignored(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A saved count that is not a number is ignored."""
+    hass_storage[_store_key(entry)] = {
+        "version": 1,
+        "key": _store_key(entry),
+        "data": {"day": dt_util.now().date().isoformat(), "count": "many"},
+    }
+    _enable_counter(hass, entry)
+    await _set_up(hass, entry)
+    assert int(hass.states.get(CALLS).state) == sum(sim.calls.values())
