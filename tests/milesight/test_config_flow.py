@@ -151,7 +151,10 @@ async def test_api_unexpected_errors(hass: HomeAssistant, sim: MilesightSimulato
     sim.fail_next(1, "error:403:ip_not_allowed", endpoint="device/search")
     result = await hass.config_entries.flow.async_configure(flow_id, _form(sim))
     assert result["errors"] == {"base": "milesight_api_error"}
-    assert result["description_placeholders"]["error_detail"] == "ip_not_allowed"
+    assert (
+        result["description_placeholders"]["error_detail"]
+        == "ip_not_allowed: Simulated ip_not_allowed"
+    )
     with patch(
         "custom_components.minerva_iot.milesight.validation.MilesightClient.async_search_devices_page",
         AsyncMock(side_effect=MilesightResponseError("no code")),

@@ -109,7 +109,10 @@ async def async_validate_api(
             err.request_id,
         )
         if err.err_code:
-            raise ValidationError(ERROR_API, detail=err.err_code) from err
+            # Some refusals (the Request Restriction's) are undocumented: the cloud's own message
+            # is the user's best clue, and it carries no secret.
+            detail = f"{err.err_code}: {err.err_msg}" if err.err_msg else err.err_code
+            raise ValidationError(ERROR_API, detail=detail) from err
         raise ValidationError(ERROR_UNKNOWN) from err
     except Exception as err:
         _LOGGER.exception("Unexpected error while validating the Milesight credentials")
