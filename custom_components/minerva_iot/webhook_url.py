@@ -6,14 +6,16 @@ Both refuse plain-HTTP callback URLs too, so an external URL is offered only whe
 
 from __future__ import annotations
 
+import hashlib
 from ipaddress import ip_address
 import logging
+from typing import Final
 from urllib.parse import urlsplit
 
 import aiohttp
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.network import NoURLAvailableError
 
@@ -25,6 +27,10 @@ _LOGGER = logging.getLogger(__name__)
 # connected", "hook is already / not enabled"), a timeout, or the cloud API's HTTP error. None of
 # them may break a flow, a setup or a removal: the external URL (or the repair issue) takes over.
 _CLOUDHOOK_ERRORS = (HomeAssistantError, ValueError, TimeoutError, aiohttp.ClientError)
+
+# Where the webhook was published when the vendor last reached it. Kept as a SHA-256 digest: the
+# URL contains the webhook id (the push's only secret) and entry.data appears in diagnostics.
+CONF_PUBLISHED_URL_DIGEST: Final = "published_webhook_url_sha256"
 
 
 def _cloud_subscribed(hass: HomeAssistant) -> bool:
@@ -94,6 +100,27 @@ async def async_get_public_webhook_url(hass: HomeAssistant, entry: ConfigEntry) 
             entry, data={**entry.data, CONF_CLOUDHOOK_URL: cloudhook_url}
         )
     return url
+
+
+@callback
+def async_verification_holds(
+    hass: HomeAssistant, entry: ConfigEntry, url: str, *, verified: bool
+) -> bool:
+    """Remember that the webhook is published at `url`; whether a verification still holds there.
+
+    A cloud keeps pushing to the URL it was given, so when Home Assistant's public URL changes (the
+    Nabu Casa subscription ended, the user changed the external URL) the vendor must be given the
+    new one: the verification lapses and the caller shows its set-up repair again. Until a push
+    verifies the webhook, the remembered URL follows the one in use, i.e. the one the user was
+    shown. An entry verified before URLs were remembered adopts the current one.
+    """
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    remembered = entry.data.get(CONF_PUBLISHED_URL_DIGEST)
+    if remembered != digest:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_PUBLISHED_URL_DIGEST: digest}
+        )
+    return verified and remembered in (None, digest)
 
 
 async def async_delete_cloudhook(hass: HomeAssistant, webhook_id: str) -> None:

@@ -28,7 +28,10 @@ from custom_components.minerva_iot.clients.milesight.webhook import (
 from custom_components.minerva_iot.const import CONF_WEBHOOK_ID, DOMAIN
 from custom_components.minerva_iot.issues import async_delete_entry_issue, async_raise_entry_issue
 from custom_components.minerva_iot.webhook_body import async_read_capped
-from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
+from custom_components.minerva_iot.webhook_url import (
+    async_get_public_webhook_url,
+    async_verification_holds,
+)
 
 from .const import (
     CONF_WEBHOOK_SECRET,
@@ -159,7 +162,12 @@ async def async_publish_webhook_url(
         async_raise_entry_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
         return None
     async_delete_entry_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
-    if not coordinator.stats.webhook_verified:
+    stats = coordinator.stats
+    if not async_verification_holds(hass, entry, url, verified=stats.webhook_verified):
+        if stats.webhook_verified:
+            # MDP still pushes to the old URL: the user must paste the new one.
+            stats.webhook_verified = False
+            coordinator.async_schedule_save()
         async_raise_entry_issue(
             hass, ISSUE_WEBHOOK_SETUP, entry.entry_id, placeholders={"webhook_url": url}
         )

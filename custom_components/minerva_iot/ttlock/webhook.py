@@ -36,7 +36,10 @@ from custom_components.minerva_iot.const import (
     VENDOR_TTLOCK,
 )
 from custom_components.minerva_iot.webhook_body import async_read_capped
-from custom_components.minerva_iot.webhook_url import async_get_public_webhook_url
+from custom_components.minerva_iot.webhook_url import (
+    async_get_public_webhook_url,
+    async_verification_holds,
+)
 
 from .const import CONF_CALLBACK_CONFIRMED, DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN
 
@@ -163,11 +166,19 @@ def _async_confirm_callback(hass: HomeAssistant, webhook_id: str) -> None:
 
 
 async def async_raise_callback_issue(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Until the first push arrives, show the URL to paste into the TTLock developer console."""
-    if entry.data.get(CONF_CALLBACK_CONFIRMED):
-        return
+    """Until a push arrives at the current URL, show it to paste into the TTLock developer portal."""
     _adopt_sibling_cloudhook(hass, entry)
     url = await async_get_public_webhook_url(hass, entry)
+    confirmed = bool(entry.data.get(CONF_CALLBACK_CONFIRMED))
+    if url is not None and not async_verification_holds(hass, entry, url, verified=confirmed):
+        if confirmed:
+            # TTLock still pushes to the old URL: the user must paste the new one.
+            hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_CALLBACK_CONFIRMED: False}
+            )
+        confirmed = False
+    if confirmed:
+        return
     placeholders = {"portal_url": DEVELOPER_PORTAL_URL, "portal_url_cn": DEVELOPER_PORTAL_URL_CN}
     if url is None:
         translation_key = ISSUE_NO_PUBLIC_URL
