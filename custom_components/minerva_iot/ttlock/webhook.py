@@ -154,7 +154,7 @@ async def _async_read_push(request: web.Request) -> CallbackPush:
 
 @callback
 def _async_confirm_callback(hass: HomeAssistant, webhook_id: str) -> None:
-    """A valid push proves the Callback URL works: drop the set-up repair for good."""
+    """A valid push proves the Callback URL works: drop the set-up repair (until the URL changes)."""
     ir.async_delete_issue(hass, DOMAIN, callback_issue_id(webhook_id))
     for entry in _ttlock_entries(hass):
         if entry.data.get(CONF_WEBHOOK_ID) == webhook_id and not entry.data.get(
