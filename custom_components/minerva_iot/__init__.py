@@ -1,7 +1,7 @@
 """Minerva IoT: Milesight Development Platform sensors and TTLock locks in Home Assistant.
 
-Each config entry talks to one cloud; `entry.data["vendor"]` says which, and this module hands the
-entry to that vendor's package (`milesight/` or `ttlock/`).
+Each config entry talks to one cloud; `entry.data["vendor"]` names it, and the vendor table
+(`vendors.VENDORS`) hands the entry to that vendor's package.
 """
 
 from __future__ import annotations
@@ -12,35 +12,34 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
-from . import milesight, ttlock
-from .const import CONF_CLOUDHOOK_URL, CONF_VENDOR, CONF_WEBHOOK_ID, DOMAIN, VENDOR_TTLOCK
+from .const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID, DOMAIN
+from .migration import async_migrate_entry
+from .vendors import VENDORS, find_vendor, vendor_of
 from .webhook_url import async_delete_cloudhook
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
-
-def _is_ttlock(entry: ConfigEntry) -> bool:
-    return bool(entry.data.get(CONF_VENDOR) == VENDOR_TTLOCK)
+__all__ = ["async_migrate_entry"]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions once, whatever entries exist (action-setup)."""
-    ttlock.async_setup_services(hass)
+    for vendor in VENDORS.values():
+        if vendor.async_setup_services is not None:
+            vendor.async_setup_services(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Set up one cloud account."""
-    if _is_ttlock(entry):
-        return await ttlock.async_setup_entry(hass, entry)
-    return await milesight.async_setup_entry(hass, entry)
+    return await vendor_of(entry).async_setup_entry(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Unload an entry; webhooks are unregistered through entry.async_on_unload."""
-    if _is_ttlock(entry):
-        return await ttlock.async_unload_entry(hass, entry)
-    return await milesight.async_unload_entry(hass, entry)
+    if (vendor := find_vendor(entry)) is None:
+        return True  # its set-up failed: nothing was loaded
+    return await vendor.async_unload_entry(hass, entry)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
@@ -53,16 +52,14 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     # TTLock entries of one application share a webhook (and its cloudhook).
     if not shared and entry.data.get(CONF_CLOUDHOOK_URL):
         await async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
-    if _is_ttlock(entry):
-        await ttlock.async_remove_entry(hass, entry)
-    else:
-        await milesight.async_remove_entry(hass, entry)
+    if (vendor := find_vendor(entry)) is not None:
+        await vendor.async_remove_entry(hass, entry)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: ConfigEntry, device: DeviceEntry
 ) -> bool:
     """Let the user delete a device the cloud no longer reports."""
-    if _is_ttlock(entry):
-        return await ttlock.async_remove_config_entry_device(hass, entry, device)
-    return await milesight.async_remove_config_entry_device(hass, entry, device)
+    if (vendor := find_vendor(entry)) is None:
+        return True  # nothing of an unknown vendor can come back
+    return await vendor.async_remove_device(hass, entry, device)

@@ -1,19 +1,16 @@
 """Device triggers: "button pressed", "alarm raised"... on the `minerva_iot_event` bus event.
 
-Vendor-neutral: each vendor package says which trigger types a device offers (Milesight buttons
-and alarms, TTLock lock records); firing is always `events.async_fire_minerva_event`, so a
-trigger is an event trigger on (`device_id`, `type`). A vendor adds itself to `_VENDOR_TRIGGERS`
-and `TRIGGER_TYPES`.
+Vendor-neutral: each vendor says in the vendor table which trigger types a device offers
+(Milesight buttons and alarms, TTLock lock records); firing is always
+`events.async_fire_minerva_event`, so a trigger is an event trigger on (`device_id`, `type`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
 from homeassistant.components.homeassistant.triggers import event as event_trigger
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
     CONF_DEVICE_ID,
     CONF_DOMAIN,
@@ -23,30 +20,16 @@ from homeassistant.const import (
 )
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
 from .compat import device_entry_ids
-from .const import (
-    ATTR_DEVICE_ID,
-    ATTR_TYPE,
-    CONF_VENDOR,
-    DOMAIN,
-    EVENT_MINERVA,
-    VENDOR_MILESIGHT,
-    VENDOR_TTLOCK,
-)
-from .milesight.triggers import TRIGGER_TYPES as MILESIGHT_TRIGGER_TYPES, milesight_trigger_types
-from .ttlock.triggers import TRIGGER_TYPES as TTLOCK_TRIGGER_TYPES, ttlock_trigger_types
+from .const import ATTR_DEVICE_ID, ATTR_TYPE, DOMAIN, EVENT_MINERVA
+from .vendors import VENDORS, find_vendor
 
-_VENDOR_TRIGGERS: dict[str, Callable[[ConfigEntry, DeviceEntry], list[str]]] = {
-    VENDOR_MILESIGHT: milesight_trigger_types,
-    VENDOR_TTLOCK: ttlock_trigger_types,
-}
 # Both vendors fire "alarm": one type, matched per device, so the union needs no prefixes.
-TRIGGER_TYPES = frozenset((*MILESIGHT_TRIGGER_TYPES, *TTLOCK_TRIGGER_TYPES))
+TRIGGER_TYPES = frozenset().union(*(vendor.trigger_types for vendor in VENDORS.values()))
 
 TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend({vol.Required(CONF_TYPE): vol.In(TRIGGER_TYPES)})
 
@@ -61,8 +44,8 @@ async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[s
         entry = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:
             continue
-        if (vendor_types := _VENDOR_TRIGGERS.get(entry.data.get(CONF_VENDOR, ""))) is not None:
-            types.extend(t for t in vendor_types(entry, device) if t not in types)
+        if (vendor := find_vendor(entry)) is not None:
+            types.extend(t for t in vendor.device_trigger_types(entry, device) if t not in types)
     return [
         {CONF_PLATFORM: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id, CONF_TYPE: t}
         for t in types

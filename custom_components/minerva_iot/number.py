@@ -1,11 +1,12 @@
-"""number platform: entities of both vendors (descriptions live in each vendor package)."""
+"""number platform: each vendor's entities (descriptions live in the vendor packages)."""
 
 from __future__ import annotations
 
-from .ttlock.number import async_setup_entry as async_setup_ttlock_number
+from homeassistant.const import Platform
+
 from .vendor_platform import dispatch_platform
 
 # Commands reach a cloud that serialises them per device anyway: one at a time.
 PARALLEL_UPDATES = 1
 
-async_setup_entry = dispatch_platform(ttlock=async_setup_ttlock_number)
+async_setup_entry = dispatch_platform(Platform.NUMBER)

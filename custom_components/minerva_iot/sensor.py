@@ -1,14 +1,12 @@
-"""sensor platform: entities of both vendors (descriptions live in each vendor package)."""
+"""sensor platform: each vendor's entities (descriptions live in the vendor packages)."""
 
 from __future__ import annotations
 
-from .milesight.sensor import async_setup_entry as async_setup_milesight_sensor
-from .ttlock.sensor import async_setup_entry as async_setup_ttlock_sensor
+from homeassistant.const import Platform
+
 from .vendor_platform import dispatch_platform
 
 # Entities are updated by their coordinator or by pushes, never polled one by one.
 PARALLEL_UPDATES = 0
 
-async_setup_entry = dispatch_platform(
-    milesight=async_setup_milesight_sensor, ttlock=async_setup_ttlock_sensor
-)
+async_setup_entry = dispatch_platform(Platform.SENSOR)

@@ -1,11 +1,12 @@
-"""switch platform: entities of both vendors (descriptions live in each vendor package)."""
+"""switch platform: each vendor's entities (descriptions live in the vendor packages)."""
 
 from __future__ import annotations
 
-from .ttlock.switch import async_setup_entry as async_setup_ttlock_switch
+from homeassistant.const import Platform
+
 from .vendor_platform import dispatch_platform
 
 # Commands reach a cloud that serialises them per device anyway: one at a time.
 PARALLEL_UPDATES = 1
 
-async_setup_entry = dispatch_platform(ttlock=async_setup_ttlock_switch)
+async_setup_entry = dispatch_platform(Platform.SWITCH)

@@ -1,24 +1,21 @@
-"""Route a platform's set-up to the vendor package that owns the entry."""
+"""Route a platform's set-up to the vendor that owns the entry."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_VENDOR
+from .vendor import PlatformSetup
+from .vendors import vendor_of
 
-type PlatformSetup = Callable[[HomeAssistant, Any, AddConfigEntryEntitiesCallback], Awaitable[None]]
 
+def dispatch_platform(platform: Platform) -> PlatformSetup:
+    """Build a platform's `async_setup_entry` from the vendors' tables.
 
-def dispatch_platform(**setups: PlatformSetup) -> PlatformSetup:
-    """Build a platform's `async_setup_entry` from one set-up function per vendor.
-
-    Keyword names are vendor ids (`milesight`, `ttlock`); a vendor that has no entities on the
-    platform is simply not named, and its entries never forward to it.
+    A vendor that has no entities on the platform does not list it, and its entries never
+    forward to it.
     """
 
     async def async_setup_entry(
@@ -26,7 +23,7 @@ def dispatch_platform(**setups: PlatformSetup) -> PlatformSetup:
         entry: ConfigEntry,
         async_add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
-        setup = setups.get(entry.data[CONF_VENDOR])
+        setup = vendor_of(entry).platforms.get(platform)
         if setup is not None:
             await setup(hass, entry, async_add_entities)
 

@@ -116,7 +116,7 @@ async def deliver(
 def ha_device(hass: HomeAssistant, sn: str) -> dr.DeviceEntry:
     """The registry device of a Milesight serial number (API differs after HA 2026.8)."""
     registry = dr.async_get(hass)
-    identifier = (DOMAIN, f"milesight_{sn}")
+    identifier = (DOMAIN, f"milesight_device_{sn}")
     by_identifier = getattr(registry, "async_get_device_by_identifier", None)
     entry_id = hass.config_entries.async_entries(DOMAIN)[0].entry_id
     device = (

@@ -42,7 +42,7 @@ async def setup_with_api_call_counter(hass: HomeAssistant, entry: MockConfigEntr
     er.async_get(hass).async_get_or_create(
         "sensor",
         DOMAIN,
-        f"milesight_{entry.entry_id}_api_calls",
+        f"milesight_application_{entry.entry_id}_api_calls",
         config_entry=entry,
         suggested_object_id="milesight_simulator_api_calls_last_24_h",
         disabled_by=None,

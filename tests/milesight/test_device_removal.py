@@ -86,7 +86,7 @@ async def test_devices_of_an_entry_that_failed_to_set_up_can_be_deleted(
     assert entry.state is ConfigEntryState.SETUP_ERROR
     registry = dr.async_get(hass)
     sensor = registry.async_get_or_create(
-        config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"milesight_{COLD_STORE}")}
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"milesight_device_{COLD_STORE}")}
     )
     # A device another integration's identifier put in the entry (nothing of ours to forget).
     foreign = registry.async_get_or_create(

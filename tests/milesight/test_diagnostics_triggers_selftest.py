@@ -145,7 +145,7 @@ async def test_triggers_of_other_devices(hass: HomeAssistant) -> None:
     # A WS101 known only from the registry (entry not loaded) still offers button triggers.
     ws101 = registry.async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, "milesight_6785D0000000FFFF")},
+        identifiers={(DOMAIN, "milesight_device_6785D0000000FFFF")},
         model="WS101",
     )
     assert len(await async_get_triggers(hass, ws101.id)) == 5

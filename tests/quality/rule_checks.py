@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped,unused-ignore]
 
+from custom_components.minerva_iot.device_trigger import TRIGGER_TYPES
+
 from . import (
     code_checks as code,
     doc_checks as docs,
@@ -185,7 +187,7 @@ RULE_CHECKS: dict[str, list[Check]] = {
         lambda c: docs.check_action_fields_documented(c.services, c.docs),
     ],
     "docs-triggers": [
-        lambda c: docs.check_triggers(c.index, c.strings, c.docs),
+        lambda c: docs.check_triggers(TRIGGER_TYPES, c.strings, c.docs),
         lambda c: docs.check_event_types_documented(c.index, c.docs),
     ],
     "docs-conditions": [lambda c: docs.check_no_conditions(c.index)],

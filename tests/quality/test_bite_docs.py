@@ -42,11 +42,12 @@ def test_doc_checks_bite() -> None:
 def test_trigger_and_condition_checks_bite() -> None:
     """Trigger types need strings and docs; a condition module voids the exemption."""
     index = _index(
-        device_trigger='TRIGGER_TYPES = {"short_press", "long_press"}\n',
         device_condition="X = 1\n",
     )
     assert docs.check_triggers(
-        index, {"device_automation": {"trigger_type": {"short_press": "Quick tap"}}}, "short_press"
+        {"short_press", "long_press"},
+        {"device_automation": {"trigger_type": {"short_press": "Quick tap"}}},
+        "short_press",
     ) == [
         "missing device_automation.trigger_type.long_press",
         "the docs do not mention the device trigger 'long_press' ('long_press')",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from . import (
-    doc_checks as docs,
     string_checks as text,
 )
 from .placeholder_checks import (
@@ -259,7 +258,6 @@ def test_enum_event_types_and_imported_trigger_types() -> None:
     index.enum_sources.append(clients)
     (entity,) = collect_code_keys(index).entities
     assert entity.event_types == ["unlocked", "locked"]
-    assert docs.device_trigger_types(index) == {"press", "hold", "alarm"}
 
 
 PLACEHOLDER_CODE = """

@@ -1,20 +1,14 @@
-"""Rules that hold whatever the quality scale says: hassfest's and the architecture's."""
+"""Rules that hold whatever the quality scale says: hassfest's and the architecture's.
+
+The translation files (en.json == strings.json, no URL in any language, every language complete)
+are checked in tests/foundation/test_translations.py.
+"""
 
 from __future__ import annotations
 
 from .code_checks import check_clients_isolated
 from .rule_checks import QualityContext, check_brand_icon
-from .string_checks import check_no_urls, check_services
-
-
-def test_strings_equal_english_translation(context: QualityContext) -> None:
-    """translations/en.json is what a custom integration loads; strings.json is its source."""
-    assert context.strings == context.english, "run scripts/sync_translations"
-
-
-def test_no_url_in_translations(context: QualityContext) -> None:
-    """hassfest rejects URLs in translation strings: they go in placeholders."""
-    assert check_no_urls({"strings.json": context.strings, "en.json": context.english}) == []
+from .string_checks import check_services
 
 
 def test_services_yaml_matches_translations(context: QualityContext) -> None:

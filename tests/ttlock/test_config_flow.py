@@ -29,7 +29,7 @@ from simulators.ttlock import (
 from .conftest import WEBHOOK_ID, entry_data
 
 GRANT = "custom_components.minerva_iot.ttlock.auth.async_password_grant"
-SETUP = "custom_components.minerva_iot.ttlock.async_setup_entry"
+SETUP = "custom_components.minerva_iot.async_setup_entry"
 
 
 def login(sim: TTLockSimulator, **overrides: Any) -> dict[str, Any]:

@@ -69,7 +69,7 @@ async def test_setup_creates_devices_and_entities(
     assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
 
     entities = er.async_get(hass)
-    assert entities.async_get("lock.front_door").unique_id == f"ttlock_{FRONT_DOOR}_lock"
+    assert entities.async_get("lock.front_door").unique_id == f"ttlock_lock_{FRONT_DOOR}_lock"
 
 
 async def test_api_call_counter_is_disabled_by_default(

@@ -196,7 +196,7 @@ async def test_milesight_and_ttlock_triggers_side_by_side(
         for device in dr.async_entries_for_config_entry(
             dr.async_get(hass), milesight_entry.entry_id
         )
-        if (DOMAIN, f"milesight_{MILESIGHT_BUTTON}") in device.identifiers
+        if (DOMAIN, f"milesight_device_{MILESIGHT_BUTTON}") in device.identifiers
     )
     front = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
     assert "button_short_press" in await _trigger_types(hass, button)

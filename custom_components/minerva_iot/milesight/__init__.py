@@ -16,15 +16,11 @@ from .const import ALL_ISSUES, CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_SERVER_A
 from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry, MilesightData
 from .identifiers import is_application_device, sn_of_device
+from .platforms import PLATFORM_SETUPS
 from .store import async_forget_stored_device, entry_store
 from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
 
-PLATFORMS: list[Platform] = [
-    Platform.BINARY_SENSOR,
-    Platform.BUTTON,
-    Platform.EVENT,
-    Platform.SENSOR,
-]
+PLATFORMS: list[Platform] = list(PLATFORM_SETUPS)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -> bool:

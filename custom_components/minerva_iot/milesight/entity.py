@@ -11,12 +11,17 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import MilesightCoordinator
-from .identifiers import application_identifier, device_identifier
+from .identifiers import (
+    application_identifier,
+    application_unique_id,
+    device_identifier,
+    device_unique_id,
+)
 from .models import DeviceState
 
 
 class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
-    """An entity of one Milesight device; unique id `milesight_<sn>_<key>`."""
+    """An entity of one Milesight device; unique id `milesight_device_<sn>_<key>`."""
 
     _attr_has_entity_name = True
 
@@ -27,7 +32,7 @@ class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
         super().__init__(coordinator)
         self.entity_description = description
         self.sn = sn
-        self._attr_unique_id = f"milesight_{sn}_{description.key}"
+        self._attr_unique_id = device_unique_id(sn, description.key)
         self._attr_device_info = DeviceInfo(identifiers={device_identifier(sn)})
 
     async def async_added_to_hass(self) -> None:
@@ -64,7 +69,7 @@ class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):
         super().__init__(coordinator)
         entry = coordinator.config_entry
         self.entity_description = description
-        self._attr_unique_id = f"milesight_{entry.entry_id}_{description.key}"
+        self._attr_unique_id = application_unique_id(entry.entry_id, description.key)
         self._attr_device_info = DeviceInfo(
             identifiers={application_identifier(entry.entry_id)},
             name=entry.title,

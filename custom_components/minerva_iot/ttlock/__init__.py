@@ -23,6 +23,7 @@ from .coordinator import TTLockCoordinator
 from .data import TTLockConfigEntry, TTLockData
 from .identifiers import gateway_id_of_device, lock_id_of_device
 from .issues import async_delete_all_entry_issues
+from .platforms import PLATFORM_SETUPS
 from .services import async_setup_services as _async_setup_services
 from .tokens import TTLockTokenManager
 from .usage import TTLockUsageStore, async_remove_usage
@@ -30,15 +31,7 @@ from .webhook import async_attach_entry, async_delete_callback_issue, async_rais
 
 _LOGGER = logging.getLogger(__name__)
 
-PLATFORMS: list[Platform] = [
-    Platform.BINARY_SENSOR,
-    Platform.BUTTON,
-    Platform.EVENT,
-    Platform.LOCK,
-    Platform.NUMBER,
-    Platform.SENSOR,
-    Platform.SWITCH,
-]
+PLATFORMS: list[Platform] = list(PLATFORM_SETUPS)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bool:

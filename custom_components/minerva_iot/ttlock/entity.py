@@ -17,7 +17,14 @@ from custom_components.minerva_iot.const import DOMAIN
 
 from .const import GATEWAY_MODEL, MANUFACTURER
 from .coordinator import TTLockCoordinator
-from .identifiers import account_identifier, gateway_identifier, lock_identifier
+from .identifiers import (
+    account_identifier,
+    account_unique_id,
+    gateway_identifier,
+    gateway_unique_id,
+    lock_identifier,
+    lock_unique_id,
+)
 from .state import LockState
 
 
@@ -41,7 +48,7 @@ class TTLockLockEntity(TTLockEntity):
         """Attach to the lock's device (Bluetooth MAC as connection)."""
         super().__init__(coordinator, description)
         self.lock_id = lock.lock_id
-        self._attr_unique_id = f"ttlock_{lock.lock_id}_{description.key}"
+        self._attr_unique_id = lock_unique_id(lock.lock_id, description.key)
         detail = coordinator.account.details.get(lock.lock_id, lock)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, lock_identifier(lock.lock_id))},
@@ -98,7 +105,7 @@ class TTLockGatewayEntity(TTLockEntity):
         """Attach to the gateway's device."""
         super().__init__(coordinator, description)
         self.gateway_id = gateway.gateway_id
-        self._attr_unique_id = f"ttlock_gateway_{gateway.gateway_id}_{description.key}"
+        self._attr_unique_id = gateway_unique_id(gateway.gateway_id, description.key)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, gateway_identifier(gateway.gateway_id))},
             name=gateway.name,
@@ -125,7 +132,7 @@ class TTLockAccountEntity(TTLockEntity):
         super().__init__(coordinator, description)
         entry = coordinator.config_entry
         uid = entry.unique_id or entry.entry_id
-        self._attr_unique_id = f"ttlock_account_{uid}_{description.key}"
+        self._attr_unique_id = account_unique_id(uid, description.key)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, account_identifier(uid))},
             name=f"TTLock {entry.title}",
