@@ -1,19 +1,13 @@
 """Rules that hold whatever the quality scale says: hassfest's and the architecture's.
 
-The translation files (en.json == strings.json, no URL in any language, every language complete)
-are checked in tests/foundation/test_translations.py.
+The texts (every key the code uses, actions against services.yaml, en.json == strings.json, no URL,
+every language complete) are checked in tests/foundation/test_translations.py.
 """
 
 from __future__ import annotations
 
 from .code_checks import check_clients_isolated
 from .rule_checks import QualityContext, check_brand_icon
-from .string_checks import check_services
-
-
-def test_services_yaml_matches_translations(context: QualityContext) -> None:
-    """Every action and field has a name and description; registered == declared; icons."""
-    assert check_services(context.keys, context.services, context.strings, context.icons) == []
 
 
 def test_vendor_clients_import_no_home_assistant(context: QualityContext) -> None:
