@@ -1,9 +1,12 @@
 """Both config flows in Home Assistant's own frontend, driven in Debian's Chromium by Playwright.
 
 Each step is saved as a screenshot in artifacts/browser/ and its visible text is checked: every
-title, label, description and error must be real English (no translation key, no empty label, no
-unfilled placeholder). A separate Home Assistant instance is used so that the flows start from an
-empty installation, as a newcomer's would (no application credential yet).
+title, label, description and error must be real text (no translation key, no empty label, no
+unfilled placeholder). The flows run in English; the first step of the Milesight webhook branch
+also runs in German and in Simplified Chinese, chosen the way a user does it (the language in the
+user's profile), and must show our translations there and no English sentence of strings.json.
+A separate Home Assistant instance is used so that the flows start from an empty installation, as
+a newcomer's would (no application credential yet).
 """
 
 from __future__ import annotations
@@ -62,10 +65,39 @@ RAW_TEXT = re.compile(
 SNAKE_CASE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 
 
-def _strings() -> dict[str, Any]:
-    path = ROOT / "custom_components" / DOMAIN / "translations" / "en.json"
-    strings: dict[str, Any] = json.loads(path.read_text())
+def _strings(language: str = "en") -> dict[str, Any]:
+    path = ROOT / "custom_components" / DOMAIN / "translations" / f"{language}.json"
+    strings: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return strings
+
+
+def _texts(tree: Any) -> list[str]:
+    if isinstance(tree, dict):
+        return [text for value in tree.values() for text in _texts(value)]
+    return [tree] if isinstance(tree, str) else []
+
+
+def _frontend_strings(language: str) -> dict[str, str]:
+    """The frontend's own texts in a language (the files home-assistant-frontend ships)."""
+    import hass_frontend
+
+    base = Path(hass_frontend.where()) / "static" / "translations"
+    name = re.compile(rf"{re.escape(language)}-[0-9a-f]{{32}}\.json")
+    texts: dict[str, str] = {}
+    for directory in (base, base / "config"):
+        (path,) = [p for p in directory.iterdir() if name.fullmatch(p.name)]
+        texts.update(_flat(json.loads(path.read_text(encoding="utf-8"))))
+    return texts
+
+
+def _flat(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
 
 
 def _chromium_missing() -> str | None:
@@ -147,9 +179,9 @@ class FlowPage:
         await self.page.screenshot(path=str(path))
         return path
 
-    async def check_english(self, dialog: str = FLOW_DIALOG, *, min_fields: int = 0) -> str:
-        """Assert the dialog shows only real English text (and at least `min_fields` labelled
-        fields); return the text.
+    async def check_clean(self, dialog: str = FLOW_DIALOG, *, min_fields: int = 0) -> str:
+        """Assert the dialog shows only real text: no translation key, placeholder, identifier
+        or unlabelled field (and at least `min_fields` labelled fields); return the text.
 
         The frontend renders a form's fields a moment after its title: the fields are waited for
         (bounded) before the text is read.
@@ -183,13 +215,40 @@ class FlowPage:
     async def click_text(self, text: str) -> None:
         await self.page.get_by_text(text, exact=True).click()
 
+    async def check_language(
+        self, ours: list[str], english: list[str], *, min_fields: int = 0
+    ) -> str:
+        """check_clean, then: every text of `ours` is shown and no English sentence of
+        strings.json (one that our translation does not contain as well)."""
+        text = await self.check_clean(min_fields=min_fields)
+        for wanted in ours:
+            assert wanted in text, f"{wanted!r} is not shown; the dialog shows:\n{text}"
+        leftovers = [sentence for sentence in english if sentence in text]
+        assert not leftovers, f"English texts of strings.json on screen: {leftovers}\n{text}"
+        return text
+
     async def submit(self) -> None:
         await self.page.get_by_role("button", name="Submit").click()
 
-    async def open_add_flow(self) -> None:
+    async def use_profile_language(self, language: str) -> None:
+        """Load the frontend and wait until it applied the language stored in the profile."""
+        await self.page.goto(f"{self.base_url}/profile/general")
+
+        async def applied() -> bool:
+            lang = await self.page.evaluate("document.documentElement.lang")
+            return bool(lang == language)
+
+        try:
+            await poll(applied, within=UI_TIMEOUT, what=f"the frontend in {language}")
+        except TimeoutError:
+            await self.shot("language-timeout")
+            lang = await self.page.evaluate("document.documentElement.lang")
+            raise AssertionError(f"the frontend stayed in {lang!r}, not {language!r}") from None
+
+    async def open_add_flow(self, confirm_label: str = "OK") -> None:
         """Open "Add integration" for Minerva IoT and confirm it."""
         await self.page.goto(f"{self.base_url}/config/integrations/dashboard/add?domain={DOMAIN}")
-        confirm = self.page.get_by_role("button", name="OK")
+        confirm = self.page.get_by_role("button", name=confirm_label, exact=True)
         await confirm.wait_for(timeout=UI_TIMEOUT * 1000)
         await confirm.click()
 
@@ -249,12 +308,12 @@ async def test_milesight_flow_in_the_frontend(
     step = config["step"]["milesight"]
     await flow_page.open_add_flow()
     await flow_page.wait_text(menu["menu_options"]["milesight"])
-    await flow_page.check_english()
+    await flow_page.check_clean()
     await flow_page.shot("menu")
 
     await flow_page.click_text(menu["menu_options"]["milesight"])
     await flow_page.wait_text(step["title"])
-    await flow_page.check_english(min_fields=4)
+    await flow_page.check_clean(min_fields=4)
     await flow_page.shot("form")
 
     labels = step["data"]
@@ -265,7 +324,7 @@ async def test_milesight_flow_in_the_frontend(
     await flow_page.submit()
     await flow_page.wait_text(config["error"]["invalid_auth"])
     assert any(config["error"]["invalid_auth"] in error for error in await flow_page.errors())
-    await flow_page.check_english(min_fields=4)
+    await flow_page.check_clean(min_fields=4)
     await flow_page.shot("invalid-auth")
 
     await flow_page.fill(labels["client_secret"], MILESIGHT_CLIENT_SECRET)
@@ -275,13 +334,13 @@ async def test_milesight_flow_in_the_frontend(
     await flow_page.wait_text(finish["title"])
     # The description renders after the title: wait for the URL itself (fails if never shown).
     text = await flow_page.wait_text(f"{browser_client.base_url}/api/webhook/")
-    await flow_page.check_english()
+    await flow_page.check_clean()
     assert milesight_sim.url in text
     await flow_page.shot("webhook-url")
 
     await flow_page.submit()
     await flow_page.wait_text("Created configuration")
-    await flow_page.check_english()
+    await flow_page.check_clean()
     await flow_page.shot("created")
     entries = await browser_client.config_entries()
     assert any(entry["title"].startswith("Milesight") for entry in entries), entries
@@ -297,7 +356,7 @@ async def test_ttlock_flow_in_the_frontend(
     menu = config["step"]["user"]
     await flow_page.open_add_flow()
     await flow_page.wait_text(menu["menu_options"]["ttlock"])
-    await flow_page.check_english()
+    await flow_page.check_clean()
     await flow_page.shot("menu")
     await flow_page.click_text(menu["menu_options"]["ttlock"])
 
@@ -305,7 +364,7 @@ async def test_ttlock_flow_in_the_frontend(
     await flow_page.wait_text("OAuth client ID", dialog=CREDENTIAL_DIALOG)
     # Fails unless the dialog says where the credential comes from.
     await flow_page.wait_text("developer portal", dialog=CREDENTIAL_DIALOG)
-    await flow_page.check_english(CREDENTIAL_DIALOG, min_fields=3)
+    await flow_page.check_clean(CREDENTIAL_DIALOG, min_fields=3)
     await flow_page.shot("application-credential")
     dialog = flow_page.page.locator(CREDENTIAL_DIALOG)
     await dialog.get_by_label("Name", exact=True).fill("TTLock (browser test)")
@@ -319,7 +378,7 @@ async def test_ttlock_flow_in_the_frontend(
     if login["title"] not in text:
         await flow_page.click_text(menu["menu_options"]["ttlock"])
     await flow_page.wait_text(login["title"])
-    await flow_page.check_english(min_fields=5)  # two region choices, account, password, URL
+    await flow_page.check_clean(min_fields=5)  # two region choices, account, password, URL
     await flow_page.shot("login-form")
 
     labels = login["data"]
@@ -330,17 +389,81 @@ async def test_ttlock_flow_in_the_frontend(
     refused = config["error"].get("ttlock_invalid_auth", config["error"]["invalid_auth"])
     await flow_page.wait_text(refused)
     assert any(refused in error for error in await flow_page.errors())
-    await flow_page.check_english(min_fields=5)
+    await flow_page.check_clean(min_fields=5)
     await flow_page.shot("invalid-auth")
 
     await flow_page.fill(labels["password"], TTLOCK_PASSWORD)
     await flow_page.fill(labels["api_url"], ttlock_sim.url)
     await flow_page.submit()
     await flow_page.wait_text("Created configuration")
-    await flow_page.check_english()
+    await flow_page.check_clean()
     await flow_page.shot("created")
     entries = await browser_client.config_entries()
     assert any(entry["title"] == TTLOCK_USERNAME for entry in entries), entries
+
+
+# Long enough to be a sentence or a label of its own, not a proper name inside a translation.
+ENGLISH_MIN_WORDS = 2
+SUBMIT = "ui.panel.config.integrations.config_flow.submit"
+
+
+@pytest.mark.parametrize("language", ["de", "zh-Hans"])
+async def test_flow_in_the_language_of_the_profile(
+    language: str, flow_page: FlowPage, browser_client: HomeAssistantClient
+) -> None:
+    """The owner's profile says German (or Simplified Chinese): the "add integration" menu and the
+    webhook-only form show our texts of translations/<language>.json, in a frontend that is in
+    that language too, and no English sentence of strings.json and no translation key."""
+    ours = _strings(language)
+    ours_texts = _texts(ours)
+    english = [
+        text
+        for text in _texts(_strings())
+        if len(text.split()) >= ENGLISH_MIN_WORDS and not any(text in own for own in ours_texts)
+    ]
+    frontend = _frontend_strings(language)
+    menu = ours["config"]["step"]["user"]
+    step = ours["config"]["step"]["milesight_webhook"]
+    # What the frontend's profile page stores when the user picks a language.
+    value = {"language": language, "number_format": "language"}
+    await browser_client.ws({"type": "frontend/set_user_data", "key": "language", "value": value})
+    try:
+        await flow_page.use_profile_language(language)
+        await flow_page.open_add_flow(confirm_label=frontend["ui.common.ok"])
+        await flow_page.wait_text(menu["menu_options"]["milesight_webhook"])
+        await flow_page.wait_text(menu["description"])
+        await flow_page.check_language(
+            [menu["title"], menu["description"], *menu["menu_options"].values()], english
+        )
+        await flow_page.shot("menu")
+
+        await flow_page.click_text(menu["menu_options"]["milesight_webhook"])
+        await flow_page.wait_text(step["title"])
+        # The body renders after the title: wait for the field and its description.
+        await flow_page.wait_text(step["data_description"]["webhook_secret"])
+        await flow_page.wait_text(frontend[SUBMIT])
+        text = await flow_page.check_language(
+            [
+                step["title"],
+                step["description"],
+                step["data_description"]["webhook_secret"],
+            ],
+            english,
+            min_fields=1,
+        )
+        labels = await flow_page.page.evaluate(DIALOG_FIELD_LABELS, FLOW_DIALOG)
+        assert {field["label"] for field in labels} == {step["data"]["webhook_secret"]}, labels
+        # The frontend itself is in the language too (its button, not the English "Submit").
+        assert _frontend_strings("en")[SUBMIT] not in text
+        await flow_page.shot("form")
+        await flow_page.page.keyboard.press("Escape")  # closing the dialog abandons the flow
+    finally:
+        await browser_client.ws(
+            {"type": "frontend/set_user_data", "key": "language", "value": None}
+        )
+        for flow in await browser_client.flows_in_progress():
+            if flow.get("handler") == DOMAIN:
+                await browser_client.flow_abort(flow["flow_id"])
 
 
 async def test_browser_instance_logs_have_no_errors(browser_hass: HassProcess) -> None:
