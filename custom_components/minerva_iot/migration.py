@@ -13,6 +13,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
+from .compat import async_get_entry_device
 from .const import DOMAIN
 from .vendor import Vendor
 from .vendors import find_vendor
@@ -46,9 +47,9 @@ def _migrate_v1_devices(hass: HomeAssistant, entry: ConfigEntry, vendor: Vendor)
         if identifiers == device.identifiers:
             continue
         if any(
-            (other := registry.async_get_device(identifiers={identifier})) is not None
+            (other := async_get_entry_device(hass, entry.entry_id, value)) is not None
             and other.id != device.id
-            for identifier in identifiers - device.identifiers
+            for domain, value in identifiers - device.identifiers
         ):
             _LOGGER.warning("Device %s not migrated: its new identifier is taken", device.id)
             continue
