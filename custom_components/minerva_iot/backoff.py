@@ -1,9 +1,9 @@
-"""When the API may be called again after MDP answered "too many requests".
+"""When a cloud may be called again after it answered "too many requests" / "quota exceeded".
 
-MDP quotas are daily; hammering a limited Application only burns the next day's budget, so the
-coordinator makes no API call at all until the deadline kept here. The cloud's ``Retry-After``
-wins when it sends one; otherwise the pause starts at 30 minutes and doubles with every
-consecutive limit, up to a day.
+Cloud quotas are daily or monthly; hammering a limited account only burns the next period's
+budget, so a coordinator makes no API call at all until the deadline kept here. The cloud's
+``Retry-After`` wins when it sends one; otherwise the pause starts at ``first_pause_s`` and
+doubles with every consecutive limit, up to ``max_pause_s``. Both vendors use this one class.
 """
 
 from __future__ import annotations
@@ -18,12 +18,25 @@ MAX_PAUSE_S = 24 * 3600
 class RateLimitBackoff:
     """A deadline before which no API call is made."""
 
-    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] | None = None,
+        *,
+        first_pause_s: float = DEFAULT_PAUSE_S,
+        max_pause_s: float = MAX_PAUSE_S,
+    ) -> None:
         """Measure time with ``clock`` (epoch seconds)."""
         # Looked up at call time, not bound at import, so patched clocks (tests) apply.
         self._clock = clock or (lambda: time.time())
+        self._first_pause_s = first_pause_s
+        self._max_pause_s = max_pause_s
         self._consecutive = 0
         self.paused_until: float | None = None
+
+    @property
+    def active(self) -> bool:
+        """True while calls must wait."""
+        return self.remaining() > 0
 
     def remaining(self) -> float:
         """Seconds left before the API may be called again (0 when it may)."""
@@ -37,8 +50,8 @@ class RateLimitBackoff:
         if retry_after is not None:
             seconds = retry_after
         else:
-            seconds = DEFAULT_PAUSE_S * 2 ** (self._consecutive - 1)
-        seconds = min(max(seconds, 1.0), MAX_PAUSE_S)
+            seconds = self._first_pause_s * 2 ** (self._consecutive - 1)
+        seconds = min(max(seconds, 1.0), self._max_pause_s)
         self.paused_until = self._clock() + seconds
         return seconds
 

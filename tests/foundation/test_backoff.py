@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.minerva_iot.milesight.backoff import (
+from custom_components.minerva_iot.backoff import (
     DEFAULT_PAUSE_S,
     MAX_PAUSE_S,
     RateLimitBackoff,
