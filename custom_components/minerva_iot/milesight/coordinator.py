@@ -33,7 +33,7 @@ from custom_components.minerva_iot.clients.milesight import (
 )
 from custom_components.minerva_iot.const import DOMAIN
 
-from .backoff import RateLimitBackoff
+from custom_components.minerva_iot.backoff import RateLimitBackoff
 from .const import (
     DEFAULT_REFRESH_MINUTES,
     DEFAULT_SEED_FROM_API,
