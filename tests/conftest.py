@@ -6,6 +6,8 @@ from collections.abc import Generator
 
 import pytest
 
+pytest_plugins = ["tests.plugins.simulators"]
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> Generator[None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -30,12 +30,9 @@ def allow_loopback_sockets(socket_enabled: None) -> None:
 
 
 @pytest.fixture
-async def sim() -> AsyncGenerator[MilesightSimulator]:
-    """A running Milesight cloud simulator."""
-    simulator = MilesightSimulator(seed=3)
-    await simulator.start(host="127.0.0.1", port=0)
-    yield simulator
-    await simulator.stop()
+def sim(milesight_sim: MilesightSimulator) -> MilesightSimulator:
+    """The running Milesight cloud simulator (tests/plugins/simulators.py)."""
+    return milesight_sim
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from simulators.milesight import (
 )
 from simulators.milesight.__main__ import parse_args
 
+# Every test here talks to a simulator or a receiver over 127.0.0.1.
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
 API = "/device/openapi/v1"
 TOKEN_FORM = {
     "grant_type": "client_credentials",
@@ -45,25 +48,10 @@ def auto_enable_custom_integrations() -> None:
     """These tests need no Home Assistant: override the root fixture that boots one."""
 
 
-@pytest.fixture(autouse=True)
-def allow_loopback_sockets(socket_enabled: None) -> None:
-    """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
-
-
 @pytest.fixture
-async def sim() -> AsyncGenerator[MilesightSimulator]:
-    """A running simulator."""
-    simulator = MilesightSimulator(seed=3)
-    await simulator.start(host="127.0.0.1", port=0)
-    yield simulator
-    await simulator.stop()
-
-
-@pytest.fixture
-async def http() -> AsyncGenerator[aiohttp.ClientSession]:
-    """A raw HTTP session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
+def sim(milesight_sim: MilesightSimulator) -> MilesightSimulator:
+    """The running simulator (tests/plugins/simulators.py)."""
+    return milesight_sim
 
 
 @pytest.fixture
@@ -86,25 +74,25 @@ async def receiver() -> AsyncGenerator[Receiver]:
     await runner.cleanup()
 
 
-async def _token(sim: MilesightSimulator, http: aiohttp.ClientSession) -> str:
-    async with http.post(f"{sim.url}/oauth/token", data=TOKEN_FORM) as response:
+async def _token(sim: MilesightSimulator, session: aiohttp.ClientSession) -> str:
+    async with session.post(f"{sim.url}/oauth/token", data=TOKEN_FORM) as response:
         body = await response.json()
     return str(body["data"]["access_token"])
 
 
 async def _get(
-    http: aiohttp.ClientSession, url: str, token: str | None = None, **kwargs: Any
+    session: aiohttp.ClientSession, url: str, token: str | None = None, **kwargs: Any
 ) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with http.get(url, headers=headers, **kwargs) as response:
+    async with session.get(url, headers=headers, **kwargs) as response:
         return response.status, await response.json()
 
 
 async def _post(
-    http: aiohttp.ClientSession, url: str, token: str | None = None, **kwargs: Any
+    session: aiohttp.ClientSession, url: str, token: str | None = None, **kwargs: Any
 ) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with http.post(url, headers=headers, **kwargs) as response:
+    async with session.post(url, headers=headers, **kwargs) as response:
         return response.status, await response.json()
 
 
@@ -125,9 +113,11 @@ def _verify(headers: dict[str, str], secret: str) -> bool:
 # --- token ------------------------------------------------------------------------------------
 
 
-async def test_token_success_envelope(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+async def test_token_success_envelope(
+    sim: MilesightSimulator, session: aiohttp.ClientSession
+) -> None:
     """Form-encoded client credentials get the success envelope with a 3600 s token."""
-    status, body = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    status, body = await _post(session, f"{sim.url}/oauth/token", data=TOKEN_FORM)
     assert status == 200
     assert body["status"] == "Success"
     assert body["requestId"]
@@ -147,33 +137,33 @@ async def test_token_success_envelope(sim: MilesightSimulator, http: aiohttp.Cli
 )
 async def test_token_errors(
     sim: MilesightSimulator,
-    http: aiohttp.ClientSession,
+    session: aiohttp.ClientSession,
     form: dict[str, str],
     status: int,
     err_code: str,
 ) -> None:
     """Bad credentials and grants get failure envelopes."""
-    got_status, body = await _post(http, f"{sim.url}/oauth/token", data=form)
+    got_status, body = await _post(session, f"{sim.url}/oauth/token", data=form)
     assert got_status == status
     _assert_failure(body, err_code)
 
 
 async def test_json_token_request_is_not_accepted(
-    sim: MilesightSimulator, http: aiohttp.ClientSession
+    sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:
     """Only the form-encoded body is understood."""
-    status, body = await _post(http, f"{sim.url}/oauth/token", json=TOKEN_FORM)
+    status, body = await _post(session, f"{sim.url}/oauth/token", json=TOKEN_FORM)
     assert status == 400
     _assert_failure(body, "unsupported_grant_type")
 
 
-async def test_wrong_token_path(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+async def test_wrong_token_path(sim: MilesightSimulator, session: aiohttp.ClientSession) -> None:
     """The classic mistake /uc/account/api/oauth/token answers 401 token_not_found."""
-    status, body = await _post(http, f"{sim.url}/uc/account/api/oauth/token", data=TOKEN_FORM)
+    status, body = await _post(session, f"{sim.url}/uc/account/api/oauth/token", data=TOKEN_FORM)
     assert status == 401
     _assert_failure(body, "token_not_found")
-    token = await _token(sim, http)
-    status, body = await _get(http, f"{sim.url}/no/such/path", token)
+    token = await _token(sim, session)
+    status, body = await _get(session, f"{sim.url}/no/such/path", token)
     assert status == 404
     _assert_failure(body, "not_found")
     assert sim.calls["unknown-path"] == 2
@@ -182,55 +172,55 @@ async def test_wrong_token_path(sim: MilesightSimulator, http: aiohttp.ClientSes
 # --- device API -------------------------------------------------------------------------------
 
 
-async def test_bearer_required(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+async def test_bearer_required(sim: MilesightSimulator, session: aiohttp.ClientSession) -> None:
     """No token, an unknown token or an expired token get 401 token_not_found."""
     url = f"{sim.url}{API}/devices/search"
     page = {"pageSize": 10, "pageNumber": 1}
     for token in (None, "sim.not-issued"):
-        status, body = await _post(http, url, token, json=page)
+        status, body = await _post(session, url, token, json=page)
         assert status == 401
         _assert_failure(body, "token_not_found")
-    token = await _token(sim, http)
-    status, _ = await _post(http, url, token, json=page)
+    token = await _token(sim, session)
+    status, _ = await _post(session, url, token, json=page)
     assert status == 200
-    status, _ = await _post(http, url, params={"access_token": token}, json=page)
+    status, _ = await _post(session, url, params={"access_token": token}, json=page)
     assert status == 200
     sim.expire_tokens()
-    status, body = await _post(http, url, token, json=page)
+    status, body = await _post(session, url, token, json=page)
     assert status == 401
     _assert_failure(body, "token_not_found")
 
 
-async def test_rotate_secret(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+async def test_rotate_secret(sim: MilesightSimulator, session: aiohttp.ClientSession) -> None:
     """A regenerated secret kills the old tokens and the old secret."""
-    token = await _token(sim, http)
+    token = await _token(sim, session)
     sim.rotate_secret("fresh")
     assert not sim.token_is_valid(token)
-    status, body = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    status, body = await _post(session, f"{sim.url}/oauth/token", data=TOKEN_FORM)
     assert status == 401
     status, body = await _post(
-        http, f"{sim.url}/oauth/token", data={**TOKEN_FORM, "client_secret": "fresh"}
+        session, f"{sim.url}/oauth/token", data={**TOKEN_FORM, "client_secret": "fresh"}
     )
     assert status == 200
 
 
 async def test_search_paging_and_filters(
-    sim: MilesightSimulator, http: aiohttp.ClientSession
+    sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:
     """1-based pages of Device_Info with total; exact filters; required paging fields."""
-    token = await _token(sim, http)
+    token = await _token(sim, session)
     url = f"{sim.url}{API}/devices/search"
     seen: list[str] = []
     for page_number in (1, 2, 3):
         status, body = await _post(
-            http, url, token, json={"pageSize": 4, "pageNumber": page_number}
+            session, url, token, json={"pageSize": 4, "pageNumber": page_number}
         )
         assert status == 200
         assert body["data"]["total"] == len(sim.devices)
         assert body["data"]["pageNumber"] == page_number
         seen += [item["deviceId"] for item in body["data"]["content"]]
     assert seen == [device.device_id for device in sim.devices]
-    item = (await _post(http, url, token, json={"pageSize": 1, "pageNumber": 1}))[1]["data"][
+    item = (await _post(session, url, token, json={"pageSize": 1, "pageNumber": 1}))[1]["data"][
         "content"
     ][0]
     assert {"deviceId", "sn", "devEUI", "name", "model", "connectStatus", "electricity"} <= set(
@@ -240,29 +230,31 @@ async def test_search_paging_and_filters(
     assert len(item["deviceId"]) == 19
 
     door = next(device for device in sim.devices if device.model == "WS301")
-    _, body = await _post(http, url, token, json={"pageSize": 10, "pageNumber": 1, "sn": door.sn})
+    _, body = await _post(
+        session, url, token, json={"pageSize": 10, "pageNumber": 1, "sn": door.sn}
+    )
     assert [found["sn"] for found in body["data"]["content"]] == [door.sn]
 
     for bad in ({"pageNumber": 1}, {"pageSize": 0, "pageNumber": 1}, ["x"]):
-        status, body = await _post(http, url, token, json=bad)
+        status, body = await _post(session, url, token, json=bad)
         assert status == 400
         _assert_failure(body, "parameter_invalid")
     assert sim.calls["device/search"] == 8
 
 
 async def test_detail_and_thing_specification(
-    sim: MilesightSimulator, http: aiohttp.ClientSession
+    sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:
     """Detail by deviceId, TSL with properties/events/services, 404 for unknown ids."""
-    token = await _token(sim, http)
+    token = await _token(sim, session)
     device = sim.devices[1]
-    status, body = await _get(http, f"{sim.url}{API}/devices/{device.device_id}", token)
+    status, body = await _get(session, f"{sim.url}{API}/devices/{device.device_id}", token)
     assert status == 200
     assert body["data"]["sn"] == device.sn
     assert body["data"]["model"] == device.model
 
     status, body = await _get(
-        http, f"{sim.url}{API}/devices/{device.device_id}/thing-specification", token
+        session, f"{sim.url}{API}/devices/{device.device_id}/thing-specification", token
     )
     assert status == 200
     ids = {prop["id"] for prop in body["data"]["properties"]}
@@ -270,39 +262,35 @@ async def test_detail_and_thing_specification(
     assert body["data"]["services"][0]["id"] == "reboot"
 
     for suffix in ("", "/thing-specification", "/properties/history"):
-        status, body = await _get(http, f"{sim.url}{API}/devices/404{suffix}", token)
+        status, body = await _get(session, f"{sim.url}{API}/devices/404{suffix}", token)
         assert status == 404
         _assert_failure(body, "device_not_found")
         # The cloud API keys on deviceId only (reference §4): a serial number is not found.
-        status, body = await _get(http, f"{sim.url}{API}/devices/{device.sn}{suffix}", token)
+        status, body = await _get(session, f"{sim.url}{API}/devices/{device.sn}{suffix}", token)
         assert status == 404
         _assert_failure(body, "device_not_found")
 
 
-async def test_numeric_device_ids(http: aiohttp.ClientSession) -> None:
+@pytest.mark.parametrize("milesight_sim_options", [{"seed": 1, "numeric_device_ids": True}])
+async def test_numeric_device_ids(sim: MilesightSimulator, session: aiohttp.ClientSession) -> None:
     """With the option, deviceId is a JSON number in search, detail and webhook events."""
-    sim = MilesightSimulator(seed=1, numeric_device_ids=True)
-    await sim.start(host="127.0.0.1", port=0)
-    try:
-        token = await _token(sim, http)
-        device = sim.devices[0]
-        _, body = await _post(
-            http, f"{sim.url}{API}/devices/search", token, json={"pageSize": 1, "pageNumber": 1}
-        )
-        assert body["data"]["content"][0]["deviceId"] == int(device.device_id)
-        _, body = await _get(http, f"{sim.url}{API}/devices/{device.device_id}", token)
-        assert body["data"]["deviceId"] == int(device.device_id)
-        event = sim.uplink_event(device.sn, {"temperature": 1})
-        assert event["data"]["deviceProfile"]["deviceId"] == int(device.device_id)
-    finally:
-        await sim.stop()
+    token = await _token(sim, session)
+    device = sim.devices[0]
+    _, body = await _post(
+        session, f"{sim.url}{API}/devices/search", token, json={"pageSize": 1, "pageNumber": 1}
+    )
+    assert body["data"]["content"][0]["deviceId"] == int(device.device_id)
+    _, body = await _get(session, f"{sim.url}{API}/devices/{device.device_id}", token)
+    assert body["data"]["deviceId"] == int(device.device_id)
+    event = sim.uplink_event(device.sn, {"temperature": 1})
+    assert event["data"]["deviceProfile"]["deviceId"] == int(device.device_id)
 
 
 async def test_history_order_paging_and_window(
-    sim: MilesightSimulator, http: aiohttp.ClientSession
+    sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:
     """History rows in ms, newest first by default, cursor paging, time window, bad params."""
-    token = await _token(sim, http)
+    token = await _token(sim, session)
     device = sim.devices[0]
     for value in range(5):
         sim.uplink_event(device.sn, {"temperature": value})
@@ -310,7 +298,7 @@ async def test_history_order_paging_and_window(
     rows: list[dict[str, Any]] = []
     params: dict[str, str] = {"pageSize": "3"}
     while True:
-        status, body = await _get(http, url, token, params=params)
+        status, body = await _get(session, url, token, params=params)
         assert status == 200
         rows += body["data"]["list"]
         if not body["data"]["nextPageKey"]:
@@ -321,12 +309,12 @@ async def test_history_order_paging_and_window(
     # Rows stored in the same millisecond still come newest first.
     assert [row["properties"] for row in rows[:5]] == [{"temperature": v} for v in (4, 3, 2, 1, 0)]
 
-    _, body = await _get(http, url, token, params={"order": "asc"})
+    _, body = await _get(session, url, token, params={"order": "asc"})
     assert [row["properties"] for row in body["data"]["list"]] == [p for _, p in device.history]
 
     newest = max(ts for ts, _ in device.history)
     _, body = await _get(
-        http, url, token, params={"startTime": str(newest), "endTime": str(newest)}
+        session, url, token, params={"startTime": str(newest), "endTime": str(newest)}
     )
     window = body["data"]["list"]
     assert window
@@ -334,7 +322,7 @@ async def test_history_order_paging_and_window(
     assert {row["ts"] for row in window} == {newest}
 
     for bad in ({"pageSize": "x"}, {"pageSize": "0"}, {"pageKey": "-1"}):
-        status, body = await _get(http, url, token, params=bad)
+        status, body = await _get(session, url, token, params=bad)
         assert status == 400
         _assert_failure(body, "parameter_invalid")
 
@@ -342,37 +330,37 @@ async def test_history_order_paging_and_window(
 # --- failure injection ------------------------------------------------------------------------
 
 
-async def test_failure_injection(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+async def test_failure_injection(sim: MilesightSimulator, session: aiohttp.ClientSession) -> None:
     """Injected failures hit the next calls in order, then the cloud behaves again."""
-    token = await _token(sim, http)
+    token = await _token(sim, session)
     url = f"{sim.url}{API}/devices/{sim.devices[0].device_id}"
     sim.fail_next(1, "http500")
     sim.fail_next(1, "429")
     sim.fail_next(1, "401")
-    status, body = await _get(http, url, token)
+    status, body = await _get(session, url, token)
     assert status == 500
     _assert_failure(body, "internal_error")
-    async with http.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
+    async with session.get(url, headers={"Authorization": f"Bearer {token}"}) as response:
         assert response.status == 429
         assert response.headers["Retry-After"] == "1"
         _assert_failure(await response.json(), "too_many_requests")
-    status, body = await _get(http, url, token)
+    status, body = await _get(session, url, token)
     assert status == 401
-    status, _ = await _get(http, url, token)
+    status, _ = await _get(session, url, token)
     assert status == 200
     sim.fail_next(1, "http500")
-    status, _ = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    status, _ = await _post(session, f"{sim.url}/oauth/token", data=TOKEN_FORM)
     assert status == 500
     sim.fail_next(1, "http500", endpoint="device/detail")
-    status, _ = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    status, _ = await _post(session, f"{sim.url}/oauth/token", data=TOKEN_FORM)
     assert status == 200
-    status, _ = await _get(http, url, token)
+    status, _ = await _get(session, url, token)
     assert status == 500
     with pytest.raises(ValueError, match="unknown failure kind"):
         sim.fail_next(1, "gremlins")
     # An errCode envelope with any status, e.g. an undocumented Request Restriction refusal.
     sim.fail_next(1, "error:403:ip_not_allowed", endpoint="device/detail")
-    status, body = await _get(http, url, token)
+    status, body = await _get(session, url, token)
     assert status == 403
     _assert_failure(body, "ip_not_allowed")
     for malformed in ("error:403", "error:x:code", "error:403:"):
@@ -381,22 +369,22 @@ async def test_failure_injection(sim: MilesightSimulator, http: aiohttp.ClientSe
 
 
 async def test_records_history_queries_and_issued_tokens(
-    sim: MilesightSimulator, http: aiohttp.ClientSession
+    sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:
     """Tests can check the history query a client sent and find the tokens it holds."""
-    token = await _token(sim, http)
+    token = await _token(sim, session)
     assert sim.issued_tokens == [token]
     url = f"{sim.url}{API}/devices/{sim.devices[0].device_id}/properties/history"
-    await _get(http, url, token, params={"pageSize": "7", "order": "asc"})
+    await _get(session, url, token, params={"pageSize": "7", "order": "asc"})
     assert sim.history_queries == [{"pageSize": "7", "order": "asc"}]
 
 
-async def test_timeout_injection(sim: MilesightSimulator, http: aiohttp.ClientSession) -> None:
+async def test_timeout_injection(sim: MilesightSimulator, session: aiohttp.ClientSession) -> None:
     """A "timeout" holds the request (no answer) until the simulator releases it."""
-    token = await _token(sim, http)
+    token = await _token(sim, session)
     sim.fail_next(1, "timeout")
     request = asyncio.create_task(
-        _get(http, f"{sim.url}{API}/devices/{sim.devices[0].device_id}", token)
+        _get(session, f"{sim.url}{API}/devices/{sim.devices[0].device_id}", token)
     )
     await _wait_until(lambda: sim.calls["device/detail"] > 0)
     # Counted, then held: only stopping the simulator (or timeout_delay) answers it.
@@ -409,12 +397,12 @@ async def test_timeout_injection(sim: MilesightSimulator, http: aiohttp.ClientSe
 
 
 async def test_timeout_injection_released(
-    sim: MilesightSimulator, http: aiohttp.ClientSession
+    sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:
     """When the hold ends the request fails with 503 rather than hanging forever."""
     sim.timeout_delay = 0
     sim.fail_next(1, "timeout")
-    status, body = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    status, body = await _post(session, f"{sim.url}/oauth/token", data=TOKEN_FORM)
     assert status == 503
     _assert_failure(body, "service_unavailable")
 
@@ -649,56 +637,58 @@ def test_unknown_model_and_default_history(sim: MilesightSimulator) -> None:
 
 
 async def test_control_api(
-    sim: MilesightSimulator, http: aiohttp.ClientSession, receiver: Receiver
+    sim: MilesightSimulator, session: aiohttp.ClientSession, receiver: Receiver
 ) -> None:
     """The /_sim/ endpoints drive the simulator and deliver to the configured webhook."""
     base = f"{sim.url}/_sim"
     device = sim.devices[2]
     status, body = await _post(
-        http, f"{base}/uplink", json={"sn": device.sn, "data": {"battery": 5}}
+        session, f"{base}/uplink", json={"sn": device.sn, "data": {"battery": 5}}
     )
     assert status == 200
     assert body["delivered_status"] is None
     assert body["event"]["data"]["payload"] == {"battery": 5}
 
     status, body = await _post(
-        http, f"{base}/webhook", json={"url": receiver.url, "secret": "s2", "uuid": "u2"}
+        session, f"{base}/webhook", json={"url": receiver.url, "secret": "s2", "uuid": "u2"}
     )
     assert body == {"url": receiver.url, "uuid": "u2"}
-    status, body = await _post(http, f"{base}/uplink", json={"sn": device.sn})
+    status, body = await _post(session, f"{base}/uplink", json={"sn": device.sn})
     assert body["delivered_status"] == 200
     headers = {key.lower(): value for key, value in receiver.received[-1][0].items()}
     assert _verify(headers, "s2")
     assert headers["x-msc-webhook-uuid"] == "u2"
 
-    status, body = await _post(http, f"{base}/event", json={"type": "OFFLINE", "sn": device.sn})
+    status, body = await _post(session, f"{base}/event", json={"type": "OFFLINE", "sn": device.sn})
     assert body["event"]["data"]["type"] == "OFFLINE"
     status, body = await _post(
-        http, f"{base}/event", json={"type": "SYSTEM_MESSAGES", "message_type": "SYSTEM_ALERT"}
+        session, f"{base}/event", json={"type": "SYSTEM_MESSAGES", "message_type": "SYSTEM_ALERT"}
     )
     assert body["event"]["data"]["type"] == "SYSTEM_ALERT"
     assert len(receiver.received) == 3
 
-    status, devices = await _get(http, f"{base}/devices")
+    status, devices = await _get(session, f"{base}/devices")
     assert [item["sn"] for item in devices] == [d.sn for d in sim.devices]
     assert devices[2]["connectStatus"] == "OFFLINE"
 
-    await _post(http, f"{base}/fail", json={"count": 1, "kind": "http500"})
-    status, _ = await _post(http, f"{sim.url}/oauth/token", data=TOKEN_FORM)
+    await _post(session, f"{base}/fail", json={"count": 1, "kind": "http500"})
+    status, _ = await _post(session, f"{sim.url}/oauth/token", data=TOKEN_FORM)
     assert status == 500
-    await _post(http, f"{base}/fail", json={"count": 1, "kind": "429", "endpoint": "device/detail"})
-    token = await _token(sim, http)
-    status, _ = await _get(http, f"{sim.url}{API}/devices/{device.device_id}", token)
+    await _post(
+        session, f"{base}/fail", json={"count": 1, "kind": "429", "endpoint": "device/detail"}
+    )
+    token = await _token(sim, session)
+    status, _ = await _get(session, f"{sim.url}{API}/devices/{device.device_id}", token)
     assert status == 429
 
-    status, _ = await _post(http, f"{base}/expire_tokens")
+    status, _ = await _post(session, f"{base}/expire_tokens")
     assert status == 200
     assert not sim.token_is_valid(token)
 
-    status, calls = await _get(http, f"{base}/calls")
+    status, calls = await _get(session, f"{base}/calls")
     assert calls == {"oauth/token": 2, "device/detail": 1}
 
-    status, _ = await _post(http, f"{base}/webhook", json={"url": None})
+    status, _ = await _post(session, f"{base}/webhook", json={"url": None})
     assert sim.webhook_url is None
 
 
@@ -718,22 +708,22 @@ async def test_control_api(
 )
 async def test_control_api_errors(
     sim: MilesightSimulator,
-    http: aiohttp.ClientSession,
+    session: aiohttp.ClientSession,
     path: str,
     payload: Any,
     status: int,
 ) -> None:
     """Bad control requests are refused with a JSON error."""
-    got, body = await _post(http, f"{sim.url}/_sim/{path}", json=payload)
+    got, body = await _post(session, f"{sim.url}/_sim/{path}", json=payload)
     assert got == status
     assert "error" in body
 
 
 async def test_control_api_invalid_json_and_failed_delivery(
-    sim: MilesightSimulator, http: aiohttp.ClientSession
+    sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:
     """Non-JSON bodies are 400; an unreachable webhook is reported as 502."""
-    got, body = await _post(http, f"{sim.url}/_sim/uplink", data=b"{oops")
+    got, body = await _post(session, f"{sim.url}/_sim/uplink", data=b"{oops")
     assert got == 400
     assert "error" in body
     closed = MilesightSimulator()
@@ -741,7 +731,7 @@ async def test_control_api_invalid_json_and_failed_delivery(
     dead_url = f"{closed.url}/gone"
     await closed.stop()
     sim.webhook_url = dead_url
-    got, body = await _post(http, f"{sim.url}/_sim/event", json={"type": "WEBHOOK_TEST"})
+    got, body = await _post(session, f"{sim.url}/_sim/event", json={"type": "WEBHOOK_TEST"})
     assert got == 502
     assert body["event"]["eventType"] == "WEBHOOK_TEST"
 

@@ -23,6 +23,9 @@ from simulators.ttlock import (
 )
 from simulators.ttlock.__main__ import parse_args, serve
 
+# Every test here talks to a simulator or a receiver over 127.0.0.1.
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
 FRONT = 4711001
 BACK = 4711002
 MD5_PASSWORD = hashlib.md5(DEFAULT_PASSWORD.encode()).hexdigest()
@@ -34,25 +37,16 @@ def auto_enable_custom_integrations() -> None:
     """Override the root autouse fixture: the simulator needs no Home Assistant instance."""
 
 
-@pytest.fixture(autouse=True)
-def allow_loopback_sockets(socket_enabled: None) -> None:
-    """The simulator listens on 127.0.0.1 (pytest-socket blocks sockets by default)."""
+@pytest.fixture
+def ttlock_sim_options() -> dict[str, Any]:
+    """Auto-lock delays shortened a hundredfold; a "timeout" failure hangs 50 ms."""
+    return {"time_scale": 0.01, "hang_seconds": 0.05}
 
 
 @pytest.fixture
-async def sim() -> AsyncGenerator[TTLockSimulator]:
-    """A running simulator; auto-lock delays shortened a hundredfold."""
-    simulator = TTLockSimulator(time_scale=0.01, hang_seconds=0.05)
-    await simulator.start(host="127.0.0.1", port=0)
-    yield simulator
-    await simulator.stop()
-
-
-@pytest.fixture
-async def http() -> AsyncGenerator[aiohttp.ClientSession]:
-    """A plain HTTP session."""
-    async with aiohttp.ClientSession() as session:
-        yield session
+def sim(ttlock_sim: TTLockSimulator) -> TTLockSimulator:
+    """The running simulator (tests/plugins/simulators.py)."""
+    return ttlock_sim
 
 
 @pytest.fixture
@@ -75,9 +69,11 @@ async def receiver() -> AsyncGenerator[tuple[str, list[dict[str, str]]]]:
     await runner.cleanup()
 
 
-async def grant(http: aiohttp.ClientSession, sim: TTLockSimulator, **form: str) -> dict[str, Any]:
+async def grant(
+    session: aiohttp.ClientSession, sim: TTLockSimulator, **form: str
+) -> dict[str, Any]:
     """POST /oauth2/token with ``form`` and return the JSON body (HTTP status must be 200)."""
-    async with http.post(f"{sim.url}/oauth2/token", data=form) as response:
+    async with session.post(f"{sim.url}/oauth2/token", data=form) as response:
         assert response.status == 200
         body: dict[str, Any] = await response.json()
         return body
@@ -94,9 +90,9 @@ def login_form(**overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
-async def api(http: aiohttp.ClientSession, sim: TTLockSimulator) -> Callable[..., Any]:
+async def api(session: aiohttp.ClientSession, sim: TTLockSimulator) -> Callable[..., Any]:
     """Call ``/v3/<endpoint>`` with the common parameters (``DROP`` removes one)."""
-    token = (await grant(http, sim, **login_form()))["access_token"]
+    token = (await grant(session, sim, **login_form()))["access_token"]
 
     async def call(endpoint: str, method: str = "GET", **params: Any) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -106,7 +102,7 @@ async def api(http: aiohttp.ClientSession, sim: TTLockSimulator) -> Callable[...
         } | params
         sent = {key: str(value) for key, value in values.items() if value is not DROP}
         kwargs: dict[str, Any] = {"params": sent} if method == "GET" else {"data": sent}
-        async with http.request(method, f"{sim.url}/v3/{endpoint}", **kwargs) as response:
+        async with session.request(method, f"{sim.url}/v3/{endpoint}", **kwargs) as response:
             assert response.status == 200
             body: dict[str, Any] = await response.json()
             return body
@@ -126,20 +122,22 @@ async def wait_until(predicate: Callable[[], bool]) -> None:
 # --------------------------------------------------------------------------- token endpoint
 
 
-async def test_password_grant(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+async def test_password_grant(session: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
     """camelCase fields with the MD5 password give a 90-day token with uid."""
-    body = await grant(http, sim, **login_form())
+    body = await grant(session, sim, **login_form())
     assert set(body) == {"access_token", "uid", "refresh_token", "expires_in"}
     assert (body["uid"], body["expires_in"]) == (1001, 7776000)
     assert sim.calls["oauth2/token"] == 1
 
 
-async def test_snake_case_client_fields(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+async def test_snake_case_client_fields(
+    session: aiohttp.ClientSession, sim: TTLockSimulator
+) -> None:
     """Home Assistant's snake_case client fields are accepted too (reference §2.5)."""
     form = login_form()
     form["client_id"] = form.pop("clientId")
     form["client_secret"] = form.pop("clientSecret")
-    assert "access_token" in await grant(http, sim, **form)
+    assert "access_token" in await grant(session, sim, **form)
 
 
 @pytest.mark.parametrize(
@@ -154,39 +152,39 @@ async def test_snake_case_client_fields(http: aiohttp.ClientSession, sim: TTLock
     ],
 )
 async def test_grant_errors_are_http_200_bodies(
-    http: aiohttp.ClientSession, sim: TTLockSimulator, overrides: dict[str, str], errcode: int
+    session: aiohttp.ClientSession, sim: TTLockSimulator, overrides: dict[str, str], errcode: int
 ) -> None:
     """Errors come as ``{"errcode", "errmsg", "description"}`` with HTTP 200."""
-    body = await grant(http, sim, **login_form(**overrides))
+    body = await grant(session, sim, **login_form(**overrides))
     assert body["errcode"] == errcode
     assert body["errmsg"]
     assert body["description"]
     assert "access_token" not in body
 
 
-async def test_refresh_grant_rotates(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+async def test_refresh_grant_rotates(session: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
     """A refresh token works once for 10 years; no uid in the answer; revoked tokens give 10011."""
-    first = await grant(http, sim, **login_form())
+    first = await grant(session, sim, **login_form())
     refresh = {
         "clientId": DEFAULT_CLIENT_ID,
         "clientSecret": DEFAULT_CLIENT_SECRET,
         "grant_type": "refresh_token",
     }
-    second = await grant(http, sim, **refresh, refresh_token=first["refresh_token"])
+    second = await grant(session, sim, **refresh, refresh_token=first["refresh_token"])
     assert "uid" not in second
     assert second["refresh_token"] != first["refresh_token"]
-    assert (await grant(http, sim, **refresh, refresh_token=first["refresh_token"]))[
+    assert (await grant(session, sim, **refresh, refresh_token=first["refresh_token"]))[
         "errcode"
     ] == 10011
     start = sim.clock()
     sim.clock = lambda: start + 10 * 365 * 86400 + 1
-    assert (await grant(http, sim, **refresh, refresh_token=second["refresh_token"]))[
+    assert (await grant(session, sim, **refresh, refresh_token=second["refresh_token"]))[
         "errcode"
     ] == 10011
     sim.clock = lambda: start
-    third = await grant(http, sim, **refresh, refresh_token=second["refresh_token"])
+    third = await grant(session, sim, **refresh, refresh_token=second["refresh_token"])
     sim.revoke_refresh_tokens()
-    assert (await grant(http, sim, **refresh, refresh_token=third["refresh_token"]))[
+    assert (await grant(session, sim, **refresh, refresh_token=third["refresh_token"]))[
         "errcode"
     ] == 10011
 
@@ -237,9 +235,9 @@ async def test_reads_accept_get_and_post(api: Callable[..., Any]) -> None:
     assert by_get["lockAlias"] == by_post["lockAlias"] == "Front door"
 
 
-async def test_unknown_endpoint(http: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
+async def test_unknown_endpoint(session: aiohttp.ClientSession, sim: TTLockSimulator) -> None:
     """Unknown paths are 404."""
-    async with http.get(f"{sim.url}/v3/lock/teleport") as response:
+    async with session.get(f"{sim.url}/v3/lock/teleport") as response:
         assert response.status == 404
 
 
@@ -630,7 +628,7 @@ async def test_unreachable_callback_is_counted(sim: TTLockSimulator) -> None:
     ],
 )
 async def test_fail_next(
-    http: aiohttp.ClientSession,
+    session: aiohttp.ClientSession,
     sim: TTLockSimulator,
     kind: str,
     status: int,
@@ -638,11 +636,11 @@ async def test_fail_next(
 ) -> None:
     """Each kind fails exactly the next request, token endpoint included."""
     sim.fail_next(1, kind)
-    async with http.post(f"{sim.url}/oauth2/token", data=login_form()) as response:
+    async with session.post(f"{sim.url}/oauth2/token", data=login_form()) as response:
         assert response.status == status
         if errcode is not None:
             assert (await response.json())["errcode"] == errcode
-    assert "access_token" in await grant(http, sim, **login_form())
+    assert "access_token" in await grant(session, sim, **login_form())
     assert sim.calls["oauth2/token"] == 2
     assert sim.pending_failures == 0
 
@@ -655,11 +653,11 @@ async def test_fail_next_rejects_unknown_kind(sim: TTLockSimulator) -> None:
 
 
 async def test_fail_next_for_one_endpoint_with_any_errcode(
-    http: aiohttp.ClientSession, sim: TTLockSimulator
+    session: aiohttp.ClientSession, sim: TTLockSimulator
 ) -> None:
     """A failure aimed at one endpoint waits for it; other requests pass untouched."""
     sim.fail_next(1, "errcode:-3036", endpoint="lock/list")
-    tokens = await grant(http, sim, **login_form())
+    tokens = await grant(session, sim, **login_form())
     assert sim.pending_failures == 1
     params = {
         "clientId": sim.client_id,
@@ -668,9 +666,9 @@ async def test_fail_next_for_one_endpoint_with_any_errcode(
         "pageNo": "1",
         "pageSize": "20",
     }
-    async with http.get(f"{sim.url}/v3/lock/list", params=params) as response:
+    async with session.get(f"{sim.url}/v3/lock/list", params=params) as response:
         assert (await response.json())["errcode"] == -3036
-    async with http.get(f"{sim.url}/v3/lock/list", params=params) as response:
+    async with session.get(f"{sim.url}/v3/lock/list", params=params) as response:
         assert "list" in await response.json()
     assert sim.pending_failures == 0
 
@@ -679,14 +677,14 @@ async def test_fail_next_for_one_endpoint_with_any_errcode(
 
 
 async def test_control_api(
-    http: aiohttp.ClientSession,
+    session: aiohttp.ClientSession,
     sim: TTLockSimulator,
     receiver: tuple[str, list[dict[str, str]]],
 ) -> None:
     """Every /_sim endpoint drives the simulator."""
 
     async def post(path: str, body: Any) -> tuple[int, Any]:
-        async with http.post(f"{sim.url}/_sim/{path}", json=body) as response:
+        async with session.post(f"{sim.url}/_sim/{path}", json=body) as response:
             return response.status, await response.json(content_type=None)
 
     assert await post("callback_url", {"url": receiver[0]}) == (200, {"url": receiver[0]})
@@ -699,17 +697,17 @@ async def test_control_api(
     assert await post("fail", fail_unlock) == (200, {"pending": 3})
     assert (await post("gateway", {"gatewayId": 9001, "online": False}))[0] == 200
     assert sim.gateways[9001].online is False
-    await grant(http, sim, **login_form())
+    await grant(session, sim, **login_form())
     assert (await post("expire_tokens", {}))[0] == 200
     assert all(token.expired for token in sim.tokens.access.values())
     assert (await post("revoke_refresh", {}))[0] == 200
     assert not sim.tokens.refresh
     assert await post("callback_url", {"url": None}) == (200, {"url": None})
-    async with http.get(f"{sim.url}/_sim/locks") as response:
+    async with session.get(f"{sim.url}/_sim/locks") as response:
         locks = await response.json()
     assert locks[str(BACK)]["locked"] is False
     assert locks[str(FRONT)]["doorClosed"] is True
-    async with http.get(f"{sim.url}/_sim/calls") as response:
+    async with session.get(f"{sim.url}/_sim/calls") as response:
         assert (await response.json())["oauth2/token"] == 1
 
 
@@ -725,11 +723,11 @@ async def test_control_api(
     ],
 )
 async def test_control_api_bad_requests(
-    http: aiohttp.ClientSession, sim: TTLockSimulator, path: str, body: Any
+    session: aiohttp.ClientSession, sim: TTLockSimulator, path: str, body: Any
 ) -> None:
     """Malformed control requests are HTTP 400."""
     kwargs: dict[str, Any] = {"data": body} if isinstance(body, str) else {"json": body}
-    async with http.post(f"{sim.url}/_sim/{path}", **kwargs) as response:
+    async with session.post(f"{sim.url}/_sim/{path}", **kwargs) as response:
         assert response.status == 400
 
 
@@ -743,7 +741,7 @@ async def test_url_before_start() -> None:
 
 
 async def test_stop_cancels_relock_timers_and_hanging_requests(
-    http: aiohttp.ClientSession,
+    session: aiohttp.ClientSession,
 ) -> None:
     """stop() leaves no timer or task behind (the HA test plugin checks it)."""
     simulator = TTLockSimulator(hang_seconds=60)
@@ -751,7 +749,7 @@ async def test_stop_cancels_relock_timers_and_hanging_requests(
     await simulator.operate_by_hand(FRONT, locked=False)
     assert simulator.relock_scheduled(FRONT)
     simulator.fail_next(1, "timeout")
-    hanging = asyncio.create_task(http.post(f"{simulator.url}/oauth2/token", data=login_form()))
+    hanging = asyncio.create_task(session.post(f"{simulator.url}/oauth2/token", data=login_form()))
     await wait_until(lambda: simulator.calls["oauth2/token"] == 1)
     await simulator.stop()
     assert not simulator.relock_scheduled(FRONT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 import sys
 import time
 import types
@@ -81,12 +81,9 @@ def cloud_component(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def sim(socket_enabled: None) -> AsyncGenerator[TTLockSimulator]:
-    """The TTLock cloud on 127.0.0.1 (pushes are posted by the tests themselves)."""
-    simulator = TTLockSimulator()
-    await simulator.start(host="127.0.0.1", port=0)
-    yield simulator
-    await simulator.stop()
+def sim(ttlock_sim: TTLockSimulator) -> TTLockSimulator:
+    """The TTLock cloud simulator (tests/plugins/simulators.py); tests post pushes themselves."""
+    return ttlock_sim
 
 
 @pytest.fixture

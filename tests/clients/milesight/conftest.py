@@ -20,25 +20,16 @@ def auto_enable_custom_integrations() -> None:
     """These tests need no Home Assistant: override the root fixture that boots one."""
 
 
-@pytest.fixture(autouse=True)
-def allow_loopback_sockets(socket_enabled: None) -> None:
-    """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
+@pytest.fixture
+def milesight_sim_options() -> dict[str, Any]:
+    """The seed these tests' expected readings were generated with."""
+    return {"seed": 7}
 
 
 @pytest.fixture
-async def sim() -> AsyncGenerator[MilesightSimulator]:
-    """A running simulator on 127.0.0.1 and a free port."""
-    simulator = MilesightSimulator(seed=7)
-    await simulator.start(host="127.0.0.1", port=0)
-    yield simulator
-    await simulator.stop()
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """A plain aiohttp session, as Home Assistant would inject one."""
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
+def sim(milesight_sim: MilesightSimulator) -> MilesightSimulator:
+    """The running simulator (tests/plugins/simulators.py)."""
+    return milesight_sim
 
 
 @pytest.fixture
@@ -77,7 +68,7 @@ class RawServer:
 
 
 @pytest.fixture
-async def raw_server() -> AsyncGenerator[RawServer]:
+async def raw_server(socket_enabled: None) -> AsyncGenerator[RawServer]:
     """A scriptable server for malformed or unusual answers the simulator never gives."""
     raw = RawServer()
 
