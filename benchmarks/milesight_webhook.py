@@ -6,7 +6,7 @@ Run: ``.venv/bin/python -m benchmarks.milesight_webhook [--devices 6,60] [--deli
 What runs: a Home Assistant test instance (the harness of the test-suite) with a webhook-only
 Milesight entry; signed deliveries built by the Milesight simulator are POSTed over loopback TCP
 to ``/api/webhook/<id>`` of HA's own aiohttp application (all HA middlewares, the webhook
-component's routing, our handler, the coordinator and the entity state writes). Client and server
+component's routing, our handler, the fleet model and the entity state writes). Client and server
 share one process and one event loop, so the client's own work is inside the latency too: the
 figures are an upper bound of the server-side cost. Sender-side signing is done before timing.
 """
@@ -271,7 +271,7 @@ async def measure_fleet(args: argparse.Namespace, devices: int, with_forgeries: 
                 result.forged_rejected = statuses == Counter({401: len(forged)})
         state = hass.states.get(PROBE_ENTITY)
         result.final_state_ok = state is not None and state.state == str(probe["temperature"])
-        result.all_accepted &= handler.coordinator.stats.last_delivery is not None
+        result.all_accepted &= entry.runtime_data.health.last_delivery is not None
     return result
 
 
@@ -282,7 +282,7 @@ async def run(args: argparse.Namespace) -> Report:
         measures=(
             "signed MDP deliveries POSTed over loopback TCP to Home Assistant's own aiohttp "
             "app (HA middlewares, webhook routing, our handler: signature + freshness + nonce "
-            "check, JSON parsing, coordinator update, entity state writes). Latency = client "
+            "check, JSON parsing, fleet update, entity state writes). Latency = client "
             "send to response read, client and server in one process/event loop (upper bound "
             "of the server cost). Not measured: TLS, reverse proxies, Nabu Casa relay, recorder."
         ),

@@ -7,24 +7,37 @@ from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
+from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.clients.milesight import MilesightClient
 from custom_components.minerva_iot.compat import async_listen_for_options_changes
+from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issues
+from custom_components.minerva_iot.usage import ApiCallCounter
 
 from .const import ALL_ISSUES, CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_SERVER_ADDRESS
 from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry, MilesightData
+from .fleet import FleetState
+from .health import WebhookHealth
 from .identifiers import is_application_device, sn_of_device
 from .platforms import PLATFORM_SETUPS
-from .store import async_forget_stored_device, entry_store
+from .registry import MilesightDeviceRegistry
+from .store import MilesightStore, async_forget_stored_device, entry_store
+from .waiters import SelfTestWaiters
 from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
 
 PLATFORMS: list[Platform] = list(PLATFORM_SETUPS)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -> bool:
-    """Set up a Milesight entry: API client (if any), coordinator, platforms, webhook."""
+    """Set up a Milesight entry: stored fleet, API client (if any), platforms, webhook."""
+    fleet, health = FleetState(), WebhookHealth()
+    api_calls = ApiCallCounter(time_zone=dt_util.get_default_time_zone())
+    store = MilesightStore(hass, entry.entry_id, fleet, health, api_calls)
+    await store.async_load()
+    registry = MilesightDeviceRegistry(hass, entry.entry_id, fleet)
+    registry.async_update_all()
     client: MilesightClient | None = None
     if CONF_CLIENT_ID in entry.data:
         client = MilesightClient(
@@ -32,18 +45,30 @@ async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) ->
             entry.data[CONF_SERVER_ADDRESS],
             entry.data[CONF_CLIENT_ID],
             entry.data[CONF_CLIENT_SECRET],
+            # Every request, token requests included, counts against the daily quota.
+            on_request=api_calls.record,
         )
-    coordinator = MilesightCoordinator(hass, entry, client)
+    coordinator = MilesightCoordinator(hass, entry, client, fleet, store, registry)
     await coordinator.async_config_entry_first_refresh()
-    handler = MilesightWebhookHandler(hass, entry, coordinator)
-    entry.runtime_data = MilesightData(coordinator=coordinator, client=client, webhook=handler)
+    entry.runtime_data = MilesightData(
+        fleet=fleet,
+        health=health,
+        api_calls=api_calls,
+        store=store,
+        registry=registry,
+        updates=DeviceUpdates(),
+        selftest_waiters=SelfTestWaiters(hass),
+        client=client,
+        coordinator=coordinator,
+        webhook=MilesightWebhookHandler(hass, entry),
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    async_register_webhook(hass, entry, handler)
-    entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry, coordinator)
+    async_register_webhook(hass, entry, entry.runtime_data.webhook)
+    entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry)
 
     async def _async_republish_url(event: Event) -> None:
         # The user may just have set the external URL the "no external URL" issue asked for.
-        entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry, coordinator)
+        entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry)
 
     entry.async_on_unload(hass.bus.async_listen(EVENT_CORE_CONFIG_UPDATE, _async_republish_url))
     async_listen_for_options_changes(hass, entry)
@@ -52,7 +77,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) ->
 
 async def async_unload_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -> bool:
     """Unload a Milesight entry (the webhook is unregistered through async_on_unload)."""
-    await entry.runtime_data.coordinator.async_save_now()
+    await entry.runtime_data.store.async_save_now()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
@@ -65,11 +90,14 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: MilesightConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Let the user delete a sensor device; it is forgotten until it reports again.
+    """Device removal rule: any sensor device may be deleted; the Application's may not.
 
-    The Application's own service device (health entities, buttons) cannot be deleted. The
-    entry may not be loaded (disabled, or waiting for a set-up retry): its store is then
-    edited, so that the next set-up does not bring the device back.
+    A deleted sensor device is forgotten (state, keys, thing model) and comes back, with new
+    entities, when it reports again or the API lists it again at the next sync. The
+    Application's own service device (health entities, buttons) cannot be deleted. A device
+    that is not a Milesight sensor of ours (left over) may always go. The entry may not be
+    loaded (disabled, or waiting for a set-up retry): its store is then edited, so that the
+    next set-up does not bring the device back.
     """
     if is_application_device(device):
         return False
@@ -78,7 +106,7 @@ async def async_remove_config_entry_device(
     if entry.state is not ConfigEntryState.LOADED:
         await async_forget_stored_device(hass, entry.entry_id, sn)
         return True
-    coordinator = entry.runtime_data.coordinator
-    coordinator.devices.pop(sn, None)
-    coordinator.async_schedule_save()
+    data = entry.runtime_data
+    if data.fleet.remove(sn):
+        data.store.async_schedule_save()
     return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.const import STATE_ON
@@ -11,7 +12,6 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry
 from .descriptions import (
     CONNECTIVITY_DESCRIPTION,
@@ -30,27 +30,19 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add binary sensors as devices report on/off keys; one connectivity sensor per device."""
-    coordinator = entry.runtime_data.coordinator
+    data = entry.runtime_data
 
     def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
         yield (
             CONNECTIVITY_KEY,
-            lambda: MilesightConnectivity(coordinator, device.sn, CONNECTIVITY_DESCRIPTION),
+            partial(MilesightConnectivity, data, device.sn, CONNECTIVITY_DESCRIPTION),
         )
         for key in sorted(device.keys):
             description = binary_sensor_description(key, device.hints.get(key))
             if description is not None:
-                yield key, _factory(coordinator, device.sn, description)
+                yield key, partial(MilesightPropertyBinarySensor, data, device.sn, description)
 
-    async_add_device_entities(coordinator, async_add_entities, candidates)
-
-
-def _factory(
-    coordinator: MilesightCoordinator,
-    sn: str,
-    description: MilesightBinarySensorEntityDescription,
-) -> Callable[[], Entity]:
-    return lambda: MilesightPropertyBinarySensor(coordinator, sn, description)
+    async_add_device_entities(entry, async_add_entities, candidates)
 
 
 class MilesightPropertyBinarySensor(MilesightDeviceEntity, BinarySensorEntity, RestoreEntity):

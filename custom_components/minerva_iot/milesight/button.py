@@ -14,7 +14,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from custom_components.minerva_iot.clients.milesight import MilesightAuthError, MilesightError
 from custom_components.minerva_iot.const import DOMAIN
 
-from .data import MilesightConfigEntry
+from .const import HEALTH_UPDATES_KEY
+from .data import MilesightConfigEntry, MilesightData
 from .entity import MilesightEntryEntity
 from .selftest import async_test_webhook
 
@@ -37,7 +38,7 @@ async def _async_refresh_token(hass: HomeAssistant, entry: MilesightConfigEntry)
         ) from err
     finally:
         # Only the Application's own entities show the token.
-        entry.runtime_data.coordinator.listeners.async_notify_application()
+        entry.runtime_data.updates.notify((HEALTH_UPDATES_KEY,))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,7 +46,7 @@ class MilesightButtonEntityDescription(ButtonEntityDescription):
     """What pressing the button does."""
 
     press_fn: Callable[[HomeAssistant, MilesightConfigEntry], Awaitable[None]]
-    api_only: bool = False
+    exists_fn: Callable[[MilesightData], bool] = lambda data: True
 
 
 BUTTONS: tuple[MilesightButtonEntityDescription, ...] = (
@@ -54,7 +55,7 @@ BUTTONS: tuple[MilesightButtonEntityDescription, ...] = (
         translation_key="refresh_token",
         entity_category=EntityCategory.DIAGNOSTIC,
         press_fn=_async_refresh_token,
-        api_only=True,
+        exists_fn=lambda data: data.client is not None,
     ),
     MilesightButtonEntityDescription(
         key="test_webhook",
@@ -71,11 +72,10 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the Application's buttons."""
-    data = entry.runtime_data
     async_add_entities(
         MilesightButton(entry, description)
         for description in BUTTONS
-        if data.client is not None or not description.api_only
+        if description.exists_fn(entry.runtime_data)
     )
 
 
@@ -88,7 +88,7 @@ class MilesightButton(MilesightEntryEntity, ButtonEntity):
         self, entry: MilesightConfigEntry, description: MilesightButtonEntityDescription
     ) -> None:
         """Bind the button to its entry."""
-        super().__init__(entry.runtime_data.coordinator, description)
+        super().__init__(entry.runtime_data, description)
         self._entry = entry
 
     async def async_press(self) -> None:

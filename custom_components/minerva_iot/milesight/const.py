@@ -65,6 +65,10 @@ ALL_ISSUES: Final = (
 # Consecutive rejected deliveries before a repair issue suggests a rotated secret or clock skew.
 REJECTED_DELIVERIES_ISSUE_THRESHOLD: Final = 5
 
+# Key of the Application's health entities in the entry's DeviceUpdates (the other keys are
+# serial numbers, which hold no underscore).
+HEALTH_UPDATES_KEY: Final = "milesight_application"
+
 # eventId prefix of the "Test webhook" button's own deliveries: they prove that the public
 # route reaches Home Assistant, not that MDP was configured, so they are never applied.
 SELFTEST_EVENT_PREFIX: Final = "minerva-selftest-"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
 from custom_components.minerva_iot.const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK_ID
 
 from .const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_WEBHOOK_SECRET
-from .data import MilesightData
+from .data import MilesightConfigEntry
 
 TO_REDACT = {
     CONF_CLIENT_ID,
@@ -31,7 +31,7 @@ TO_REDACT = {
 
 
 async def async_get_milesight_diagnostics(
-    hass: HomeAssistant, entry: ConfigEntry
+    hass: HomeAssistant, entry: MilesightConfigEntry
 ) -> dict[str, Any]:
     """Return redacted diagnostics of a Milesight entry."""
     result: dict[str, Any] = {
@@ -41,11 +41,11 @@ async def async_get_milesight_diagnostics(
             "options": dict(entry.options),
         }
     }
-    data: MilesightData | None = getattr(entry, "runtime_data", None)
-    if data is None:
+    if entry.state is not ConfigEntryState.LOADED:
         return result
+    data = entry.runtime_data
     coordinator = data.coordinator
-    stats = coordinator.stats
+    stats = data.health
     expires_at = data.client.token_manager.expires_at if data.client else None
     result["webhook"] = {
         "webhook_url": data.webhook_url,
@@ -59,7 +59,7 @@ async def async_get_milesight_diagnostics(
         "configured": data.client is not None,
         "token_expires_at": expires_at,
         "last_update_success": coordinator.last_update_success,
-        "calls_last_24h": data.client.usage.last_24h() if data.client else 0,
+        "calls_last_24h": data.api_calls.last_24h(),
         "rate_limited_until": coordinator.backoff.paused_until,
     }
     result["devices"] = [
@@ -68,6 +68,6 @@ async def async_get_milesight_diagnostics(
             "last_seen": device.last_seen.isoformat() if device.last_seen else None,
             "values": dict(device.values),
         }
-        for device in coordinator.devices.values()
+        for device in data.fleet.devices.values()
     ]
     return async_redact_data(result, TO_REDACT)

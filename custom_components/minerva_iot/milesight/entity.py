@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
@@ -10,7 +10,10 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
+
 from .coordinator import MilesightCoordinator
+from .data import MilesightConfigEntry, MilesightData
 from .identifiers import (
     application_identifier,
     application_unique_id,
@@ -25,29 +28,24 @@ class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(
-        self, coordinator: MilesightCoordinator, sn: str, description: EntityDescription
-    ) -> None:
-        """Attach the entity to the device registered by the coordinator."""
-        super().__init__(coordinator)
+    def __init__(self, data: MilesightData, sn: str, description: EntityDescription) -> None:
+        """Attach the entity to the device registered for the serial number `sn`."""
+        super().__init__(data.coordinator)
         self.entity_description = description
         self.sn = sn
+        self._data = data
         self._attr_unique_id = device_unique_id(sn, description.key)
         self._attr_device_info = DeviceInfo(identifiers={device_identifier(sn)})
 
     async def async_added_to_hass(self) -> None:
-        """Follow the deliveries of this device (API syncs arrive through the coordinator)."""
+        """Follow the pushes of this device (API syncs arrive through the coordinator)."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.listeners.async_add_device_listener(
-                self.sn, self._handle_coordinator_update
-            )
-        )
+        self.async_on_remove(self._data.updates.listen(self.sn, self._handle_coordinator_update))
 
     @property
     def device(self) -> DeviceState | None:
         """The device's current state (None once the user deleted the device)."""
-        return self.coordinator.devices.get(self.sn)
+        return self._data.fleet.devices.get(self.sn)
 
     @property
     def available(self) -> bool:
@@ -64,11 +62,12 @@ class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: MilesightCoordinator, description: EntityDescription) -> None:
+    def __init__(self, data: MilesightData, description: EntityDescription) -> None:
         """Attach the entity to a service device representing the Application."""
-        super().__init__(coordinator)
-        entry = coordinator.config_entry
+        super().__init__(data.coordinator)
+        entry = data.coordinator.config_entry
         self.entity_description = description
+        self._data = data
         self._attr_unique_id = application_unique_id(entry.entry_id, description.key)
         self._attr_device_info = DeviceInfo(
             identifiers={application_identifier(entry.entry_id)},
@@ -84,47 +83,34 @@ class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):
         return True
 
 
-type EntityCandidates = Callable[[DeviceState], Iterable[tuple[str, Callable[[], Entity]]]]
+type EntityCandidates = Callable[[DeviceState], Iterable[tuple[Hashable, Callable[[], Entity]]]]
 
 
 @callback
 def async_add_device_entities(
-    coordinator: MilesightCoordinator,
+    entry: MilesightConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     candidates: EntityCandidates,
 ) -> None:
     """Add entities now and whenever a device reports a key no entity covers yet.
 
-    An API sync checks every device; a delivery only the devices it touched.
-
-    `candidates(device)` yields (description key, factory) pairs; each pair is built once per
-    device and set-up, so a platform only describes which keys it handles.
+    An API sync checks every device; a delivery only the devices it found new or with new
+    keys. `candidates(device)` yields (description key, factory) pairs; a device the user
+    deleted gets its entities again when it comes back (dynamic_entities.py).
     """
-    # The DeviceState each entity was built for: a device the user deleted is re-created as a
-    # new object when it reports again, and then gets its entities back.
-    added: dict[tuple[str, str], DeviceState] = {}
+    data = entry.runtime_data
+    fleet = data.fleet
 
-    @callback
-    def _add_new(devices: Iterable[DeviceState]) -> None:
-        new: list[Entity] = []
-        for device in devices:
-            for key, factory in candidates(device):
-                if added.get((device.sn, key)) is not device:
-                    added[(device.sn, key)] = device
-                    new.append(factory())
-        if new:
-            async_add_entities(new)
+    def device_candidates(sn: str) -> Iterable[tuple[Hashable, Callable[[], Entity]]]:
+        device = fleet.devices.get(sn)
+        return () if device is None else candidates(device)
 
-    @callback
-    def _add_new_of_all() -> None:
-        _add_new(list(coordinator.devices.values()))
-
-    @callback
-    def _add_new_of(serials: Collection[str]) -> None:
-        # A delivery names only devices it just found or created: they are all known.
-        _add_new([coordinator.devices[sn] for sn in serials])
-
-    _add_new_of_all()
-    entry = coordinator.config_entry
-    entry.async_on_unload(coordinator.async_add_listener(_add_new_of_all))
-    entry.async_on_unload(coordinator.listeners.async_add_devices_changed_listener(_add_new_of))
+    async_add_dynamic_entities(
+        entry,
+        async_add_entities,
+        data.coordinator,
+        devices=lambda: fleet.devices,
+        candidates=device_candidates,
+        generation=fleet.generation,
+        device_updates=data.updates,
+    )

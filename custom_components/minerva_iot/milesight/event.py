@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from homeassistant.components.event import (
     EventDeviceClass,
@@ -15,7 +16,6 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import ALARM_EVENT_TYPES, BUTTON_EVENT_TYPES, BUTTON_MODELS
-from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry
 from .entity import MilesightDeviceEntity, async_add_device_entities
 from .models import DeviceEventRecord, DeviceState
@@ -26,7 +26,7 @@ class MilesightEventEntityDescription(EventEntityDescription):
     """Which record of the device an event entity follows."""
 
     record_fn: Callable[[DeviceState], DeviceEventRecord | None]
-    applies_fn: Callable[[DeviceState], bool]
+    exists_fn: Callable[[DeviceState], bool]
 
 
 def has_button(device: DeviceState) -> bool:
@@ -41,14 +41,14 @@ EVENT_DESCRIPTIONS: tuple[MilesightEventEntityDescription, ...] = (
         device_class=EventDeviceClass.BUTTON,
         event_types=list(BUTTON_EVENT_TYPES),
         record_fn=lambda device: device.last_button,
-        applies_fn=has_button,
+        exists_fn=has_button,
     ),
     MilesightEventEntityDescription(
         key="alarm",
         translation_key="alarm",
         event_types=list(ALARM_EVENT_TYPES),
         record_fn=lambda device: device.last_alarm,
-        applies_fn=lambda device: device.has_alarm,
+        exists_fn=lambda device: device.has_alarm,
     ),
 )
 
@@ -59,20 +59,14 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a button / alarm event entity to devices that have (or had) one."""
-    coordinator = entry.runtime_data.coordinator
+    data = entry.runtime_data
 
     def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
         for description in EVENT_DESCRIPTIONS:
-            if description.applies_fn(device):
-                yield description.key, _factory(coordinator, device.sn, description)
+            if description.exists_fn(device):
+                yield description.key, partial(MilesightEvent, data, device.sn, description)
 
-    async_add_device_entities(coordinator, async_add_entities, candidates)
-
-
-def _factory(
-    coordinator: MilesightCoordinator, sn: str, description: MilesightEventEntityDescription
-) -> Callable[[], Entity]:
-    return lambda: MilesightEvent(coordinator, sn, description)
+    async_add_device_entities(entry, async_add_entities, candidates)
 
 
 class MilesightEvent(MilesightDeviceEntity, EventEntity):

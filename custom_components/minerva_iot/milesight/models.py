@@ -1,8 +1,8 @@
 """In-memory state of the Milesight devices of one entry, and its persisted form.
 
 What is persisted (devices, the keys they reported, their thing-model hints, their last
-ONLINE/OFFLINE status, whether the webhook was ever verified) lets entities be re-created after a restart before any uplink or
-API call; the values themselves come back through RestoreSensor / RestoreEntity.
+ONLINE/OFFLINE status) lets entities be re-created after a restart before any uplink or API
+call; the values themselves come back through RestoreSensor / RestoreEntity. HA-free.
 """
 
 from __future__ import annotations
@@ -153,17 +153,3 @@ class DeviceState:
             # An OFFLINE device stays unavailable across a restart until it reports again.
             online=raw.get("online"),
         )
-
-
-@dataclass(slots=True)
-class DeliveryStats:
-    """Webhook health shown by the diagnostic entities."""
-
-    last_delivery: datetime | None = None
-    rejected: int = 0
-    # Refused for their signature or timestamp since the last accepted delivery.
-    consecutive_signature_failures: int = 0
-    # MDP reached the webhook (a delivery, or its unsigned console test).
-    webhook_verified: bool = False
-    # A delivery signed with the entry's secret was accepted at least once.
-    signed_delivery_seen: bool = False

@@ -66,7 +66,7 @@ async def async_test_webhook(hass: HomeAssistant, entry: MilesightConfigEntry) -
             }
         ]
     )
-    came_back = data.coordinator.selftest_waiters.expect(event_id)
+    came_back = data.selftest_waiters.expect(event_id)
     try:
         async with asyncio.timeout(WEBHOOK_TEST_TIMEOUT_S):
             response = await async_get_clientsession(hass).post(
@@ -79,7 +79,7 @@ async def async_test_webhook(hass: HomeAssistant, entry: MilesightConfigEntry) -
         _LOGGER.debug("Milesight webhook self-test could not reach the public URL: %r", type(err))
         raise _failed(type(err).__name__) from err
     finally:
-        data.coordinator.selftest_waiters.forget(event_id)
+        data.selftest_waiters.forget(event_id)
     if not came_back.done():
         if 200 <= status < 300:
             # Some Home Assistant answered (unknown webhook ids get 200), not this entry's

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -20,7 +21,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .coordinator import MilesightCoordinator
+from .const import HEALTH_UPDATES_KEY
 from .data import MilesightConfigEntry, MilesightData
 from .descriptions import MilesightSensorEntityDescription, sensor_description
 from .entity import MilesightDeviceEntity, MilesightEntryEntity, async_add_device_entities
@@ -34,7 +35,11 @@ class MilesightHealthSensorEntityDescription(SensorEntityDescription):
     """A sensor about the Application; `value_fn` reads the runtime data."""
 
     value_fn: Callable[[MilesightData], datetime | int | None]
-    api_only: bool = False
+    exists_fn: Callable[[MilesightData], bool] = lambda data: True
+
+
+def _has_api(data: MilesightData) -> bool:
+    return data.client is not None
 
 
 def _token_expiry(data: MilesightData) -> datetime | None:
@@ -48,14 +53,14 @@ HEALTH_SENSORS: tuple[MilesightHealthSensorEntityDescription, ...] = (
         translation_key="last_delivery",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda data: data.coordinator.stats.last_delivery,
+        value_fn=lambda data: data.health.last_delivery,
     ),
     MilesightHealthSensorEntityDescription(
         key="rejected_deliveries",
         translation_key="rejected_deliveries",
         entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda data: data.coordinator.stats.rejected,
+        value_fn=lambda data: data.health.rejected,
     ),
     MilesightHealthSensorEntityDescription(
         key="token_expires",
@@ -63,7 +68,7 @@ HEALTH_SENSORS: tuple[MilesightHealthSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_token_expiry,
-        api_only=True,
+        exists_fn=_has_api,
     ),
     MilesightHealthSensorEntityDescription(
         key="api_calls",
@@ -72,8 +77,8 @@ HEALTH_SENSORS: tuple[MilesightHealthSensorEntityDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         # Changes with every API call: noisy in the history, useful only to watch the quota.
         entity_registry_enabled_default=False,
-        value_fn=lambda data: data.client.usage.last_24h() if data.client else None,
-        api_only=True,
+        value_fn=lambda data: data.api_calls.last_24h(),
+        exists_fn=_has_api,
     ),
 )
 
@@ -88,23 +93,16 @@ async def async_setup_entry(
     async_add_entities(
         MilesightHealthSensor(data, description)
         for description in HEALTH_SENSORS
-        if data.client is not None or not description.api_only
+        if description.exists_fn(data)
     )
-    coordinator = data.coordinator
 
     def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
         for key in sorted(device.keys):
             description = sensor_description(key, device.hints.get(key))
             if description is not None:
-                yield key, _factory(coordinator, device.sn, description)
+                yield key, partial(MilesightPropertySensor, data, device.sn, description)
 
-    async_add_device_entities(coordinator, async_add_entities, candidates)
-
-
-def _factory(
-    coordinator: MilesightCoordinator, sn: str, description: MilesightSensorEntityDescription
-) -> Callable[[], Entity]:
-    return lambda: MilesightPropertySensor(coordinator, sn, description)
+    async_add_device_entities(entry, async_add_entities, candidates)
 
 
 class MilesightPropertySensor(MilesightDeviceEntity, RestoreSensor):
@@ -163,20 +161,11 @@ class MilesightHealthSensor(MilesightEntryEntity, SensorEntity):
 
     entity_description: MilesightHealthSensorEntityDescription
 
-    def __init__(
-        self, data: MilesightData, description: MilesightHealthSensorEntityDescription
-    ) -> None:
-        """Read from the entry's runtime data."""
-        super().__init__(data.coordinator, description)
-        self._data = data
-
     async def async_added_to_hass(self) -> None:
-        """Follow every delivery and rejection (API syncs arrive through the coordinator)."""
+        """Follow every delivery and refusal (API syncs arrive through the coordinator)."""
         await super().async_added_to_hass()
         self.async_on_remove(
-            self.coordinator.listeners.async_add_application_listener(
-                self._handle_coordinator_update
-            )
+            self._data.updates.listen(HEALTH_UPDATES_KEY, self._handle_coordinator_update)
         )
 
     @property

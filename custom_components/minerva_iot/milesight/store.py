@@ -1,27 +1,81 @@
-"""The persisted devices of a Milesight entry (a Home Assistant Store per entry)."""
+"""What a Milesight entry keeps across restarts: its fleet, webhook health and API calls.
+
+One Home Assistant Store per entry. The stored document keeps the shape of 0.2.0: `devices`
+(FleetState.as_stored), `webhook_verified` and `signed_delivery_seen` (WebhookHealth) and
+`api_usage` (hour since the epoch → requests: the quota is per day, calls made before a restart
+or reload still count).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.usage import ApiCallCounter
+
+from .fleet import FleetState
+from .health import WebhookHealth
 
 STORE_VERSION = 1
+# Batches bursts of uplinks into one write.
+SAVE_DELAY_S = 10
 
 
 def entry_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """The store of an entry's known devices, webhook health and API usage."""
+    """The Home Assistant store of an entry."""
     return Store(hass, STORE_VERSION, f"{DOMAIN}.milesight_{entry_id}")
+
+
+class MilesightStore:
+    """Loads and saves the persisted state of one loaded entry."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        fleet: FleetState,
+        health: WebhookHealth,
+        api_calls: ApiCallCounter,
+    ) -> None:
+        """Persist these objects (they are filled by `async_load`)."""
+        self._store = entry_store(hass, entry_id)
+        self._fleet = fleet
+        self._health = health
+        self._api_calls = api_calls
+
+    async def async_load(self) -> None:
+        """Bring back the devices, webhook flags and API calls saved before the restart."""
+        stored = await self._store.async_load() or {}
+        self._fleet.load(stored.get("devices") or [])
+        self._health.load(stored)
+        if isinstance(usage := stored.get("api_usage"), dict):
+            self._api_calls.restore(usage)
+
+    def _stored(self) -> dict[str, Any]:
+        return {
+            "devices": self._fleet.as_stored(),
+            **self._health.as_stored(),
+            "api_usage": self._api_calls.as_dict(),
+        }
+
+    @callback
+    def async_schedule_save(self) -> None:
+        """Persist a little later."""
+        self._store.async_delay_save(self._stored, SAVE_DELAY_S)
+
+    async def async_save_now(self) -> None:
+        """Persist immediately (on unload)."""
+        await self._store.async_save(self._stored())
 
 
 async def async_forget_stored_device(hass: HomeAssistant, entry_id: str, sn: str) -> None:
     """Drop one device from the store of an entry that is not loaded.
 
-    A loaded entry's coordinator owns the store (and would write its own copy back); an
-    unloaded entry reads it at its next set-up, which must not bring the device back.
+    A loaded entry owns its store (and would write its own copy back); an unloaded entry reads
+    it at its next set-up, which must not bring the device back.
     """
     store = entry_store(hass, entry_id)
     stored = await store.async_load()

@@ -11,7 +11,6 @@ import logging
 
 from aiohttp import web
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
 from custom_components.minerva_iot.clients.milesight.webhook import (
@@ -33,14 +32,8 @@ from custom_components.minerva_iot.webhook_url import (
     async_verification_holds,
 )
 
-from .const import (
-    CONF_WEBHOOK_SECRET,
-    ISSUE_NO_EXTERNAL_URL,
-    ISSUE_REJECTED_DELIVERIES,
-    ISSUE_WEBHOOK_SETUP,
-    REJECTED_DELIVERIES_ISSUE_THRESHOLD,
-)
-from .coordinator import MilesightCoordinator
+from .const import CONF_WEBHOOK_SECRET, ISSUE_NO_EXTERNAL_URL, ISSUE_WEBHOOK_SETUP
+from .data import MilesightConfigEntry
 from .delivery import DeliveryProcessor
 
 _LOGGER = logging.getLogger(__name__)
@@ -53,15 +46,12 @@ REJECTED = "rejected"
 class MilesightWebhookHandler:
     """Verifies and dispatches the deliveries of one entry."""
 
-    def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry, coordinator: MilesightCoordinator
-    ) -> None:
-        """Bind the handler to the entry's secret and coordinator."""
+    def __init__(self, hass: HomeAssistant, entry: MilesightConfigEntry) -> None:
+        """Bind the handler to the entry's secret; accepted events go to its processor."""
         self.hass = hass
         self.entry = entry
-        self.coordinator = coordinator
         self.verifier = WebhookVerifier(entry.data[CONF_WEBHOOK_SECRET])
-        self.processor = DeliveryProcessor(hass, coordinator)
+        self.processor = DeliveryProcessor(hass, entry)
 
     async def async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
@@ -111,33 +101,15 @@ class MilesightWebhookHandler:
         return all(event.event_type == EVENT_WEBHOOK_TEST for event in events)
 
     def _reject(self, status: int, reason: str, *, signature_failure: bool = False) -> web.Response:
-        """Refuse a request; the caller (maybe not MDP) learns the status only.
-
-        The repair issue is about MDP's own deliveries failing (a rotated secret, a wrong
-        clock): only signature and timestamp failures count towards it, and only on an entry
-        that has accepted a signed delivery before, so that requests from anyone else to a URL
-        MDP never used cannot raise it.
-        """
+        """Refuse a request; the caller (maybe not MDP) learns the status only."""
         # The reason never contains the secret or the signature; debug level keeps floods quiet.
         _LOGGER.debug("Milesight delivery rejected (%s): %s", status, reason)
-        stats = self.coordinator.stats
-        self.coordinator.note_rejected(signature_failure=signature_failure)
-        if (
-            signature_failure
-            and stats.signed_delivery_seen
-            and stats.consecutive_signature_failures >= REJECTED_DELIVERIES_ISSUE_THRESHOLD
-        ):
-            async_raise_entry_issue(
-                self.hass,
-                ISSUE_REJECTED_DELIVERIES,
-                self.entry.entry_id,
-                placeholders={"count": str(stats.consecutive_signature_failures)},
-            )
+        self.processor.async_note_rejected(signature_failure=signature_failure)
         return web.Response(status=status, text=REJECTED)
 
 
 def async_register_webhook(
-    hass: HomeAssistant, entry: ConfigEntry, handler: MilesightWebhookHandler
+    hass: HomeAssistant, entry: MilesightConfigEntry, handler: MilesightWebhookHandler
 ) -> None:
     """Register the entry's webhook; it is unregistered when the entry unloads."""
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
@@ -153,21 +125,18 @@ def async_register_webhook(
     entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
 
 
-async def async_publish_webhook_url(
-    hass: HomeAssistant, entry: ConfigEntry, coordinator: MilesightCoordinator
-) -> str | None:
+async def async_publish_webhook_url(hass: HomeAssistant, entry: MilesightConfigEntry) -> str | None:
     """Find the public URL and tell the user what to do with it through repair issues."""
     url = await async_get_public_webhook_url(hass, entry)
     if url is None:
         async_raise_entry_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
         return None
     async_delete_entry_issue(hass, ISSUE_NO_EXTERNAL_URL, entry.entry_id)
-    stats = coordinator.stats
-    if not async_verification_holds(hass, entry, url, verified=stats.webhook_verified):
-        if stats.webhook_verified:
-            # MDP still pushes to the old URL: the user must paste the new one.
-            stats.webhook_verified = False
-            coordinator.async_schedule_save()
+    data = entry.runtime_data
+    if not async_verification_holds(hass, entry, url, verified=data.health.webhook_verified):
+        # MDP still pushes to the old URL (if it was verified): the user must paste the new one.
+        if data.health.set_verified(False):
+            data.store.async_schedule_save()
         async_raise_entry_issue(
             hass, ISSUE_WEBHOOK_SETUP, entry.entry_id, placeholders={"webhook_url": url}
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -17,6 +19,7 @@ from custom_components.minerva_iot.clients.milesight import (
     MilesightRateLimitError,
     MilesightResponseError,
     flatten_payload,
+    token as token_module,
 )
 from simulators.milesight import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MilesightSimulator
 
@@ -262,8 +265,48 @@ async def test_search_one_page_reports_the_total(
     assert [device.sn for device in page.devices] == [d.sn for d in sim.devices[4:8]]
 
 
-async def test_usage_counts_every_request(client: MilesightClient, sim: MilesightSimulator) -> None:
-    """Token and API requests both count against the daily quota."""
-    assert client.usage.last_24h() == 0
+async def test_on_request_is_called_for_every_request(
+    sim: MilesightSimulator, session: aiohttp.ClientSession
+) -> None:
+    """The request hook sees token and API requests alike (both may count against the quota)."""
+    requests: list[None] = []
+    client = MilesightClient(
+        session,
+        sim.url,
+        DEFAULT_CLIENT_ID,
+        DEFAULT_CLIENT_SECRET,
+        on_request=lambda: requests.append(None),
+    )
     await client.async_search_devices(page_size=4)
-    assert client.usage.last_24h() == sim.calls["oauth/token"] + sim.calls["device/search"] == 3
+    assert len(requests) == sim.calls["oauth/token"] + sim.calls["device/search"] == 3
+    sim.expire_tokens()  # a refused call, a new token, the retried call: three more requests
+    await client.async_get_device(sim.devices[0].device_id)
+    assert len(requests) == 6
+    assert sim.calls["oauth/token"] == 2
+
+
+async def test_a_hundred_calls_on_an_expired_token_make_one_token_request(
+    client: MilesightClient, sim: MilesightSimulator
+) -> None:
+    """The cloud refuses the token of 100 concurrent calls: one new token, every call retried."""
+    await client.async_search_devices()
+    sim.expire_tokens()
+    device_id = sim.devices[0].device_id
+    results = await asyncio.gather(*(client.async_get_device(device_id) for _ in range(100)))
+    assert {device.device_id for device in results} == {device_id}
+    assert sim.calls["oauth/token"] == 2
+    assert sim.calls["device/detail"] == 200
+
+
+async def test_a_hundred_calls_after_the_token_lifetime_make_one_token_request(
+    client: MilesightClient, sim: MilesightSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past its lifetime the client renews the token before calling: once for 100 callers."""
+    await client.async_search_devices()
+    later = time.time() + sim.token_lifetime + 1
+    monkeypatch.setattr(token_module, "time", SimpleNamespace(time=lambda: later))
+    device_id = sim.devices[0].device_id
+    results = await asyncio.gather(*(client.async_get_device(device_id) for _ in range(100)))
+    assert len(results) == 100
+    assert sim.calls["oauth/token"] == 2
+    assert sim.calls["device/detail"] == 100  # no call was refused: none was retried

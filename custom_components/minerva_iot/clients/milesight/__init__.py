@@ -15,10 +15,8 @@ from .errors import (
 )
 from .models import MilesightDevice, ThingProperty, ThingSpecification, flatten_payload
 from .token import MilesightToken, MilesightTokenManager
-from .usage import ApiUsage
 
 __all__ = [
-    "ApiUsage",
     "DevicePage",
     "MilesightAuthError",
     "MilesightClient",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 import time
 from typing import Any
@@ -13,7 +14,6 @@ from .errors import MilesightAuthError, MilesightResponseError
 from .models import MilesightDevice, ThingSpecification, flatten_payload
 from .token import MilesightTokenManager
 from .transport import async_request_json
-from .usage import ApiUsage
 
 DEVICE_API = "/device/openapi/v1"
 # Bounds on paging loops: a misbehaving server must not make us burn the daily API budget.
@@ -34,7 +34,9 @@ class MilesightClient:
     """Devices, thing models and history of one MDP Application.
 
     Every call carries the Bearer token of ``token_manager``; a 401 drops the token, fetches a
-    new one once and retries the call once.
+    new one once and retries the call once: callers never handle tokens. ``on_request`` is
+    called once per HTTP request sent, token requests included (MDP quotas count requests
+    per day; it is unknown whether token requests count, so they are counted too).
     """
 
     def __init__(
@@ -45,14 +47,19 @@ class MilesightClient:
         client_secret: str,
         *,
         timeout: float = 30,
+        on_request: Callable[[], None] | None = None,
     ) -> None:
         self._session = session
         self._server, _ = normalize_server_address(server)
         self._timeout = timeout
-        # Every request, token calls included, counts against the Application's daily quota.
-        self.usage = ApiUsage()
+        self._on_request = on_request
         self.token_manager = MilesightTokenManager(
-            session, self._server, client_id, client_secret, timeout=timeout, usage=self.usage
+            session,
+            self._server,
+            client_id,
+            client_secret,
+            timeout=timeout,
+            on_request=on_request,
         )
 
     @property
@@ -90,7 +97,8 @@ class MilesightClient:
         json_body: Any,
         params: dict[str, str] | None,
     ) -> Any:
-        self.usage.record()
+        if self._on_request is not None:
+            self._on_request()
         return await async_request_json(
             self._session,
             method,

@@ -12,7 +12,6 @@ import aiohttp
 
 from .errors import MilesightError, MilesightResponseError
 from .transport import async_request_json
-from .usage import ApiUsage
 
 TOKEN_PATH = "/oauth/token"
 # The documented lifetime, used when the answer does not say.
@@ -45,10 +44,11 @@ class MilesightTokenManager:
         refresh_margin: float = 300,
         clock: Callable[[], float] | None = None,
         timeout: float = 30,
-        usage: ApiUsage | None = None,
+        on_request: Callable[[], None] | None = None,
     ) -> None:
         self._session = session
-        self._usage = usage
+        # Called once per token request sent (see MilesightClient).
+        self._on_request = on_request
         self._url = f"{server}{TOKEN_PATH}"
         self._client_id = client_id
         self._client_secret = client_secret
@@ -116,8 +116,8 @@ class MilesightTokenManager:
             self._attempts += 1
 
     async def _async_request_token(self) -> MilesightToken:
-        if self._usage is not None:
-            self._usage.record()
+        if self._on_request is not None:
+            self._on_request()
         data: Any = await async_request_json(
             self._session,
             "POST",

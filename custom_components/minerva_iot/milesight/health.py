@@ -1,0 +1,67 @@
+"""Health of an entry's webhook: deliveries, refusals and whether MDP ever reached it (HA-free).
+
+The diagnostic sensors show it; the repair issues follow it (webhook.py, delivery.py). The two
+flags are persisted (store.py): a restart must neither re-raise the set-up issue of a webhook
+MDP already reached nor forget that signed deliveries were once accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class WebhookHealth:
+    """Delivery statistics; the methods say whether the persisted part changed."""
+
+    last_delivery: datetime | None = None
+    rejected: int = 0
+    # Refused for their signature or timestamp since the last accepted delivery.
+    consecutive_signature_failures: int = 0
+    # MDP reached the webhook (a delivery, or its unsigned console test).
+    webhook_verified: bool = False
+    # A delivery signed with the entry's secret was accepted at least once.
+    signed_delivery_seen: bool = False
+
+    def note_delivery(self, when: datetime) -> bool:
+        """A delivery signed with the entry's secret was accepted."""
+        self.last_delivery = when
+        self.consecutive_signature_failures = 0
+        first = not self.signed_delivery_seen
+        self.signed_delivery_seen = True
+        return first
+
+    def note_rejected(self, *, signature_failure: bool) -> None:
+        """A request was refused (signature, freshness, replay or body)."""
+        self.rejected += 1
+        if signature_failure:
+            self.consecutive_signature_failures += 1
+
+    def rejected_issue_due(self, threshold: int) -> bool:
+        """MDP's own deliveries keep failing their signature (rotated secret, clock skew).
+
+        Only on an entry that accepted a signed delivery before: requests from anyone else to
+        a URL MDP never used cannot raise the issue.
+        """
+        return self.signed_delivery_seen and self.consecutive_signature_failures >= threshold
+
+    def set_verified(self, verified: bool) -> bool:
+        """MDP reached the webhook (True) or must be given a new URL (False); True if changed."""
+        changed = self.webhook_verified is not verified
+        self.webhook_verified = verified
+        return changed
+
+    def as_stored(self) -> dict[str, bool]:
+        """The persisted flags."""
+        return {
+            "webhook_verified": self.webhook_verified,
+            "signed_delivery_seen": self.signed_delivery_seen,
+        }
+
+    def load(self, stored: Mapping[str, Any]) -> None:
+        """Take the flags saved with `as_stored`."""
+        self.webhook_verified = bool(stored.get("webhook_verified"))
+        self.signed_delivery_seen = bool(stored.get("signed_delivery_seen"))
