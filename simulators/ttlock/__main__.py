@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 
+from .field import apply_field_demo
 from .server import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -31,6 +32,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--command-latency", type=float, default=0.5, help="seconds a lock takes to wake up"
     )
+    parser.add_argument(
+        "--field-demo",
+        action="store_true",
+        help="back door as a WiFi lock (no gateway) with an office-hours passage schedule",
+    )
+    parser.add_argument("--push-delay", type=float, default=0.0, help="seconds pushes arrive late")
+    parser.add_argument("--push-jitter", type=float, default=0.0, help="extra random push delay")
+    parser.add_argument(
+        "--real-push-shape",
+        action="store_true",
+        help="push records as the cloud does (recordTypeFromLock, no recordId)",
+    )
+    parser.add_argument(
+        "--passage-check-interval",
+        type=float,
+        default=None,
+        help="seconds between checks for passage periods that begin (auto-unlock)",
+    )
     return parser.parse_args(argv)
 
 
@@ -44,7 +63,12 @@ async def serve(args: argparse.Namespace) -> None:
         uid=args.uid,
         callback_url=args.callback_url,
         command_latency=args.command_latency,
+        real_push_shape=args.real_push_shape,
+        passage_check_interval=args.passage_check_interval,
     )
+    simulator.set_push_delay(args.push_delay, args.push_jitter)
+    if args.field_demo:
+        apply_field_demo(simulator)
     await simulator.start(host=args.host, port=args.port)
     logging.getLogger(__name__).info("TTLock simulator listening on %s", simulator.url)
     try:

@@ -1,28 +1,27 @@
-"""The ``/v3`` endpoints of the simulated cloud (reference §3-§4).
+"""The ``/v3`` endpoints of the simulated cloud (reference §3-§4, field_facts.md).
 
 Reads answer from the cloud's state. Writes that reach the lock ("W" in the reference) need a
-gateway (-2012) that is online (-3002), take ``command_latency`` seconds and refuse a second
-command through the same gateway meanwhile (-3003, gateways do not handle concurrency). A method
-flag other than 2 (``type``/``addType``/``deleteType``) means "the phone already did it over
-Bluetooth": the cloud answers success but the lock does not change.
+gateway (-2012) that is online (-3002), or the lock's own WiFi (-3036 offline, -3035 power
+saving), take ``command_latency`` seconds and refuse a second command through the same gateway
+(-3003) or WiFi lock (-3037) meanwhile. A method flag other than 2
+(``type``/``changeType``/``addType``/``deleteType``) means "the phone already did it over
+Bluetooth": the cloud answers success but the lock does not change. Passcodes live in
+passcodes.py, cards and fingerprints in credentials.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-import re
 from typing import TYPE_CHECKING, Any
 
-from .model import SimulatedLock, SimulatedPasscode
+from .common import Handler, lock_of, via_gateway
+from .credentials import CREDENTIAL_ENDPOINTS
+from .passage import legacy_config, legacy_periods, parse_passage_periods
+from .passcodes import PASSCODE_ENDPOINTS
 from .wire import SimError, int_param, ok_body, page
 
 if TYPE_CHECKING:
     from .server import TTLockSimulator
 
-Handler = Callable[["TTLockSimulator", dict[str, str]], Awaitable[dict[str, Any]]]
-
-MAX_PASSCODES_PER_LOCK = 250
-_PASSCODE = re.compile(r"\d{4,9}")
 # Reference §5 bit numbers.
 _BIT_AUTO_LOCK = 4
 _BIT_LOCK_COMMAND = 8
@@ -33,16 +32,7 @@ _SETTING_TYPES = frozenset({2, 3, 4, 6, 7, 8, 10, 11})
 _SETTING_SOUND = 6
 
 
-def _lock(sim: TTLockSimulator, params: dict[str, str]) -> SimulatedLock:
-    lock = sim.locks.get(int_param(params, "lockId"))
-    if lock is None:
-        raise SimError(-1003, "lock does not exist")
-    return lock
-
-
-def _via_gateway(params: dict[str, str], flag: str) -> bool:
-    # The documented default of every method flag is 1 (Bluetooth sync only).
-    return params.get(flag, "1") == "2"
+_NOT_SUPPORTED = "The function is not supported for this lock"
 
 
 async def lock_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
@@ -52,7 +42,7 @@ async def lock_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, A
 
 async def lock_detail(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/lock/detail (-2018 when the account is not the lock's administrator)."""
-    lock = _lock(sim, params)
+    lock = lock_of(sim, params)
     if not lock.is_admin:
         raise SimError(-2018, "permission denied")
     return lock.detail()
@@ -73,7 +63,7 @@ async def gateway_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str
 
 async def gateway_list_by_lock(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/gateway/listByLock."""
-    lock = _lock(sim, params)
+    lock = lock_of(sim, params)
     gateway = sim.gateways.get(lock.gateway_id) if lock.gateway_id is not None else None
     if gateway is None:
         return {"list": []}
@@ -84,7 +74,7 @@ async def gateway_list_by_lock(sim: TTLockSimulator, params: dict[str, str]) -> 
 
 async def record_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/lockRecord/list, newest first, optional startDate/endDate by lock time."""
-    lock = _lock(sim, params)
+    lock = lock_of(sim, params)
     start = int_param(params, "startDate", default=0)
     end = int_param(params, "endDate", default=0)
     records = [
@@ -96,21 +86,68 @@ async def record_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str,
 
 
 async def passage_mode_config(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/lock/getPassageModeConfiguration."""
-    lock = _lock(sim, params)
-    return {"passageMode": 1 if lock.passage_mode else 2, "autoUnlock": 2, "cyclicConfig": []}
+    """v3/lock/getPassageModeConfiguration: passageMode, autoUnlock, cyclicConfig (sorted)."""
+    return lock_of(sim, params).passage_config()
 
 
-async def passcode_list(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/lock/listKeyboardPwd, newest first."""
-    lock = _lock(sim, params)
-    items = [code.as_api(lock.lock_id) for code in reversed(lock.passcodes.values())]
-    return page(items, params, 200)
+async def legacy_passage_mode_config(
+    sim: TTLockSimulator, params: dict[str, str]
+) -> dict[str, Any]:
+    """v3/lock/getPassageModeConfig, the older read hass-ttlock uses (api.py)."""
+    return legacy_config(lock_of(sim, params).passage_config())
+
+
+async def door_sensor(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
+    """v3/doorSensor/query (doorSensor/query.md): only for a lock with a sensor bound.
+
+    Feature bit 13 says "supports a door sensor", not "has one" (#175: bit 13, no sensor).
+    Without a sensor the cloud answers an error that hass-ttlock cannot tell from other
+    failures (its api.get_sensor); errcode 1 "failed or means no" is *unconfirmed*.
+    """
+    lock = lock_of(sim, params)
+    if not lock.has_door_sensor:
+        raise SimError(1, "failed or means no")
+    return {
+        "doorSensorId": lock.lock_id + 500_000,
+        "name": f"Door sensor for {lock.alias.lower() or lock.name}",
+        "electricQuantity": 85,
+        "version": "1.0.0.210903",
+        "mac": "63:42:BB:C2:61:A9",
+        "number": "DS2_a961c2",
+        "doorNotClosedWarningTime": 0,
+    }
+
+
+async def query_lock_date(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
+    """v3/lock/queryDate: the lock's own clock (wakes the lock; queryLockDatetime.md)."""
+    lock = await sim.reach_lock(lock_of(sim, params))
+    return {"date": lock.lock_time_ms(sim.now_ms())}
+
+
+async def update_lock_date(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
+    """v3/lock/updateDate: set the lock's clock to the cloud's (adjustLockDatetime.md)."""
+    lock = await sim.reach_lock(lock_of(sim, params))
+    lock.clock_offset_ms = 0
+    return {"date": lock.lock_time_ms(sim.now_ms())}
+
+
+async def wifi_lock_detail(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
+    """v3/wifiLock/detail (wifiLock/detail.md); -4043 for a lock without WiFi (*unconfirmed*)."""
+    lock = lock_of(sim, params)
+    if not lock.wifi:
+        raise SimError(-4043, _NOT_SUPPORTED)
+    return {
+        "networkName": "sim-wifi",
+        "wifiMac": lock.mac,
+        "rssiGrade": 3,
+        "isOnline": 1 if lock.wifi_online else 0,
+        "powerSavingMode": 1 if lock.power_saving else 2,
+    }
 
 
 async def query_open_state(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/lock/queryOpenState (wakes the lock)."""
-    lock = await sim.reach_lock(_lock(sim, params))
+    lock = await sim.reach_lock(lock_of(sim, params))
     body: dict[str, Any] = {"state": 0 if lock.locked else 1}
     if lock.has_door_sensor:
         body["sensorState"] = 1 if lock.door_closed else 0
@@ -119,15 +156,15 @@ async def query_open_state(sim: TTLockSimulator, params: dict[str, str]) -> dict
 
 async def query_battery(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/lock/queryElectricQuantity (wakes the lock)."""
-    lock = await sim.reach_lock(_lock(sim, params))
+    lock = await sim.reach_lock(lock_of(sim, params))
     return {"electricQuantity": lock.battery}
 
 
 async def lock_command(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/lock/lock (needs featureValue bit 8)."""
-    lock = _lock(sim, params)
+    lock = lock_of(sim, params)
     if not lock.supports(_BIT_LOCK_COMMAND):
-        raise SimError(-4043, "function not supported")
+        raise SimError(-4043, _NOT_SUPPORTED)
     await sim.reach_lock(lock)
     sim.apply_operation(lock, locked=True, method="gateway", push_in_background=True)
     return ok_body()
@@ -135,24 +172,49 @@ async def lock_command(sim: TTLockSimulator, params: dict[str, str]) -> dict[str
 
 async def unlock_command(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/lock/unlock (-4043 when "Remote unlock" is off in the app)."""
-    lock = _lock(sim, params)
+    lock = lock_of(sim, params)
     if not lock.remote_unlock_enabled:
-        raise SimError(-4043, "function not supported: remote unlock is disabled")
+        raise SimError(-4043, _NOT_SUPPORTED)
     await sim.reach_lock(lock)
     sim.apply_operation(lock, locked=False, method="gateway", push_in_background=True)
     return ok_body()
 
 
 async def configure_passage_mode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/lock/configurePassageMode (``passageMode`` 1 on / 2 off, ``type`` 2)."""
-    lock = _lock(sim, params)
+    """v3/lock/configurePassageMode: ``passageMode`` 1 on / 2 off, ``cyclicConfig``, ``type`` 2.
+
+    Without cyclicConfig the stored periods stay (*unconfirmed*); autoUnlock 1 unlocks the lock
+    when a period begins (see ``TTLockSimulator.evaluate_passage_schedules``).
+    """
+    periods = parse_passage_periods(params["cyclicConfig"]) if params.get("cyclicConfig") else None
+    return await _configure_passage(sim, params, periods)
+
+
+async def legacy_configure_passage_mode(
+    sim: TTLockSimulator, params: dict[str, str]
+) -> dict[str, Any]:
+    """v3/lock/configPassageMode: one period as flat isAllDay/startDate/endDate/weekDays."""
+    return await _configure_passage(sim, params, legacy_periods(params) or None)
+
+
+async def _configure_passage(
+    sim: TTLockSimulator, params: dict[str, str], periods: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    lock = lock_of(sim, params)
     mode = int_param(params, "passageMode")
     if mode not in (1, 2):
         raise SimError(-3, "invalid parameter: passageMode")
+    auto_unlock = int_param(params, "autoUnlock", default=0)
+    if auto_unlock not in (0, 1, 2):
+        raise SimError(-3, "invalid parameter: autoUnlock")
     if not lock.supports(_BIT_PASSAGE_MODE):
-        raise SimError(-4043, "function not supported")
-    if _via_gateway(params, "type"):
+        raise SimError(-4043, _NOT_SUPPORTED)
+    if via_gateway(params, "type"):
         await sim.reach_lock(lock)
+        if periods is not None:
+            lock.passage_periods = periods
+        if auto_unlock:
+            lock.passage_auto_unlock = auto_unlock == 1
         sim.set_passage_mode(lock, mode == 1)
     return ok_body()
 
@@ -162,13 +224,13 @@ async def set_auto_lock_time(sim: TTLockSimulator, params: dict[str, str]) -> di
 
     The 900 s maximum is unconfirmed (the reference gives none); it matches the number entity.
     """
-    lock = _lock(sim, params)
+    lock = lock_of(sim, params)
     seconds = int_param(params, "seconds")
     if not -1 <= seconds <= 900:
         raise SimError(-4082, "invalid auto-lock period")
     if not lock.supports(_BIT_AUTO_LOCK):
-        raise SimError(-4043, "function not supported")
-    if _via_gateway(params, "type"):
+        raise SimError(-4043, _NOT_SUPPORTED)
+    if via_gateway(params, "type"):
         await sim.reach_lock(lock)
         lock.auto_lock_time = max(seconds, 0)
     return ok_body()
@@ -176,90 +238,17 @@ async def set_auto_lock_time(sim: TTLockSimulator, params: dict[str, str]) -> di
 
 async def update_setting(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
     """v3/lock/updateSetting (``type`` 6 = sound, ``value`` 1 on / 2 off, ``changeType`` 2)."""
-    lock = _lock(sim, params)
+    lock = lock_of(sim, params)
     setting = int_param(params, "type")
     value = int_param(params, "value")
     if setting not in _SETTING_TYPES:
         raise SimError(-3, "invalid parameter: type")
     if setting == _SETTING_SOUND and not lock.supports(_BIT_SOUND):
-        raise SimError(-4043, "function not supported")
-    if _via_gateway(params, "changeType"):
+        raise SimError(-4043, _NOT_SUPPORTED)
+    if via_gateway(params, "changeType"):
         await sim.reach_lock(lock)
         if setting == _SETTING_SOUND:
             lock.sound_enabled = value == 1
-    return ok_body()
-
-
-def _check_passcode_digits(code: str) -> None:
-    if not _PASSCODE.fullmatch(code):
-        raise SimError(-2009, "invalid passcode: 4 to 9 digits")
-
-
-async def add_passcode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/keyboardPwd/add (4-9 digits; type 3 "period" by default needs start/end dates)."""
-    lock = _lock(sim, params)
-    code = params.get("keyboardPwd", "")
-    _check_passcode_digits(code)
-    passcode_type = int_param(params, "keyboardPwdType", default=3)
-    start = int_param(params, "startDate", default=0)
-    end = int_param(params, "endDate", default=0)
-    if passcode_type == 3 and not 0 < start < end:
-        raise SimError(-3, "invalid parameter: startDate/endDate required for a period passcode")
-    if any(existing.passcode == code for existing in lock.passcodes.values()):
-        raise SimError(-3007, "passcode already exists")
-    if len(lock.passcodes) >= MAX_PASSCODES_PER_LOCK:
-        raise SimError(-3009, "no space left for passcodes")
-    if _via_gateway(params, "addType"):
-        await sim.reach_lock(lock)
-    passcode_id = sim.next_id()
-    lock.passcodes[passcode_id] = SimulatedPasscode(
-        passcode_id,
-        code,
-        params.get("keyboardPwdName", ""),
-        passcode_type,
-        start if passcode_type == 3 else 0,
-        end if passcode_type == 3 else 0,
-        sim.now_ms(),
-    )
-    return {"keyboardPwdId": passcode_id}
-
-
-async def change_passcode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/keyboardPwd/change: optional new name, digits and period (``changeType`` 2)."""
-    lock = _lock(sim, params)
-    passcode = lock.passcodes.get(int_param(params, "keyboardPwdId"))
-    if passcode is None:
-        raise SimError(-1007, "passcode does not exist")
-    new_code = params.get("newKeyboardPwd")
-    if new_code is not None:
-        _check_passcode_digits(new_code)
-        if any(other.passcode == new_code for other in lock.passcodes.values()):
-            raise SimError(-3007, "passcode already exists")
-    has_period = "startDate" in params or "endDate" in params
-    start = int_param(params, "startDate") if has_period else passcode.start
-    end = int_param(params, "endDate") if has_period else passcode.end
-    if has_period and not 0 < start < end:
-        raise SimError(-3, "invalid parameter: startDate/endDate")
-    if _via_gateway(params, "changeType"):
-        await sim.reach_lock(lock)
-    if new_code is not None:
-        passcode.passcode = new_code
-    if "keyboardPwdName" in params:
-        passcode.name = params["keyboardPwdName"]
-    if has_period:
-        passcode.passcode_type, passcode.start, passcode.end = 3, start, end
-    return ok_body()
-
-
-async def delete_passcode(sim: TTLockSimulator, params: dict[str, str]) -> dict[str, Any]:
-    """v3/keyboardPwd/delete (-1007 when the id is unknown)."""
-    lock = _lock(sim, params)
-    passcode_id = int_param(params, "keyboardPwdId")
-    if passcode_id not in lock.passcodes:
-        raise SimError(-1007, "passcode does not exist")
-    if _via_gateway(params, "deleteType"):
-        await sim.reach_lock(lock)
-    del lock.passcodes[passcode_id]
     return ok_body()
 
 
@@ -272,13 +261,17 @@ ENDPOINTS: dict[str, Handler] = {
     "lock/unlock": unlock_command,
     "lock/configurePassageMode": configure_passage_mode,
     "lock/getPassageModeConfiguration": passage_mode_config,
+    "lock/getPassageModeConfig": legacy_passage_mode_config,
+    "lock/configPassageMode": legacy_configure_passage_mode,
     "lock/setAutoLockTime": set_auto_lock_time,
-    "lock/listKeyboardPwd": passcode_list,
-    "keyboardPwd/add": add_passcode,
-    "keyboardPwd/change": change_passcode,
-    "keyboardPwd/delete": delete_passcode,
     "lock/updateSetting": update_setting,
+    "lock/queryDate": query_lock_date,
+    "lock/updateDate": update_lock_date,
+    "doorSensor/query": door_sensor,
+    "wifiLock/detail": wifi_lock_detail,
     "gateway/list": gateway_list,
     "gateway/listByLock": gateway_list_by_lock,
     "lockRecord/list": record_list,
+    **PASSCODE_ENDPOINTS,
+    **CREDENTIAL_ENDPOINTS,
 }

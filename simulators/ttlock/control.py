@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .field import configure_lock
+
 if TYPE_CHECKING:
     from .server import TTLockSimulator
 
@@ -47,12 +49,15 @@ async def callback_url(request: web.Request) -> web.Response:
 
 
 async def fail(request: web.Request) -> web.Response:
-    """``POST /_sim/fail {count, kind, endpoint?}``: fail the next ``count`` cloud requests."""
+    """``POST /_sim/fail {count, kind, endpoint?, applied?}``: fail the next cloud requests."""
     body = await _json(request)
     endpoint = body.get("endpoint")
     try:
         _sim(request).fail_next(
-            int(body.get("count", 1)), str(body["kind"]), str(endpoint) if endpoint else None
+            int(body.get("count", 1)),
+            str(body["kind"]),
+            str(endpoint) if endpoint else None,
+            applied=bool(body.get("applied", False)),
         )
     except (KeyError, ValueError) as err:
         raise web.HTTPBadRequest(text=f"bad fail request: {err}") from None
@@ -81,6 +86,42 @@ async def gateway(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def push(request: web.Request) -> web.Response:
+    """``POST /_sim/push {delay, jitter?, realShape?}``: late pushes (seconds, 0-300 together)."""
+    body = await _json(request)
+    sim = _sim(request)
+    try:
+        sim.set_push_delay(float(body.get("delay", 0)), float(body.get("jitter", 0)))
+    except (TypeError, ValueError) as err:
+        raise web.HTTPBadRequest(text=f"bad push request: {err}") from None
+    if "realShape" in body:
+        sim.real_push_shape = bool(body["realShape"])
+    return web.json_response(
+        {"delay": sim.pusher.delay, "jitter": sim.pusher.jitter, "realShape": sim.real_push_shape}
+    )
+
+
+async def console_test_push(request: web.Request) -> web.Response:
+    """``POST /_sim/test_push``: the developer console's test push (lockId 222, #128)."""
+    return web.json_response({"status": await _sim(request).send_test_push()})
+
+
+async def lock_settings(request: web.Request) -> web.Response:
+    """``POST /_sim/lock {lockId, clockOffsetMs?, autoLockRecord?, ...}`` (field.LOCK_SETTINGS)."""
+    body = await _json(request)
+    try:
+        lock = _sim(request).locks[int(body.pop("lockId"))]
+        configure_lock(lock, body)
+    except (KeyError, TypeError, ValueError) as err:
+        raise web.HTTPBadRequest(text=f"bad lock request: {err}") from None
+    return web.json_response(lock.state())
+
+
+async def passage_tick(request: web.Request) -> web.Response:
+    """``POST /_sim/passage_tick``: let locks notice passage periods that began (auto-unlock)."""
+    return web.json_response({"pushes": _sim(request).evaluate_passage_schedules()})
+
+
 async def calls(request: web.Request) -> web.Response:
     """``GET /_sim/calls``: requests received per endpoint."""
     return web.json_response(dict(_sim(request).calls))
@@ -101,5 +142,9 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/_sim/expire_tokens", expire_tokens)
     app.router.add_post("/_sim/revoke_refresh", revoke_refresh)
     app.router.add_post("/_sim/gateway", gateway)
+    app.router.add_post("/_sim/push", push)
+    app.router.add_post("/_sim/test_push", console_test_push)
+    app.router.add_post("/_sim/lock", lock_settings)
+    app.router.add_post("/_sim/passage_tick", passage_tick)
     app.router.add_get("/_sim/calls", calls)
     app.router.add_get("/_sim/locks", locks)
