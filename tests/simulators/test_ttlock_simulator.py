@@ -803,3 +803,690 @@ async def test_stop_cancels_pending_pushes(api: Callable[..., Any], sim: TTLockS
     assert sim.callbacks_sent
     release.set()
     await runner.cleanup()
+
+
+# ---------------------------------------------------------------- field behaviours (issue 12)
+
+OFFICE_HOURS = [{"isAllDay": 2, "startTime": 480, "endTime": 1080, "weekDays": [1, 2, 3, 4, 5]}]
+
+
+def at_utc(sim: TTLockSimulator, *when: int) -> None:
+    """Set the simulator's (the cloud's) clock to a UTC moment (year, month, day, hour, minute)."""
+    from datetime import UTC, datetime
+
+    moment = datetime(*when, tzinfo=UTC).timestamp()
+    sim.clock = lambda: moment
+
+
+async def post_control(sim: TTLockSimulator, path: str, body: Any) -> tuple[int, Any]:
+    """POST a control-API request with a session of its own."""
+    async with (
+        aiohttp.ClientSession() as client,
+        client.post(f"{sim.url}/_sim/{path}", json=body) as response,
+    ):
+        if response.status != 200:
+            return response.status, await response.text()
+        return response.status, await response.json()
+
+
+async def test_passage_schedule_is_kept_sorted_and_validated(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """cyclicConfig: up to five periods, answered all-day first; bad schedules are -3 / 80002."""
+    weekend = {"isAllDay": 1, "startTime": 0, "endTime": 0, "weekDays": [7, 6]}
+    config = json.dumps([*OFFICE_HOURS, weekend])
+    base = {"lockId": FRONT, "passageMode": 1, "type": 2, "autoUnlock": 2}
+    assert (await api("lock/configurePassageMode", "POST", cyclicConfig=config, **base))[
+        "errcode"
+    ] == 0
+    assert await api("lock/getPassageModeConfiguration", lockId=FRONT) == {
+        "passageMode": 1,
+        "autoUnlock": 2,
+        "cyclicConfig": [{**weekend, "weekDays": [6, 7]}, *OFFICE_HOURS],
+    }
+    bad = [
+        json.dumps(OFFICE_HOURS * 6),
+        json.dumps([{**OFFICE_HOURS[0], "startTime": 1080, "endTime": 480}]),
+        json.dumps([{**OFFICE_HOURS[0], "weekDays": [8]}]),
+        json.dumps([{**OFFICE_HOURS[0], "isAllDay": 3}]),
+        json.dumps([{**OFFICE_HOURS[0], "startTime": 2000}]),
+        json.dumps({"weekDays": [1]}),
+        json.dumps([1]),
+    ]
+    for cyclic in bad:
+        body = await api("lock/configurePassageMode", "POST", cyclicConfig=cyclic, **base)
+        assert body["errcode"] == -3, cyclic
+    assert (await api("lock/configurePassageMode", "POST", cyclicConfig="[", **base))[
+        "errcode"
+    ] == 80002
+    assert (await api("lock/configurePassageMode", "POST", **base | {"autoUnlock": 5}))[
+        "errcode"
+    ] == -3
+    assert len(sim.locks[FRONT].passage_periods) == 2
+
+
+async def test_passage_schedule_follows_the_lock_clock_and_time_zone(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """Office hours keep an unlocked lock open, judged by the lock's clock in its time zone."""
+    front = sim.locks[FRONT]
+    await api(
+        "lock/configurePassageMode",
+        "POST",
+        lockId=FRONT,
+        passageMode=1,
+        type=2,
+        cyclicConfig=json.dumps(OFFICE_HOURS),
+    )
+    at_utc(sim, 2025, 3, 3, 7, 30)  # Monday 08:30 at UTC+1 (timezoneRawOffset 3600000)
+    assert sim.passage_active(front)
+    await sim.operate_by_hand(FRONT, locked=False)
+    assert not sim.relock_scheduled(FRONT)
+    at_utc(sim, 2025, 3, 3, 16, 59)  # 17:59 on the lock's wall clock...
+    assert sim.passage_active(front)
+    front.clock_offset_ms = 78_000  # ...but the lock runs 78 s ahead: 18:00:18, period over
+    assert not sim.passage_active(front)
+    front.timezone_raw_offset = 0  # a lock set to UTC is at 17:00 again
+    assert sim.passage_active(front)
+    at_utc(sim, 2025, 3, 8, 10, 0)  # Saturday
+    assert not sim.passage_active(front)
+    await sim.operate_by_hand(FRONT, locked=False)
+    assert sim.relock_scheduled(FRONT)
+    sim.set_passage_mode(front, False)
+    assert not sim.passage_active(front)
+
+
+async def test_passage_period_beginning_auto_unlocks(
+    api: Callable[..., Any], sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """autoUnlock 1: the lock unlocks when a period begins (record 63), once per period."""
+    sim.callback_url = receiver[0]
+    at_utc(sim, 2025, 3, 3, 6, 59)  # Monday 07:59 on the lock
+    body = await api(
+        "lock/configurePassageMode",
+        "POST",
+        lockId=BACK,
+        passageMode=1,
+        autoUnlock=1,
+        type=2,
+        cyclicConfig=json.dumps(OFFICE_HOURS),
+    )
+    assert body["errcode"] == 0
+    assert (await api("lock/detail", lockId=BACK))["passageModeAutoUnlock"] == 1
+    assert sim.evaluate_passage_schedules() == []
+    at_utc(sim, 2025, 3, 3, 7, 0)
+    (fields,) = sim.evaluate_passage_schedules()
+    assert json.loads(fields["records"])[0]["recordType"] == 63
+    assert sim.locks[BACK].locked is False
+    assert sim.evaluate_passage_schedules() == []
+    await sim.wait_for_pushes()
+    assert receiver[1] == [fields]
+    assert (await post_control(sim, "passage_tick", {})) == (200, {"pushes": []})
+
+
+async def test_passage_check_loop(receiver: tuple[str, list[dict[str, str]]]) -> None:
+    """passage_check_interval runs the schedule check while serving; stop() ends it."""
+    simulator = TTLockSimulator(passage_check_interval=0.01, callback_url=receiver[0])
+    back = simulator.locks[BACK]
+    back.passage_mode, back.passage_auto_unlock = True, True
+    back.passage_periods = [
+        {"isAllDay": 1, "startTime": 0, "endTime": 0, "weekDays": [*range(1, 8)]}
+    ]
+    await simulator.start()
+    try:
+        await wait_until(lambda: len(receiver[1]) == 1)
+        assert back.locked is False
+    finally:
+        await simulator.stop()
+
+
+async def test_legacy_passage_mode_endpoints(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """getPassageModeConfig / configPassageMode: the flat shape hass-ttlock sends and reads."""
+    assert await api("lock/getPassageModeConfig", lockId=FRONT) == {
+        "passageMode": 2,
+        "autoUnlock": 2,
+        "isAllDay": None,
+        "startDate": None,
+        "endDate": None,
+        "weekDays": [],
+    }
+    body = await api(
+        "lock/configPassageMode",
+        "POST",
+        lockId=FRONT,
+        type=2,
+        passageMode=1,
+        autoUnlock=2,
+        isAllDay=2,
+        startDate=480,
+        endDate=1080,
+        weekDays="[1, 2, 3, 4, 5]",
+    )
+    assert body["errcode"] == 0
+    assert await api("lock/getPassageModeConfig", lockId=FRONT) == {
+        "passageMode": 1,
+        "autoUnlock": 2,
+        "isAllDay": 2,
+        "startDate": 480,
+        "endDate": 1080,
+        "weekDays": [1, 2, 3, 4, 5],
+    }
+    assert (await api("lock/getPassageModeConfiguration", lockId=FRONT))["cyclicConfig"] == (
+        OFFICE_HOURS
+    )
+    bad = await api(
+        "lock/configPassageMode",
+        "POST",
+        lockId=FRONT,
+        type=2,
+        passageMode=1,
+        startDate="x",
+        weekDays="[1]",
+    )
+    assert bad["errcode"] == -3
+    off = await api("lock/configPassageMode", "POST", lockId=FRONT, type=2, passageMode=2)
+    assert off["errcode"] == 0
+    assert sim.locks[FRONT].passage_periods == OFFICE_HOURS
+
+
+async def test_wifi_lock_has_no_gateway_and_no_feature_bit(
+    api: Callable[..., Any], sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """A WiFi lock: hasGateway 0, no bit 56, yet commands reach it and its records are pushed."""
+    from simulators.ttlock.field import make_wifi_lock
+
+    sim.callback_url = receiver[0]
+    make_wifi_lock(sim.locks[BACK])
+    back = next(
+        item
+        for item in (await api("lock/list", pageNo=1, pageSize=20))["list"]
+        if item["lockId"] == BACK
+    )
+    assert back["hasGateway"] == 0
+    assert not (int(back["featureValue"], 16) >> 56) & 1
+    assert (await api("gateway/listByLock", lockId=BACK))["list"] == []
+    assert (await api("lock/unlock", "POST", lockId=BACK))["errcode"] == 0
+    await wait_until(lambda: len(receiver[1]) == 1)
+    assert json.loads(receiver[1][0]["records"])[0]["recordType"] == 12
+    assert await api("wifiLock/detail", lockId=BACK) == {
+        "networkName": "sim-wifi",
+        "wifiMac": "AA:BB:CC:44:55:66",
+        "rssiGrade": 3,
+        "isOnline": 1,
+        "powerSavingMode": 2,
+    }
+    assert (await api("wifiLock/detail", lockId=FRONT))["errcode"] == -4043
+    sim.set_gateway_online(9001, False)  # the WiFi lock does not care
+    assert (await api("lock/queryOpenState", lockId=BACK)) == {"state": 1}
+    sim.locks[BACK].power_saving = True
+    assert (await api("lock/lock", "POST", lockId=BACK))["errcode"] == -3035
+    sim.locks[BACK].power_saving = False
+    sim.locks[BACK].wifi_online = False
+    assert (await api("lock/lock", "POST", lockId=BACK))["errcode"] == -3036
+    assert (await api("wifiLock/detail", lockId=BACK))["isOnline"] == 0
+    sim.locks[BACK].wifi_online = True
+    sim.command_gate = asyncio.Event()
+    first = asyncio.create_task(api("lock/lock", "POST", lockId=BACK))
+    await wait_until(lambda: sim.active_commands == 1)
+    assert (await api("lock/unlock", "POST", lockId=BACK))["errcode"] == -3037
+    sim.command_gate.set()
+    assert (await first)["errcode"] == 0
+    sim.locks[BACK].wifi = False
+    assert (await api("lock/lock", "POST", lockId=BACK))["errcode"] == -2012
+
+
+async def test_field_demo(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """The field demo's back door: WiFi, office-hours passage mode, clock 78 s ahead."""
+    from simulators.ttlock import apply_field_demo
+
+    apply_field_demo(sim)
+    detail = await api("lock/detail", lockId=BACK)
+    assert (detail["hasGateway"], detail["passageMode"], detail["autoLockTime"]) == (0, 1, 10)
+    assert (await api("lock/getPassageModeConfiguration", lockId=BACK))["cyclicConfig"] == (
+        OFFICE_HOURS
+    )
+    assert (await api("lock/unlock", "POST", lockId=BACK))["errcode"] == 0
+    (record,) = (await api("lockRecord/list", pageNo=1, pageSize=20, lockId=BACK))["list"]
+    assert record["lockDate"] - record["serverDate"] == 78_000 - 1500
+    front = await api("lock/detail", lockId=FRONT)
+    assert front["hasGateway"] == 1
+    assert parse_args(["--field-demo"]).field_demo is True
+
+
+async def test_push_delay_and_jitter(
+    sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """Pushes can arrive late (0-300 s together); the default is at once."""
+    sim.callback_url = receiver[0]
+    sim.set_push_delay(0.05, 0.05)
+    fields = await sim.operate_by_hand(BACK, locked=False, method="card")
+    assert receiver[1] == []
+    await sim.wait_for_pushes()
+    assert receiver[1] == [fields]
+    for delay, jitter in ((-1, 0), (0, -1), (200, 101), (301, 0)):
+        with pytest.raises(ValueError, match="300"):
+            sim.set_push_delay(delay, jitter)
+    body = {"delay": 0, "jitter": 0, "realShape": True}
+    assert await post_control(sim, "push", body) == (200, body)
+    assert sim.real_push_shape is True
+    assert (await post_control(sim, "push", {"delay": 400}))[0] == 400
+    await sim.operate_by_hand(BACK, locked=True)
+    assert len(receiver[1]) == 2
+
+
+async def test_push_shapes(
+    api: Callable[..., Any], sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """Default pushes keep the first shape; the real one has recordTypeFromLock and no recordId."""
+    sim.callback_url = receiver[0]
+    (legacy,) = json.loads(
+        (await sim.operate_by_hand(FRONT, locked=False, method="card"))["records"]
+    )
+    assert "recordId" in legacy
+    assert "recordTypeFromLock" not in legacy
+    sim.real_push_shape = True
+    (real,) = json.loads(
+        (await sim.operate_by_hand(FRONT, locked=True, method="passcode"))["records"]
+    )
+    assert "recordId" not in real
+    assert (real["recordType"], real["recordTypeFromLock"]) == (34, 34)
+    (built,) = json.loads(sim.build_callback(FRONT, 4, success=False)["records"])
+    assert (built["recordTypeFromLock"], "recordId" in built) == (7, False)
+    listed = (await api("lockRecord/list", pageNo=1, pageSize=20, lockId=FRONT))["list"]
+    assert [(r["recordType"], r["recordTypeFromLock"]) for r in listed] == [(34, 34), (7, 17)]
+    assert all("recordId" in record for record in listed)
+
+
+@pytest.mark.parametrize(
+    ("record_type", "success", "from_lock"),
+    [
+        (1, True, 1),
+        (7, True, 17),
+        (8, True, 20),
+        (10, True, 27),
+        (11, True, 26),
+        (12, True, 28),
+        (4, False, 7),
+        (7, False, 25),
+        (8, False, 22),
+        (45, True, 45),
+        (63, True, 63),
+    ],
+)
+def test_record_type_from_lock(record_type: int, success: bool, from_lock: int) -> None:
+    """The lock's own record numbers (ttlock-sdk-js LogOperate, captures #128, PR #170)."""
+    from simulators.ttlock.records import record_type_from_lock
+
+    assert record_type_from_lock(record_type, success) == from_lock
+
+
+async def test_console_test_push(
+    sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """The console's test push: lockId 222, record lockId 232332, no username (#128)."""
+    sim.callback_url = receiver[0]
+    assert await sim.send_test_push() == 200
+    assert await post_control(sim, "test_push", {}) == (200, {"status": 200})
+    first, second = receiver[1]
+    assert first.keys() == second.keys()
+    assert list(first) == ["lockId", "notifyType", "records", "admin", "lockMac"]
+    assert (first["lockId"], first["admin"], first["lockMac"]) == (
+        "222",
+        "test@ttlock.com",
+        "22:22:22:22:22:22",
+    )
+    (record,) = json.loads(first["records"])
+    assert record["lockId"] == 232332
+    assert "username" not in record
+    assert "recordId" not in record
+    assert (record["recordType"], record["recordTypeFromLock"], record["keyboardPwd"]) == (
+        4,
+        4,
+        "123456",
+    )
+    assert record["lockDate"] == record["serverDate"]
+
+
+async def test_lock_clock_offset_and_time_endpoints(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """lockDate follows the lock's clock; queryDate reads it and updateDate sets it right."""
+    status, state = await post_control(sim, "lock", {"lockId": BACK, "clockOffsetMs": 78_000})
+    assert (status, state["clockOffsetMs"]) == (200, 78_000)
+    await sim.operate_by_hand(BACK, locked=False)
+    record = sim.locks[BACK].records[-1]
+    assert record["lockDate"] - record["serverDate"] == 76_500
+    lock_time = (await api("lock/queryDate", lockId=BACK))["date"]
+    assert 77_000 < lock_time - sim.now_ms() <= 78_000
+    adjusted = (await api("lock/updateDate", "POST", lockId=BACK))["date"]
+    assert abs(adjusted - sim.now_ms()) < 1000
+    assert sim.locks[BACK].clock_offset_ms == 0
+    sim.set_gateway_online(9001, False)
+    assert (await api("lock/queryDate", lockId=BACK))["errcode"] == -3002
+
+
+async def test_auto_lock_minus_one_still_relocks_with_a_record(
+    api: Callable[..., Any], sim: TTLockSimulator, receiver: tuple[str, list[dict[str, str]]]
+) -> None:
+    """lock/detail says -1 (or nothing) while the lock relocks and, so set, pushes record 45."""
+    sim.callback_url = receiver[0]
+    settings = {"lockId": FRONT, "reportedAutoLockTime": -1, "autoLockRecord": True}
+    assert (await post_control(sim, "lock", settings))[0] == 200
+    assert (await api("lock/detail", lockId=FRONT))["autoLockTime"] == -1
+    await sim.operate_by_hand(FRONT, locked=False, method="card")
+    await wait_until(lambda: len(receiver[1]) == 2)
+    assert sim.locks[FRONT].locked is True
+    relocked = json.loads(receiver[1][1]["records"])[0]
+    assert (relocked["recordType"], relocked["success"]) == (45, 1)
+    assert [r["recordType"] for r in sim.locks[FRONT].records] == [7, 45]
+    sim.locks[FRONT].omit_auto_lock_time = True
+    assert "autoLockTime" not in await api("lock/detail", lockId=FRONT)
+
+
+async def test_relock_waits_out_a_passage_period_that_began(sim: TTLockSimulator) -> None:
+    """A period that begins before the relock keeps the lock open."""
+    front = sim.locks[FRONT]
+    front.passage_periods = OFFICE_HOURS
+    at_utc(sim, 2025, 3, 3, 6, 59)  # 07:59 on the lock: not yet
+    sim.set_passage_mode(front, True)
+    await sim.operate_by_hand(FRONT, locked=False)
+    assert sim.relock_scheduled(FRONT)
+    at_utc(sim, 2025, 3, 3, 7, 0)
+    await wait_until(lambda: not sim.relock_scheduled(FRONT))
+    assert front.locked is False
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"lockId": FRONT, "meteor": 1},
+        {"lockId": FRONT, "clockOffsetMs": "soon"},
+        {"lockId": FRONT, "clockOffsetMs": True},
+        {"lockId": FRONT, "autoLockRecord": None},
+        {"lockId": 1},
+        {"clockOffsetMs": 1},
+    ],
+)
+async def test_lock_settings_bad_requests(sim: TTLockSimulator, body: dict[str, Any]) -> None:
+    """Unknown settings, wrong types and unknown locks are HTTP 400."""
+    assert (await post_control(sim, "lock", body))[0] == 400
+
+
+async def test_door_sensor_only_where_one_is_bound(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """doorSensor/query answers for a bound sensor; feature bit 13 alone is no sensor (#175)."""
+    sensor = await api("doorSensor/query", lockId=FRONT)
+    assert set(sensor) == {
+        "doorSensorId",
+        "name",
+        "electricQuantity",
+        "version",
+        "mac",
+        "number",
+        "doorNotClosedWarningTime",
+    }
+    assert (await api("doorSensor/query", lockId=BACK))["errcode"] == 1
+    sim.locks[FRONT].has_door_sensor = False  # bit 13 stays in featureValue "C0E517"
+    assert (int(sim.locks[FRONT].feature_value, 16) >> 13) & 1
+    assert (await api("doorSensor/query", lockId=FRONT))["errcode"] == 1
+    assert await api("lock/queryOpenState", lockId=FRONT) == {"state": 0}
+
+
+async def test_ic_cards(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """identityCard: list, add (reversed number too), changePeriod, rename, delete, -1021."""
+    listing = await api("identityCard/list", lockId=FRONT, pageNo=1, pageSize=20)
+    assert [
+        (c["cardId"], c["cardNumber"], c["cardName"], c["startDate"]) for c in listing["list"]
+    ] == [(5001, "3051234567", "Cleaner card", 0)]
+    period = {"startDate": 1_000, "endDate": 2_000, "addType": 2}
+    added = await api(
+        "identityCard/addForReversedCardNumber",
+        "POST",
+        lockId=FRONT,
+        cardNumber="3661413478",
+        cardName="Mum",
+        **period,
+    )
+    card_id = added["cardId"]
+    assert sim.locks[FRONT].cards[card_id].number == "1723612378"
+    plain = await api(
+        "identityCard/add", "POST", lockId=FRONT, cardNumber="42", startDate=0, endDate=0
+    )
+    assert sim.locks[FRONT].cards[plain["cardId"]].number == "42"
+    for bad in (
+        {"cardNumber": ""},
+        {"cardNumber": "1", "startDate": 5, "endDate": 1},
+        {"cardNumber": "1", "cardType": 4},
+        {"cardNumber": "1", "cardType": 2},
+    ):
+        body = await api(
+            "identityCard/add", "POST", lockId=FRONT, **{"startDate": 0, "endDate": 0} | bad
+        )
+        assert body["errcode"] == -3, bad
+    by_name = await api("identityCard/list", lockId=FRONT, pageNo=1, pageSize=20, orderBy=0)
+    assert [c["cardName"] for c in by_name["list"]] == ["", "Cleaner card", "Mum"]
+    found = await api("identityCard/list", lockId=FRONT, pageNo=1, pageSize=20, searchStr="Mu")
+    assert [c["cardId"] for c in found["list"]] == [card_id]
+
+    async def change(**params: Any) -> int:
+        body = await api(
+            "identityCard/changePeriod", "POST", lockId=FRONT, **{"cardId": card_id} | params
+        )
+        return int(body["errcode"])
+
+    cycles = json.dumps([{"weekDay": 1, "startTime": 480, "endTime": 1080}])
+    assert await change(startDate=3_000, endDate=4_000, cyclicConfig=cycles, changeType=2) == 0
+    stored = sim.locks[FRONT].cards[card_id]
+    assert (stored.start, stored.end, stored.kind_type, stored.cyclic[0]["weekDay"]) == (
+        3_000,
+        4_000,
+        4,
+        1,
+    )
+    assert await change(startDate=0, endDate=0) == -3
+    assert await change(startDate=3_000) == -3
+    assert await change(startDate=1, endDate=2, cyclicConfig=json.dumps([{"weekDay": 9}])) == -3
+    assert await change(cardId=1, startDate=1, endDate=2) == -1021
+    assert (await api("identityCard/rename", "POST", lockId=FRONT, cardId=card_id, cardName="Mom"))[
+        "errcode"
+    ] == 0
+    assert stored.name == "Mom"
+    assert (await api("identityCard/rename", "POST", lockId=FRONT, cardId=card_id))["errcode"] == -3
+    sim.set_gateway_online(9001, False)
+    assert (await api("identityCard/delete", "POST", lockId=FRONT, cardId=card_id, deleteType=2))[
+        "errcode"
+    ] == -3002
+    sim.set_gateway_online(9001, True)
+    assert (await api("identityCard/delete", "POST", lockId=FRONT, cardId=card_id, deleteType=2))[
+        "errcode"
+    ] == 0
+    assert (await api("identityCard/delete", "POST", lockId=FRONT, cardId=card_id, deleteType=2))[
+        "errcode"
+    ] == -1021
+    assert (await api("identityCard/list", lockId=FRONT, pageNo=1, pageSize=201))["errcode"] == -3
+
+
+async def test_fingerprints(api: Callable[..., Any], sim: TTLockSimulator) -> None:
+    """fingerprint: list, changePeriod, rename, delete; -1023 for an unknown one."""
+    (item,) = (await api("fingerprint/list", lockId=FRONT, pageNo=1, pageSize=20))["list"]
+    assert (item["fingerprintId"], item["fingerprintName"], item["fingerprintType"]) == (
+        6001,
+        "Right thumb",
+        1,
+    )
+    assert (await api("fingerprint/list", lockId=FRONT, pageNo=1, pageSize=20, orderBy=2))[
+        "total"
+    ] == 1
+    change = {
+        "lockId": FRONT,
+        "fingerprintId": 6001,
+        "startDate": 10,
+        "endDate": 20,
+        "changeType": 2,
+    }
+    assert (await api("fingerprint/changePeriod", "POST", **change))["errcode"] == 0
+    assert (sim.locks[FRONT].fingerprints[6001].start, sim.locks[FRONT].fingerprints[6001].end) == (
+        10,
+        20,
+    )
+    assert (await api("fingerprint/changePeriod", "POST", **change | {"fingerprintId": 1}))[
+        "errcode"
+    ] == -1023
+    assert (
+        await api(
+            "fingerprint/rename", "POST", lockId=FRONT, fingerprintId=6001, fingerprintName="Left"
+        )
+    )["errcode"] == 0
+    assert sim.locks[FRONT].fingerprints[6001].name == "Left"
+    assert (
+        await api("fingerprint/delete", "POST", lockId=FRONT, fingerprintId=6001, deleteType=1)
+    )["errcode"] == 0
+    assert sim.locks[FRONT].fingerprints == {}
+    assert (await api("fingerprint/delete", "POST", lockId=FRONT, fingerprintId=6001))[
+        "errcode"
+    ] == -1023
+
+
+async def test_random_passcodes_of_every_type(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """keyboardPwd/get: types 1-14, no gateway needed, start rounded to the hour, isCustom 0."""
+    sim.set_gateway_online(9001, False)
+    hour = 3_600_000
+    start = 1_740_830_400_000 + 1234  # 2025-03-01 12:00:01.234 UTC
+    for passcode_type in range(1, 15):
+        body = await api(
+            "keyboardPwd/get",
+            "POST",
+            lockId=FRONT,
+            keyboardPwdType=passcode_type,
+            keyboardPwdName=f"type {passcode_type}",
+            startDate=start,
+            endDate=start + 2 * hour,
+        )
+        assert body["keyboardPwd"].isdigit(), passcode_type
+        stored = sim.locks[FRONT].passcodes[body["keyboardPwdId"]]
+        assert (stored.start, stored.passcode_type, stored.is_custom) == (
+            start - 1234,
+            passcode_type,
+            False,
+        )
+        assert stored.end == (0 if passcode_type == 2 else start + 2 * hour)
+        assert len(stored.passcode) == (7 if passcode_type == 3 else 9)
+    listing = await api("lock/listKeyboardPwd", lockId=FRONT, pageNo=1, pageSize=20)
+    assert {code["isCustom"] for code in listing["list"]} == {0}
+    assert len({code["keyboardPwd"] for code in listing["list"]}) == 14
+    repeat = await api(
+        "keyboardPwd/get",
+        "POST",
+        lockId=FRONT,
+        keyboardPwdType=5,
+        startDate=start + hour,
+        endDate=start,
+    )
+    assert repeat == {
+        "errcode": -3,
+        "errmsg": "Invalid parameter. The time of REPEAT is incorrect.",
+        "description": repeat["description"],
+    }
+    assert (await api("keyboardPwd/get", "POST", lockId=FRONT, keyboardPwdType=3, startDate=start))[
+        "errcode"
+    ] == -3
+    assert (
+        await api("keyboardPwd/get", "POST", lockId=FRONT, keyboardPwdType=15, startDate=start)
+    )["errcode"] == -3
+    assert (await api("keyboardPwd/get", "POST", lockId=FRONT, keyboardPwdType=1))["errcode"] == -3
+    named = await api(
+        "lock/listKeyboardPwd", lockId=FRONT, pageNo=1, pageSize=20, searchStr="type 1", orderBy=0
+    )
+    assert [code["keyboardPwdName"] for code in named["list"]] == [
+        "type 1",
+        "type 10",
+        "type 11",
+        "type 12",
+        "type 13",
+        "type 14",
+    ]
+
+
+async def test_passcode_add_that_failed_after_it_worked(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """errcode 1 after the lock stored the code: a repeat is a duplicate; repeated delete -1007."""
+    sim.fail_next(1, "errcode:1:failed or means no", endpoint="keyboardPwd/add", applied=True)
+    add = {"lockId": FRONT, "keyboardPwd": "246810", "keyboardPwdType": 2, "addType": 2}
+    assert (await api("keyboardPwd/add", "POST", **add))["errcode"] == 1
+    (stored,) = sim.locks[FRONT].passcodes.values()
+    assert stored.passcode == "246810"
+    repeat = await api("keyboardPwd/add", "POST", **add)
+    assert (repeat["errcode"], repeat["errmsg"]) == (
+        -3007,
+        "The same passcode already exists. Please use another one",
+    )
+    assert (await api("keyboardPwd/add", "POST", **add | {"keyboardPwdType": 5}))["errcode"] == -3
+    delete = {"lockId": FRONT, "keyboardPwdId": stored.passcode_id, "deleteType": 2}
+    assert (await api("keyboardPwd/delete", "POST", **delete))["errcode"] == 0
+    gone = await api("keyboardPwd/delete", "POST", **delete)
+    assert (gone["errcode"], gone["errmsg"]) == (-1007, "No password data of this lock")
+    status, pending = await post_control(
+        sim, "fail", {"kind": "timeout", "endpoint": "lock/unlock", "applied": True}
+    )
+    assert (status, pending) == (200, {"pending": 1})
+    assert (await api("lock/unlock", "POST", lockId=BACK))["errcode"] == 90000
+    assert sim.locks[BACK].locked is False
+
+
+async def test_passcode_for_a_power_saving_wifi_lock(
+    api: Callable[..., Any], sim: TTLockSimulator
+) -> None:
+    """addType 4 queues a passcode for a WiFi lock in power-saving mode without waking it."""
+    from simulators.ttlock.field import make_wifi_lock
+
+    make_wifi_lock(sim.locks[BACK])
+    sim.locks[BACK].power_saving = True
+    add = {"lockId": BACK, "keyboardPwd": "1357", "keyboardPwdType": 2}
+    assert (await api("keyboardPwd/add", "POST", **add | {"addType": 2}))["errcode"] == -3035
+    assert "keyboardPwdId" in await api("keyboardPwd/add", "POST", **add | {"addType": 4})
+    assert sim.active_commands == 0
+
+
+def test_cli_field_options() -> None:
+    """Field options of ``python -m simulators.ttlock``."""
+    args = parse_args(
+        [
+            "--field-demo",
+            "--push-delay",
+            "60",
+            "--push-jitter",
+            "240",
+            "--real-push-shape",
+            "--passage-check-interval",
+            "30",
+        ]
+    )
+    assert (
+        args.field_demo,
+        args.push_delay,
+        args.push_jitter,
+        args.real_push_shape,
+        args.passage_check_interval,
+    ) == (True, 60.0, 240.0, True, 30.0)
+    defaults = parse_args([])
+    assert (defaults.field_demo, defaults.push_delay, defaults.real_push_shape) == (
+        False,
+        0.0,
+        False,
+    )
+
+
+async def test_cli_serves_the_field_demo() -> None:
+    """serve() with --field-demo runs until cancelled."""
+    task = asyncio.create_task(
+        serve(parse_args(["--port", "0", "--field-demo", "--push-delay", "1"]))
+    )
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
