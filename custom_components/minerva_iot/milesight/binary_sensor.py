@@ -35,18 +35,18 @@ async def async_setup_entry(
     def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
         yield (
             CONNECTIVITY_KEY,
-            partial(MilesightConnectivity, data, device.sn, CONNECTIVITY_DESCRIPTION),
+            partial(MilesightBinarySensor, data, device.sn, CONNECTIVITY_DESCRIPTION),
         )
         for key in sorted(device.keys):
             description = binary_sensor_description(key, device.hints.get(key))
             if description is not None:
-                yield key, partial(MilesightPropertyBinarySensor, data, device.sn, description)
+                yield key, partial(MilesightBinarySensor, data, device.sn, description)
 
     async_add_device_entities(entry, async_add_entities, candidates)
 
 
-class MilesightPropertyBinarySensor(MilesightDeviceEntity, BinarySensorEntity, RestoreEntity):
-    """An on/off property; the last state survives restarts until the next uplink."""
+class MilesightBinarySensor(MilesightDeviceEntity, BinarySensorEntity, RestoreEntity):
+    """An on/off property (its last state survives restarts) or the device's connectivity."""
 
     entity_description: MilesightBinarySensorEntityDescription
     _restored: bool | None = None
@@ -61,25 +61,18 @@ class MilesightPropertyBinarySensor(MilesightDeviceEntity, BinarySensorEntity, R
             self._restored = last.state == STATE_ON
 
     @property
+    def available(self) -> bool:
+        """As the description says (connectivity stays available to show "offline")."""
+        device = self.device
+        return device is not None and self.entity_description.available_fn(device)
+
+    @property
     def is_on(self) -> bool | None:
         """On when the raw value (or its TSL label) is one of the description's on-values."""
         device = self.device
-        key = self.entity_description.property_key
-        if device is None or key not in device.values:
+        description = self.entity_description
+        if device is not None and description.is_on_fn is not None:
+            return description.is_on_fn(device)
+        if device is None or description.property_key not in device.values:
             return self._restored
-        return on_state(self.entity_description, device.values[key])
-
-
-class MilesightConnectivity(MilesightDeviceEntity, BinarySensorEntity):
-    """ONLINE/OFFLINE as reported by MDP; stays available so "offline" can be seen."""
-
-    @property
-    def available(self) -> bool:
-        """Always available (it is the entity that reports unavailability)."""
-        return self.device is not None
-
-    @property
-    def is_on(self) -> bool | None:
-        """Connected, disconnected, or unknown before any report."""
-        device = self.device
-        return None if device is None else device.online
+        return on_state(description, device.values[description.property_key])

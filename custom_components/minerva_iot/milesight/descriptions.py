@@ -8,6 +8,7 @@ default: they change rarely and would clutter every device page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 import re
 from typing import Any
@@ -39,7 +40,7 @@ from homeassistant.const import (
 )
 
 from .device_events import is_event_key
-from .models import PropertyHint
+from .models import DeviceState, PropertyHint
 
 CONNECTIVITY_KEY = "connectivity"
 
@@ -93,11 +94,15 @@ class MilesightSensorEntityDescription(SensorEntityDescription):
 
 @dataclass(frozen=True, kw_only=True)
 class MilesightBinarySensorEntityDescription(BinarySensorEntityDescription):
-    """A binary sensor for one property key; the state is on for `on_values`."""
+    """A binary sensor for one property key (on for `on_values`), or read by `is_on_fn`."""
 
     property_key: str
     on_values: frozenset[str] = frozenset()
     enum: dict[str, str] = field(default_factory=dict)
+    # A state the device does not report as a property (None: the property's latest value).
+    is_on_fn: Callable[[DeviceState], bool | None] | None = None
+    # Push-first: only an OFFLINE report (or API status) makes a device unavailable.
+    available_fn: Callable[[DeviceState], bool] = lambda device: device.online is not False
 
 
 @dataclass(frozen=True)
@@ -265,11 +270,14 @@ _VOC_CLASSES = {
     CONCENTRATION_PARTS_PER_BILLION: SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
 }
 
+# ONLINE/OFFLINE as reported by MDP; always available, so that "offline" can be seen.
 CONNECTIVITY_DESCRIPTION = MilesightBinarySensorEntityDescription(
     key=CONNECTIVITY_KEY,
     property_key=CONNECTIVITY_KEY,
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
     entity_category=EntityCategory.DIAGNOSTIC,
+    is_on_fn=lambda device: device.online,
+    available_fn=lambda device: True,
 )
 
 
