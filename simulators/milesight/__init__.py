@@ -4,7 +4,8 @@ Run it::
 
     python -m simulators.milesight --host 127.0.0.1 --port 8501 \\
         [--webhook-url URL] [--webhook-secret S] [--uplink-interval 30] \\
-        [--client-id ID --client-secret SECRET]
+        [--client-id ID --client-secret SECRET] [--scenario field|classic] \\
+        [--suspend-after-failures N]
 
 It speaks the wire protocol of ``/work/shared/reference/milesight-mdp-api.md``:
 
@@ -19,15 +20,28 @@ It speaks the wire protocol of ``/work/shared/reference/milesight-mdp-api.md``:
 * A webhook sender POSTing JSON-array batches signed with the ``x-msc-*`` headers
   (``hex(HMAC-SHA256(secret, timestamp + nonce))``): periodic uplinks of EM300-TH, AM319, WS301,
   WS101 (button presses), EM300-SLD and VS121-P, plus ONLINE/OFFLINE, WEBHOOK_TEST,
-  SYSTEM_MESSAGES, TASK_DATA and historical_data events on demand.
+  SYSTEM_MESSAGES, TASK_DATA, historical_data and EVENT (readings as a TSL event) on demand.
+* Scenarios: ``classic`` (those six devices; the default of ``MilesightSimulator()``) and
+  ``field`` (the default of ``python -m simulators.milesight``): the six plus field models with
+  their decoders' payloads and units (CT101, WS523 plug, GS101, VS133 people counter, UC300,
+  WT101, DS3604, EM500-SWL, EM500-SMTC, EM320-TH), their thing models (ARRAY properties with
+  ``x._item.y`` children, the people counter's line-crossing event), line-crossing reports as
+  EVENT deliveries, a device with "device data storage" off (empty history), and no
+  SYSTEM_ALERT ever pushed over the webhook (MDP shows it only in the console).
+* Delivery behaviour: ``redeliver`` (the last delivery again, same headers and body),
+  ``suspend``/``resume`` (pushing stops without any notice; re-saving the webhook resumes),
+  optional suspension after N failed deliveries in a row (``suspend_after_failures``).
 
 Defaults: client id ``sim-milesight-client``, client secret ``sim-milesight-secret``, webhook
 secret ``sim-webhook-secret``.
 
 Control API (JSON): ``POST /_sim/uplink {sn, data?}``, ``POST /_sim/event {type, sn?, ...}``,
-``POST /_sim/webhook {url, secret?, uuid?}``, ``POST /_sim/fail {count, kind}`` (kind
-``http500`` | ``timeout`` | ``429`` | ``401``), ``POST /_sim/expire_tokens``,
-``GET /_sim/calls``, ``GET /_sim/devices``.
+``POST /_sim/webhook {url, secret?, uuid?}`` (also resumes suspended deliveries),
+``POST /_sim/fail {count, kind}`` (kind ``http500`` | ``timeout`` | ``429`` | ``401``),
+``POST /_sim/expire_tokens``, ``POST /_sim/redeliver``, ``POST /_sim/suspend``,
+``POST /_sim/resume``, ``POST /_sim/storage {sn, enabled}``, ``GET /_sim/console``
+(suspension, withheld pushes, console-only system messages), ``GET /_sim/calls``,
+``GET /_sim/devices``.
 
 In-process (tests)::
 
@@ -38,7 +52,7 @@ In-process (tests)::
     await sim.stop()
 """
 
-from .catalogue import SimulatedDevice
+from .device import SimulatedDevice
 from .signing import sign
 from .simulator import (
     DEFAULT_CLIENT_ID,

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 
+from .catalogue import SCENARIOS
 from .simulator import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -28,6 +29,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
     parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
+    # The demo and the end-to-end tests run the field scenario (field models and rules);
+    # in-process tests construct the simulator with the classic six devices by default.
+    parser.add_argument("--scenario", choices=SCENARIOS, default="field")
+    parser.add_argument(
+        "--suspend-after-failures",
+        type=int,
+        default=None,
+        help="stop pushing, silently, after this many failed deliveries in a row",
+    )
     return parser.parse_args(argv)
 
 
@@ -38,6 +48,8 @@ async def run(args: argparse.Namespace) -> None:
         client_secret=args.client_secret,
         webhook_secret=args.webhook_secret,
         uplink_interval=args.uplink_interval,
+        scenario=args.scenario,
+        suspend_after_failures=args.suspend_after_failures,
     )
     sim.webhook_url = args.webhook_url
     await sim.start(host=args.host, port=args.port)

@@ -6,64 +6,17 @@ Payload keys follow Milesight's decoders as MDP delivers them (see the reference
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 import random
 from typing import Any
 
-Payload = dict[str, Any]
+from .device import Payload, SimulatedDevice, prop
+from .field import FIELD_MODELS, field_devices
+
+# "classic": the six devices the integration's tests were written against; "field": those plus
+# the catalogue's field models (simulators/milesight/field.py) and MDP's field behaviours.
+SCENARIOS = ("classic", "field")
 
 PRESS_KINDS = ("short press", "long press", "double press")
-
-
-@dataclass
-class SimulatedDevice:
-    """One device of the simulated Application; ``history`` holds (ts ms, properties) rows."""
-
-    device_id: str
-    sn: str
-    dev_eui: str
-    name: str
-    model: str
-    firmware_version: str = "v1.3"
-    hardware_version: str = "v1.0"
-    connect_status: str = "ONLINE"
-    electricity: int | None = None  # battery %, set by uplinks that report one
-    last_update_ms: int | None = None
-    # MDP may send deviceId as a number (reference §4): then profile/search/detail do so.
-    numeric_id: bool = False
-    history: list[tuple[int, Payload]] = field(default_factory=list, repr=False)
-
-    def profile(self) -> dict[str, Any]:
-        """The ``deviceProfile`` of webhook events."""
-        return {
-            "deviceId": int(self.device_id) if self.numeric_id else self.device_id,
-            "sn": self.sn,
-            "devEUI": self.dev_eui,
-            "name": self.name,
-            "model": self.model,
-        }
-
-    def to_api(self) -> dict[str, Any]:
-        """The Device_Info object of the search and detail calls."""
-        return {
-            **self.profile(),
-            "imei": None,
-            "hardwareVersion": self.hardware_version,
-            "firmwareVersion": self.firmware_version,
-            "electricity": self.electricity,
-            "lastUpdateTime": self.last_update_ms,
-            "connectStatus": self.connect_status,
-            "autopStatus": "SUCCESS",
-            "application": {"applicationId": "1890000000000000100", "applicationName": "Simulator"},
-            "description": "",
-        }
-
-    def record(self, ts_ms: int, payload: Payload) -> None:
-        """Store an uplink in the history and the battery level in ``electricity``."""
-        self.history.append((ts_ms, payload))
-        self.last_update_ms = ts_ms
-        if isinstance(payload.get("battery"), int):
-            self.electricity = payload["battery"]
 
 
 def _battery(rng: random.Random) -> int:
@@ -156,51 +109,39 @@ def default_devices() -> list[SimulatedDevice]:
     ]
 
 
-def _prop(
-    prop_id: str,
-    name: str,
-    data_type: str,
-    *,
-    unit: str | None = None,
-    mappings: dict[str, str] | None = None,
-    access: str = "R",
-    parent: str | None = None,
-) -> dict[str, Any]:
-    spec: dict[str, Any] = {"dataType": data_type}
-    if unit is not None:
-        spec["unitName"] = unit
-    if mappings is not None:
-        spec["mappings"] = [{"key": key, "value": value} for key, value in mappings.items()]
-    if parent is not None:
-        spec["parentId"] = parent
-    return {"id": prop_id, "name": name, "accessMode": access, "hidden": False, "dataSpec": spec}
+def scenario_devices(scenario: str) -> list[SimulatedDevice]:
+    """The devices of a scenario: the classic six, then the field devices."""
+    if scenario not in SCENARIOS:
+        raise ValueError(f"unknown scenario {scenario!r}")
+    devices = default_devices()
+    if scenario == "field":
+        devices += field_devices(1890000000000000001 + len(devices))
+    return devices
 
 
-_BATTERY = _prop("battery", "Battery", "INT", unit="%")
-_TEMPERATURE = _prop("temperature", "Temperature", "FLOAT", unit="°C")
-_HUMIDITY = _prop("humidity", "Humidity", "FLOAT", unit="%RH")
-_REPORTING = _prop("reporting_interval", "Reporting Interval", "INT", unit="min", access="RW")
+_BATTERY = prop("battery", "Battery", "INT", unit="%")
+_TEMPERATURE = prop("temperature", "Temperature", "FLOAT", unit="°C")
+_HUMIDITY = prop("humidity", "Humidity", "FLOAT", unit="%RH")
+_REPORTING = prop("reporting_interval", "Reporting Interval", "INT", unit="min", access="RW")
 
 _TSL_PROPERTIES: dict[str, list[dict[str, Any]]] = {
     "EM300-TH": [_TEMPERATURE, _HUMIDITY, _BATTERY, _REPORTING],
     "AM319": [
         _TEMPERATURE,
         _HUMIDITY,
-        _prop("co2", "CO2", "INT", unit="ppm"),
-        _prop("tvoc", "TVOC", "FLOAT", unit="mg/m3"),
-        _prop("pm2_5", "PM2.5", "INT", unit="ug/m3"),
-        _prop("pm10", "PM10", "INT", unit="ug/m3"),
-        _prop("pressure", "Barometric Pressure", "FLOAT", unit="hPa"),
-        _prop("hcho", "HCHO", "FLOAT", unit="mg/m3"),
-        _prop("pir", "PIR", "ENUM", mappings={"idle": "Idle", "trigger": "Trigger"}),
-        _prop("light_level", "Light Level", "INT"),
+        prop("co2", "CO2", "INT", unit="ppm"),
+        prop("tvoc", "TVOC", "FLOAT", unit="mg/m3"),
+        prop("pm2_5", "PM2.5", "INT", unit="ug/m3"),
+        prop("pm10", "PM10", "INT", unit="ug/m3"),
+        prop("pressure", "Barometric Pressure", "FLOAT", unit="hPa"),
+        prop("hcho", "HCHO", "FLOAT", unit="mg/m3"),
+        prop("pir", "PIR", "ENUM", mappings={"idle": "Idle", "trigger": "Trigger"}),
+        prop("light_level", "Light Level", "INT"),
         _REPORTING,
     ],
     "WS301": [
-        _prop(
-            "magnet_status", "Magnet Status", "ENUM", mappings={"close": "Close", "open": "Open"}
-        ),
-        _prop(
+        prop("magnet_status", "Magnet Status", "ENUM", mappings={"close": "Close", "open": "Open"}),
+        prop(
             "tamper_status",
             "Tamper Status",
             "ENUM",
@@ -210,8 +151,8 @@ _TSL_PROPERTIES: dict[str, list[dict[str, Any]]] = {
         _REPORTING,
     ],
     "WS101": [
-        _prop("button_event", "Button Event", "STRUCT"),
-        _prop(
+        prop("button_event", "Button Event", "STRUCT"),
+        prop(
             "button_event.status",
             "Button Status",
             "ENUM",
@@ -223,7 +164,7 @@ _TSL_PROPERTIES: dict[str, list[dict[str, Any]]] = {
     "EM300-SLD": [
         _TEMPERATURE,
         _HUMIDITY,
-        _prop(
+        prop(
             "leakage_status",
             "Leakage Status",
             "ENUM",
@@ -233,27 +174,38 @@ _TSL_PROPERTIES: dict[str, list[dict[str, Any]]] = {
         _REPORTING,
     ],
     "VS121-P": [
-        _prop("people_count_all", "People Count", "INT"),
-        _prop("people_count_max", "People Count Max", "INT"),
-        _prop("region_1_count", "Region 1 Count", "INT"),
-        _prop("region_2_count", "Region 2 Count", "INT"),
+        prop("people_count_all", "People Count", "INT"),
+        prop("people_count_max", "People Count Max", "INT"),
+        prop("region_1_count", "Region 1 Count", "INT"),
+        prop("region_2_count", "Region 2 Count", "INT"),
     ],
 }
 
 
-def thing_properties(model: str) -> list[dict[str, Any]]:
-    """A copy of the catalogue's thing-model properties of ``model``."""
-    return [dict(prop) for prop in _TSL_PROPERTIES.get(model, [_BATTERY])]
+def thing_properties(model: str, *, field: bool = False) -> list[dict[str, Any]]:
+    """A copy of the thing-model properties of ``model`` (field models with ``field``)."""
+    if field and model in FIELD_MODELS:
+        source = list(FIELD_MODELS[model].properties)
+    else:
+        source = _TSL_PROPERTIES.get(model, [_BATTERY])
+    return [{**item, "dataSpec": dict(item["dataSpec"])} for item in source]
 
 
 def thing_specification(
-    model: str, properties: list[dict[str, Any]] | None = None
+    model: str, properties: list[dict[str, Any]] | None = None, *, field: bool = False
 ) -> dict[str, Any]:
     """The ``data`` of the thing-specification call for ``model`` (``properties`` overrides)."""
+    events = (
+        [dict(event) for event in FIELD_MODELS[model].events]
+        if field and model in FIELD_MODELS
+        else []
+    )
     return {
         "version": "1.1",
-        "properties": properties if properties is not None else thing_properties(model),
-        "events": [],
+        "properties": properties
+        if properties is not None
+        else thing_properties(model, field=field),
+        "events": events,
         "services": [
             {"id": "reboot", "name": "Reboot", "callType": "ASYNC", "inputs": [], "outputs": []}
         ],

@@ -154,7 +154,7 @@ class CloudApi:
         if device is None:
             return failure(404, "device_not_found", "Device not found")
         overrides = self._sim.thing_property_overrides.get(device.model)
-        return success(thing_specification(device.model, overrides))
+        return success(thing_specification(device.model, overrides, field=self._sim.field))
 
     async def history(self, request: web.Request) -> web.Response:
         """``GET /devices/{deviceId}/properties/history``: ms times, ``pageKey`` cursor."""
@@ -175,6 +175,9 @@ class CloudApi:
             return failure(400, "parameter_invalid", "Invalid query parameter")
         if page_size < 1 or offset < 0:
             return failure(400, "parameter_invalid", "Invalid paging")
+        if not device.data_storage:
+            # "Device data storage" off: MDP keeps nothing (Beaver IoT's MDP documentation).
+            return success({"list": [], "nextPageKey": None})
         order = query.get("order", "desc").lower()
         # Sort on (ts, arrival) so rows stored in the same millisecond keep a stable order.
         rows = sorted(

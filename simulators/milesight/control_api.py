@@ -30,6 +30,11 @@ class ControlApi:
         app.router.add_post("/_sim/expire_tokens", self.expire_tokens)
         app.router.add_get("/_sim/calls", self.calls)
         app.router.add_get("/_sim/devices", self.devices)
+        app.router.add_post("/_sim/redeliver", self.redeliver)
+        app.router.add_post("/_sim/suspend", self.suspend)
+        app.router.add_post("/_sim/resume", self.resume)
+        app.router.add_post("/_sim/storage", self.storage)
+        app.router.add_get("/_sim/console", self.console)
 
     @staticmethod
     async def _body(request: web.Request) -> dict[str, Any]:
@@ -86,6 +91,8 @@ class ControlApi:
         if url is not None and not isinstance(url, str):
             return _error(400, "url must be a string or null")
         self._sim.webhook_url = url or None
+        # Saving the webhook in the console resumes suspended deliveries (field findings 5).
+        self._sim.resume()
         if isinstance(body.get("secret"), str):
             self._sim.webhook_secret = body["secret"]
         if isinstance(body.get("uuid"), str):
@@ -118,3 +125,45 @@ class ControlApi:
     async def devices(self, request: web.Request) -> web.Response:
         """Every simulated device, as the detail call returns it."""
         return web.json_response([device.to_api() for device in self._sim.devices])
+
+    async def redeliver(self, request: web.Request) -> web.Response:
+        """The last delivery again, with the same headers and body."""
+        try:
+            status = await self._sim.redeliver()
+        except (aiohttp.ClientError, TimeoutError) as err:
+            return _error(502, f"delivery failed: {type(err).__name__}")
+        return web.json_response({"delivered_status": status})
+
+    async def suspend(self, request: web.Request) -> web.Response:
+        """Stop pushing, without any notice over the webhook."""
+        self._sim.suspend()
+        return web.json_response({"suspended": True})
+
+    async def resume(self, request: web.Request) -> web.Response:
+        """Push again."""
+        self._sim.resume()
+        return web.json_response({"suspended": False})
+
+    async def storage(self, request: web.Request) -> web.Response:
+        """``{sn, enabled}``: "device data storage" of one device on or off."""
+        body = await self._body(request)
+        enabled = body.get("enabled")
+        if not isinstance(enabled, bool):
+            return _error(400, "enabled must be true or false")
+        try:
+            self._sim.set_data_storage(str(body.get("sn", "")), enabled)
+        except KeyError as err:
+            return _error(404, str(err))
+        return web.json_response({"sn": body["sn"], "enabled": enabled})
+
+    async def console(self, request: web.Request) -> web.Response:
+        """What the console shows: suspension, withheld pushes and its system messages."""
+        sender = self._sim.sender
+        return web.json_response(
+            {
+                "suspended": sender.suspended,
+                "withheld": len(sender.withheld),
+                "consecutive_failures": sender.consecutive_failures,
+                "messages": sender.console_messages,
+            }
+        )

@@ -6,7 +6,7 @@ import time
 from typing import Any
 import uuid
 
-from .catalogue import SimulatedDevice
+from .device import SimulatedDevice
 
 WEBHOOK_TEST_TEXT = "Test Milesight Webhook Successfully."
 # Event names accepted by MilesightSimulator.event(); DEVICE_* are aliases of the doc's

@@ -16,9 +16,12 @@ import aiohttp
 from aiohttp import web
 
 from . import events
-from .catalogue import PAYLOADS, SimulatedDevice, default_devices
+from .catalogue import PAYLOADS, scenario_devices
 from .cloud_api import CloudApi
 from .control_api import ControlApi
+from .device import SimulatedDevice
+from .field import LINE_CROSSING_TSL_ID, crossing_payload, field_payload
+from .sender import WebhookSender
 from .signing import signed_headers
 
 _LOGGER = logging.getLogger(__name__)
@@ -48,6 +51,8 @@ class MilesightSimulator:
         timeout_delay: float = 30.0,
         seed: int | None = None,
         numeric_device_ids: bool = False,
+        scenario: str = "classic",
+        suspend_after_failures: int | None = None,
     ) -> None:
         self.client_id = client_id
         self.client_secret = client_secret
@@ -58,7 +63,8 @@ class MilesightSimulator:
         self.token_lifetime = token_lifetime
         # How long a "timeout" failure holds the request (clients give up earlier).
         self.timeout_delay = timeout_delay
-        self.devices: list[SimulatedDevice] = default_devices()
+        self.scenario = scenario
+        self.devices: list[SimulatedDevice] = scenario_devices(scenario)
         for device in self.devices:
             device.numeric_id = numeric_device_ids
         self.calls: Counter[str] = Counter()
@@ -72,10 +78,16 @@ class MilesightSimulator:
         self._rng = random.Random(seed)
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
+        self.sender = WebhookSender(suspend_after_failures=suspend_after_failures)
         self._uplink_task: asyncio.Task[None] | None = None
         self._port: int | None = None
         self._host = "127.0.0.1"
         self._seed_history()
+
+    @property
+    def field(self) -> bool:
+        """True in the field scenario: field models, thing models and MDP's field rules."""
+        return self.scenario == "field"
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -148,6 +160,8 @@ class MilesightSimulator:
         return device
 
     def _payload(self, device: SimulatedDevice) -> dict[str, Any]:
+        if self.field and (payload := field_payload(self._rng, device)) is not None:
+            return payload
         generate = PAYLOADS.get(device.model)
         return generate(self._rng) if generate else {"battery": self._rng.randint(80, 100)}
 
@@ -175,8 +189,9 @@ class MilesightSimulator:
         ``ONLINE``/``OFFLINE`` (alias ``DEVICE_ONLINE``/``DEVICE_OFFLINE``; field ``payload``),
         ``WEBHOOK_TEST``, ``SYSTEM_MESSAGES`` (fields ``message_type``, ``info``, ``err_code``),
         ``TASK_DATA`` (fields ``task_type``, ``status``, ``subcommand``), ``HISTORICAL_DATA``
-        (an EVENT re-sending a stored reading; field ``data``, random by default) and
-        ``PROPERTY`` (field ``data``).
+        (an EVENT re-sending a stored reading; field ``data``, random by default), ``EVENT``
+        (readings sent as a TSL event; fields ``tsl_id`` and ``data``, by default a people
+        counter's line crossing) and ``PROPERTY`` (field ``data``).
         """
         kind = event_type.upper()
         if kind in events.CONNECTIVITY_TYPES:
@@ -198,9 +213,33 @@ class MilesightSimulator:
             return events.device_data(
                 device, "EVENT", payload, tsl_id="historical_data", ts_ms=int(time.time() * 1000)
             )
+        if kind == "EVENT":
+            return self.telemetry_event(
+                self._device(sn).sn, fields.get("tsl_id"), fields.get("data")
+            )
         if kind == "PROPERTY":
             return self.uplink_event(self._device(sn).sn, fields.get("data"))
         raise ValueError(f"unknown event type {event_type!r}")
+
+    def telemetry_event(
+        self, sn: str, tsl_id: str | None = None, data: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Readings sent as DEVICE_DATA/EVENT: MDP's documentation gives a people counter's
+        line-crossing report as its EVENT example (event-device-data.html), and Milesight's own
+        receiver stores EVENT payloads like PROPERTY ones (MscWebhookService). The readings
+        go into the history like an uplink's. The tslId is *unconfirmed*."""
+        device = self._device(sn)
+        payload = data if data is not None else crossing_payload(self._rng, device)
+        ts_ms = int(time.time() * 1000)
+        device.record(ts_ms, payload)
+        device.connect_status = "ONLINE"
+        return events.device_data(
+            device, "EVENT", payload, tsl_id=tsl_id or LINE_CROSSING_TSL_ID, ts_ms=ts_ms
+        )
+
+    def set_data_storage(self, sn: str, enabled: bool) -> None:
+        """Turn "device data storage" of a device on or off, as in the console."""
+        self._device(sn).data_storage = enabled
 
     # --- webhook sender ---------------------------------------------------------------------
 
@@ -224,26 +263,53 @@ class MilesightSimulator:
         )
         return headers, json.dumps(events_).encode()
 
-    async def deliver(self, events_: list[dict[str, Any]]) -> int:
-        """POST a signed batch to ``webhook_url`` and return the HTTP status."""
+    async def deliver(self, events_: list[dict[str, Any]]) -> int | None:
+        """POST a signed batch to ``webhook_url``; the HTTP status, or None when nothing was
+        sent (deliveries suspended, or only console messages in the field scenario)."""
         if self.webhook_url is None:
             raise RuntimeError("webhook_url is not set")
         if self._session is None:
             raise RuntimeError("simulator not started")
+        if self.field:
+            events_ = self.sender.keep_console_messages(events_)
+        if not events_ or self.sender.withhold(events_):
+            return None
         headers, body = self.build_delivery(events_)
-        async with self._session.post(
-            self.webhook_url, data=body, headers=headers, timeout=aiohttp.ClientTimeout(total=10)
-        ) as response:
-            await response.read()
-            return response.status
+        return await self.sender.post(self._session, self.webhook_url, headers, body)
+
+    async def redeliver(self) -> int | None:
+        """Send the last delivery again, same headers and body (None: nothing to send).
+
+        Whether MDP redelivers, and with the original headers, is *unconfirmed* (field
+        findings 6): this is the case a receiver's nonce and eventId checks must handle.
+        """
+        if self._session is None:
+            raise RuntimeError("simulator not started")
+        return await self.sender.redeliver(self._session)
+
+    def suspend(self) -> None:
+        """Stop pushing, silently (field findings 5: no notice reaches the webhook)."""
+        self.sender.suspend()
+
+    def resume(self) -> None:
+        """Push again, as after re-saving the webhook in the console (field findings 5)."""
+        self.sender.resume()
+
+    def _next_periodic_event(self, index: int) -> tuple[SimulatedDevice, dict[str, Any]]:
+        """The device whose turn it is and its report: in the field scenario a people
+        counter's every other report is a line-crossing EVENT."""
+        device = self.devices[index % len(self.devices)]
+        crossing = self.field and device.model == "VS133" and (index // len(self.devices)) % 2
+        if crossing:
+            return device, self.telemetry_event(device.sn)
+        return device, self.uplink_event(device.sn)
 
     async def _periodic_uplinks(self, interval: float) -> None:
         index = 0
         while True:
             await asyncio.sleep(interval)
-            device = self.devices[index % len(self.devices)]
+            device, event = self._next_periodic_event(index)
             index += 1
-            event = self.uplink_event(device.sn)
             if self.webhook_url is None:
                 continue
             try:

@@ -761,3 +761,362 @@ def test_command_line_arguments() -> None:
     )
     assert (args.port, args.webhook_url, args.uplink_interval) == (0, "http://127.0.0.1:1/h", 30.0)
     assert (args.client_id, args.client_secret, args.webhook_secret) == ("i", "s", "w")
+
+
+# --- field scenario (issue 11 part 8) ---------------------------------------------------------
+
+FIELD_MODELS = {
+    "CT101",
+    "WS523",
+    "GS101",
+    "VS133",
+    "UC300",
+    "WT101",
+    "DS3604",
+    "EM500-SWL",
+    "EM500-SMTC",
+    "EM320-TH",
+}
+# Thing models spell a few units as MDP does; the catalogue uses Home Assistant's spelling.
+_TSL_UNITS = {"%RH": "%"}
+
+
+@pytest.fixture
+async def field_sim(start_milesight_sim: Callable[..., Any]) -> MilesightSimulator:
+    """A running simulator of the field scenario."""
+    simulator: MilesightSimulator = await start_milesight_sim(scenario="field", seed=5)
+    return simulator
+
+
+def _lookup(model: str, key: str, firmware: str) -> Any:
+    # The integration's catalogue, imported here so the other tests stay free of it.
+    from custom_components.minerva_iot.milesight.catalogue import lookup
+
+    return lookup(model, key, firmware)
+
+
+async def _thing_model(sim: MilesightSimulator, device_id: str) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as http:
+        token = await _token(sim, http)
+        status, body = await _get(
+            http, f"{sim.url}{API}/devices/{device_id}/thing-specification", token
+        )
+    assert status == 200
+    spec: dict[str, Any] = body["data"]
+    return spec
+
+
+async def test_field_scenario_serves_the_classic_devices_and_the_field_models(
+    sim: MilesightSimulator, field_sim: MilesightSimulator
+) -> None:
+    """The classic six stay first and unchanged; the field models follow with unique ids."""
+    assert [device.sn for device in field_sim.devices[:6]] == [device.sn for device in sim.devices]
+    assert len(sim.devices) == 6
+    field_models = [device.model for device in field_sim.devices[6:]]
+    assert set(field_models) == FIELD_MODELS
+    assert len({device.device_id for device in field_sim.devices}) == len(field_sim.devices)
+    assert len({device.sn for device in field_sim.devices}) == len(field_sim.devices)
+    assert _model(field_sim, "EM320-TH").firmware_version == "v2.1"
+    with pytest.raises(ValueError, match="unknown scenario"):
+        MilesightSimulator(scenario="lab")
+
+
+async def test_field_payloads_follow_the_catalogue(field_sim: MilesightSimulator) -> None:
+    """Every key a field device reports is catalogued for its model, its value fits the row,
+    and the thing model gives the catalogue's unit."""
+    for device in field_sim.devices[6:]:
+        spec = await _thing_model(field_sim, device.device_id)
+        units = {
+            item["id"]: _TSL_UNITS.get(unit, unit)
+            for item in spec["properties"]
+            if (unit := item["dataSpec"].get("unitName"))
+        }
+        for _ in range(15):
+            payload = field_sim.uplink_event(device.sn)["data"]["payload"]
+            for key, value in payload.items():
+                entry = _lookup(device.model, key, device.firmware_version)
+                assert entry is not None, (device.model, key)
+                assert entry.kind != "ignore", (device.model, key)
+                assert units.get(key) == entry.unit, (device.model, key)
+                if entry.values:
+                    assert entry.label(value) is not None, (device.model, key, value)
+                else:
+                    assert isinstance(value, int | float), (device.model, key, value)
+
+
+async def test_field_units_differ_per_model(field_sim: MilesightSimulator) -> None:
+    """current is A on a CT101 and mA on a WS523 plug, as their decoders say."""
+    clamp, plug = _model(field_sim, "CT101"), _model(field_sim, "WS523")
+    clamp_currents = [
+        field_sim.uplink_event(clamp.sn)["data"]["payload"]["current"] for _ in range(20)
+    ]
+    assert all(0 < current < 20 for current in clamp_currents)
+    plug_payloads = [field_sim.uplink_event(plug.sn)["data"]["payload"] for _ in range(40)]
+    loaded = [payload for payload in plug_payloads if payload["active_power"] > 100]
+    assert loaded
+    assert all(payload["current"] > 1000 for payload in loaded)
+    assert all(isinstance(payload["power_consumption"], int) for payload in plug_payloads)
+
+
+async def test_field_counters_only_grow(field_sim: MilesightSimulator) -> None:
+    """Energy, charge, people and pulse totals never go back."""
+    for model, key in (
+        ("CT101", "total_current"),
+        ("WS523", "power_consumption"),
+        ("VS133", "line_1_total_in"),
+        ("VS133", "line_1_child_total_in"),
+        ("UC300", "gpio_counter_2"),
+    ):
+        device = _model(field_sim, model)
+        values = [field_sim.uplink_event(device.sn)["data"]["payload"][key] for _ in range(10)]
+        assert values == sorted(values), (model, key)
+    detector = _model(field_sim, "GS101")
+    lives = [
+        field_sim.uplink_event(detector.sn)["data"]["payload"]["life_remain"] for _ in range(5)
+    ]
+    assert lives == sorted(lives, reverse=True)
+
+
+async def test_event_telemetry(
+    field_sim: MilesightSimulator, session: aiohttp.ClientSession, receiver: Receiver
+) -> None:
+    """A people counter's line crossing arrives as DEVICE_DATA/EVENT carrying readings."""
+    counter = _model(field_sim, "VS133")
+    event = field_sim.event("EVENT", counter.sn)
+    data = event["data"]
+    assert event["eventType"] == "DEVICE_DATA"
+    assert (data["type"], data["tslId"]) == ("EVENT", "line_crossing")
+    assert set(data["payload"]) == {"line_1_total_in", "line_1_total_out"}
+    assert counter.history[-1] == (data["ts"], data["payload"])
+    custom = field_sim.event("EVENT", counter.device_id, tsl_id="occupancy", data={"x": 1})
+    assert (custom["data"]["tslId"], custom["data"]["payload"]) == ("occupancy", {"x": 1})
+
+    field_sim.webhook_url = receiver.url
+    status, body = await _post(
+        session, f"{field_sim.url}/_sim/event", json={"type": "EVENT", "sn": counter.sn}
+    )
+    assert (status, body["delivered_status"]) == (200, 200)
+    (delivered,) = json.loads(receiver.received[-1][1])
+    assert delivered["data"]["type"] == "EVENT"
+
+
+async def test_periodic_field_reports_include_line_crossing_events(receiver: Receiver) -> None:
+    """In the field scenario the people counter's every other periodic report is an EVENT."""
+    periodic = MilesightSimulator(scenario="field", uplink_interval=0.001, seed=2)
+    periodic.webhook_url = receiver.url
+    counter = _model(periodic, "VS133")
+
+    def kinds() -> set[str]:
+        seen = set()
+        for _, body in receiver.received:
+            for event in json.loads(body):
+                if event["data"]["deviceProfile"]["sn"] == counter.sn:
+                    seen.add(event["data"]["type"])
+        return seen
+
+    await periodic.start()
+    try:
+        await _wait_until(lambda: kinds() == {"PROPERTY", "EVENT"})
+    finally:
+        await periodic.stop()
+
+
+async def test_thing_models_with_arrays_and_events(field_sim: MilesightSimulator) -> None:
+    """ARRAY properties come with their `_item` struct and `x._item.y` children; the people
+    counter's thing model lists its line-crossing event."""
+    freezer = await _thing_model(field_sim, _model(field_sim, "EM320-TH").device_id)
+    by_id = {item["id"]: item for item in freezer["properties"]}
+    array = by_id["history"]["dataSpec"]
+    assert (array["dataType"], array["elementDataType"]) == ("ARRAY", "STRUCT")
+    assert array["validator"]["maxSize"] >= 1
+    item = by_id["history._item"]["dataSpec"]
+    assert (item["dataType"], item["parentId"]) == ("STRUCT", "history")
+    children = {key for key in by_id if key.startswith("history._item.")}
+    assert children == {
+        "history._item.timestamp",
+        "history._item.temperature",
+        "history._item.humidity",
+    }
+    assert all(by_id[key]["dataSpec"]["parentId"] == "history._item" for key in children)
+
+    counter = await _thing_model(field_sim, _model(field_sim, "VS133").device_id)
+    (event,) = counter["events"]
+    assert event["id"] == "line_crossing"
+    assert {output["id"] for output in event["outputs"]} == {"line_1_total_in", "line_1_total_out"}
+    # The classic scenario keeps its thing models: no events, no field properties.
+    assert _thing_model_events(MilesightSimulator(), "VS133") == []
+
+
+def _thing_model_events(sim: MilesightSimulator, model: str) -> list[Any]:
+    from simulators.milesight.catalogue import thing_specification
+
+    return list(thing_specification(model, field=sim.field)["events"])
+
+
+async def test_redeliver_sends_the_same_headers_and_body(
+    sim: MilesightSimulator, session: aiohttp.ClientSession, receiver: Receiver
+) -> None:
+    """A redelivery repeats the last delivery byte for byte: same nonce, same signature."""
+    assert await sim.redeliver() is None
+    status, body = await _post(session, f"{sim.url}/_sim/redeliver")
+    assert (status, body) == (200, {"delivered_status": None})
+    sim.webhook_url = receiver.url
+    assert await sim.deliver([sim.uplink_event(sim.devices[0].sn)]) == 200
+    assert await sim.redeliver() == 200
+    status, body = await _post(session, f"{sim.url}/_sim/redeliver")
+    assert (status, body) == (200, {"delivered_status": 200})
+    (first_headers, first_body), *again = receiver.received
+    assert len(again) == 2
+    nonce = "x-msc-request-nonce"
+    for headers, repeated in again:
+        assert repeated == first_body
+        assert {k.lower(): v for k, v in headers.items() if k.lower().startswith("x-msc-")} == {
+            k.lower(): v for k, v in first_headers.items() if k.lower().startswith("x-msc-")
+        }
+        assert headers[nonce] == first_headers[nonce]
+
+
+async def test_redeliver_to_a_gone_webhook(
+    sim: MilesightSimulator, session: aiohttp.ClientSession
+) -> None:
+    """A redelivery that cannot connect is reported, not raised through the control API."""
+    closed = MilesightSimulator()
+    await closed.start()
+    dead_url = f"{closed.url}/gone"
+    await closed.stop()
+    sim.webhook_url = dead_url
+    with pytest.raises(aiohttp.ClientError):
+        await sim.deliver([sim.uplink_event(sim.devices[0].sn)])
+    status, body = await _post(session, f"{sim.url}/_sim/redeliver")
+    assert status == 502
+    assert "delivery failed" in body["error"]
+    idle = MilesightSimulator()
+    with pytest.raises(RuntimeError, match="not started"):
+        await idle.redeliver()
+
+
+async def test_suspend_stops_pushing_without_notice(
+    sim: MilesightSimulator, session: aiohttp.ClientSession, receiver: Receiver
+) -> None:
+    """Suspended: nothing reaches the webhook (no SYSTEM_ALERT either); re-saving resumes."""
+    sim.webhook_url = receiver.url
+    base = f"{sim.url}/_sim"
+    status, body = await _post(session, f"{base}/suspend")
+    assert body == {"suspended": True}
+    device = sim.devices[0]
+    assert await sim.deliver([sim.uplink_event(device.sn)]) is None
+    status, body = await _post(session, f"{base}/uplink", json={"sn": device.sn})
+    assert body["delivered_status"] is None
+    assert await sim.redeliver() is None
+    assert receiver.received == []
+    status, console = await _get(session, f"{base}/console")
+    assert (console["suspended"], console["withheld"]) == (True, 2)
+    assert device.history[-1][1] == body["event"]["data"]["payload"]  # MDP still stores it
+
+    status, body = await _post(session, f"{base}/resume")
+    assert body == {"suspended": False}
+    assert await sim.deliver([sim.uplink_event(device.sn)]) == 200
+    sim.suspend()
+    await _post(session, f"{base}/webhook", json={"url": receiver.url})
+    assert await sim.deliver([sim.uplink_event(device.sn)]) == 200
+    assert len(receiver.received) == 2
+
+
+async def test_repeated_failures_suspend_deliveries_silently(
+    start_milesight_sim: Callable[..., Any],
+    session: aiohttp.ClientSession,
+    receiver: Receiver,
+) -> None:
+    """After N failed deliveries in a row pushing stops; the SYSTEM_ALERT stays in the
+    console. A success in between resets the count."""
+    failing: MilesightSimulator = await start_milesight_sim(suspend_after_failures=2)
+    failing.webhook_url = receiver.url
+    device = failing.devices[0]
+    receiver.status = 500
+    assert await failing.deliver([failing.uplink_event(device.sn)]) == 500
+    receiver.status = 200
+    assert await failing.deliver([failing.uplink_event(device.sn)]) == 200
+    receiver.status = 500
+    assert await failing.deliver([failing.uplink_event(device.sn)]) == 500
+    assert failing.sender.suspended is False
+    assert await failing.deliver([failing.uplink_event(device.sn)]) == 500
+    assert failing.sender.suspended is True
+    assert await failing.deliver([failing.uplink_event(device.sn)]) is None
+    assert len(receiver.received) == 4
+    bodies = [json.loads(body) for _, body in receiver.received]
+    assert all(event["eventType"] == "DEVICE_DATA" for batch in bodies for event in batch)
+    status, console = await _get(session, f"{failing.url}/_sim/console")
+    (alert,) = console["messages"]
+    assert (alert["eventType"], alert["data"]["type"]) == ("SYSTEM_MESSAGES", "SYSTEM_ALERT")
+    assert console["consecutive_failures"] == 2
+
+    closed = MilesightSimulator()
+    await closed.start()
+    dead_url = f"{closed.url}/gone"
+    await closed.stop()
+    unreachable: MilesightSimulator = await start_milesight_sim(suspend_after_failures=1)
+    unreachable.webhook_url = dead_url
+    with pytest.raises(aiohttp.ClientError):
+        await unreachable.deliver([unreachable.uplink_event(device.sn)])
+    assert unreachable.sender.suspended is True
+
+
+async def test_field_scenario_never_pushes_system_alert(
+    field_sim: MilesightSimulator, session: aiohttp.ClientSession, receiver: Receiver
+) -> None:
+    """MDP shows SYSTEM_ALERT only in the console: never over the webhook."""
+    field_sim.webhook_url = receiver.url
+    alert = field_sim.event("SYSTEM_MESSAGES", message_type="SYSTEM_ALERT", info="failing")
+    assert await field_sim.deliver([alert]) is None
+    status, body = await _post(
+        session,
+        f"{field_sim.url}/_sim/event",
+        json={"type": "SYSTEM_MESSAGES", "message_type": "SYSTEM_ALERT"},
+    )
+    assert body["delivered_status"] is None
+    uplink = field_sim.uplink_event(field_sim.devices[0].sn)
+    assert await field_sim.deliver([alert, uplink]) == 200
+    (batch,) = [json.loads(body) for _, body in receiver.received]
+    assert batch == [uplink]
+    notice = field_sim.event("SYSTEM_MESSAGES")  # SERVICE_NOTICE is pushed
+    assert await field_sim.deliver([notice]) == 200
+    status, console = await _get(session, f"{field_sim.url}/_sim/console")
+    assert [message["data"]["type"] for message in console["messages"]] == ["SYSTEM_ALERT"] * 3
+
+
+async def test_history_is_empty_without_device_data_storage(
+    field_sim: MilesightSimulator, session: aiohttp.ClientSession
+) -> None:
+    """A device whose "device data storage" is off has no history, whatever it reports."""
+    detector = _model(field_sim, "GS101")
+    assert detector.data_storage is False
+    field_sim.uplink_event(detector.sn)
+    assert detector.history == []
+    token = await _token(field_sim, session)
+    url = f"{field_sim.url}{API}/devices/{detector.device_id}/properties/history"
+    status, body = await _get(session, url, token)
+    assert status == 200
+    assert body["data"] == {"list": [], "nextPageKey": None}
+
+    base = f"{field_sim.url}/_sim/storage"
+    status, body = await _post(session, base, json={"sn": detector.sn, "enabled": True})
+    assert (status, body) == (200, {"sn": detector.sn, "enabled": True})
+    field_sim.uplink_event(detector.sn)
+    status, body = await _get(session, url, token)
+    assert len(body["data"]["list"]) == 1
+    status, body = await _post(session, base, json={"sn": detector.sn, "enabled": False})
+    status, body = await _get(session, url, token)
+    assert body["data"]["list"] == []
+
+    status, _ = await _post(session, base, json={"sn": detector.sn, "enabled": "no"})
+    assert status == 400
+    status, _ = await _post(session, base, json={"sn": "nope", "enabled": True})
+    assert status == 404
+
+
+def test_cli_scenario_options() -> None:
+    """The command line (demo, e2e) runs the field scenario unless told otherwise."""
+    args = parse_args([])
+    assert (args.scenario, args.suspend_after_failures) == ("field", None)
+    args = parse_args(["--scenario", "classic", "--suspend-after-failures", "3"])
+    assert (args.scenario, args.suspend_after_failures) == ("classic", 3)
