@@ -31,25 +31,17 @@ cost of a push does not grow with the fleet. Both subscriptions end when the ent
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .device_updates import DeviceUpdates
 
 type EntityCandidates[K] = Callable[[K], Iterable[tuple[Hashable, Callable[[], Entity]]]]
-
-
-class FullUpdates(Protocol):
-    """What a DataUpdateCoordinator offers: a listener of its full updates."""
-
-    def async_add_listener(
-        self, update_callback: CALLBACK_TYPE, context: Any = None
-    ) -> Callable[[], None]:
-        """Call `update_callback` after every update; returns the unsubscribe."""
 
 
 def _no_generation(key: Hashable) -> int:
@@ -60,7 +52,7 @@ def _no_generation(key: Hashable) -> int:
 def async_add_dynamic_entities[K: Hashable](
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    full_updates: FullUpdates,
+    coordinator: DataUpdateCoordinator[Any],
     *,
     devices: Callable[[], Iterable[K]],
     candidates: EntityCandidates[K],
@@ -89,6 +81,6 @@ def async_add_dynamic_entities[K: Hashable](
         add_new(list(devices()))
 
     add_new_of_all()
-    entry.async_on_unload(full_updates.async_add_listener(add_new_of_all))
+    entry.async_on_unload(coordinator.async_add_listener(add_new_of_all))
     if device_updates is not None:
         entry.async_on_unload(device_updates.listen_new(add_new))

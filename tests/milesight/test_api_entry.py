@@ -73,6 +73,26 @@ async def test_api_call_counter_is_disabled_by_default(
     assert int(hass.states.get(counter_id).state) == sum(sim.calls.values())
 
 
+async def test_api_calls_stored_by_0_2_0_still_count(
+    hass: HomeAssistant, hass_storage: dict[str, Any], sim: MilesightSimulator
+) -> None:
+    """The stored hourly call counts (0.2.0 shape) count for 24 hours after a restart."""
+    entry = api_entry(sim)
+    hour = int(time.time() // 3600)
+    store_key = f"{DOMAIN}.milesight_{entry.entry_id}"
+    hass_storage[store_key] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": store_key,
+        "data": {"devices": [], "api_usage": {str(hour - 2): 7, str(hour - 30): 100}},
+    }
+    await setup_with_api_call_counter(hass, entry)
+    api_calls = hass.states.get("sensor.milesight_simulator_api_calls_last_24_h")
+    assert int(api_calls.state) == 7 + sum(sim.calls.values())
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert hass_storage[store_key]["data"]["api_usage"][str(hour - 2)] == 7
+
+
 async def test_setup_seeds_devices_values_and_thing_models(
     hass: HomeAssistant, sim: MilesightSimulator
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, State
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     async_capture_events,
@@ -373,6 +373,10 @@ async def test_button_press_event_entity_and_bus_event(
     await deliver(sim.uplink_event(BUTTON, {"press": 2}))
     assert hass.states.get("event.desk_button_button").attributes["event_type"] == "long_press"
     assert events[-1].data["type"] == "button_long_press"
+    # The registry device went away behind our back: the next press names a device again.
+    dr.async_get(hass).async_remove_device(device.id)
+    await deliver(sim.uplink_event(BUTTON, {"press": 1}))
+    assert events[-1].data["device_id"] == ha_device(hass, BUTTON).id
 
 
 async def test_alarms_and_device_events(
@@ -409,6 +413,9 @@ async def test_alarms_and_device_events(
     # The task names the API deviceId, learnt from the uplinks' deviceProfile.
     device = ha_device(hass, COLD_STORE)
     assert events[-1].data["device_id"] == device.id
+    # A device that never reported: the result still reaches the bus, without a device.
+    await deliver(sim.event("TASK_DATA", GARAGE_DOOR))
+    assert (events[-1].data["type"], events[-1].data["device_id"]) == ("task_result", None)
 
 
 async def test_tsl_event_with_struct_payload(
