@@ -297,7 +297,8 @@ class MilesightSimulator:
 
     def _next_periodic_event(self, index: int) -> tuple[SimulatedDevice, dict[str, Any]]:
         """The device whose turn it is and its report: in the field scenario a people
-        counter's every other report is a line-crossing EVENT."""
+        counter's every other report is a line-crossing EVENT (*unconfirmed*: how a real
+        VS133 mixes periodic and line-crossing reports depends on its settings)."""
         device = self.devices[index % len(self.devices)]
         crossing = self.field and device.model == "VS133" and (index // len(self.devices)) % 2
         if crossing:
