@@ -9,14 +9,7 @@ import subprocess
 import sys
 from typing import Any
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant: override the root fixture that boots one."""
 
 
 def run_benchmark(name: str, *arguments: str) -> dict[str, Any]:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from custom_components.minerva_iot.backoff import (
     DEFAULT_PAUSE_S,
     MAX_PAUSE_S,
     RateLimitBackoff,
 )
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant: override the root fixture that boots one."""
 
 
 def test_retry_after_wins_and_default_pause_doubles_up_to_a_day() -> None:

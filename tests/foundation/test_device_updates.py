@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-import pytest
-
 from custom_components.minerva_iot.device_updates import DeviceUpdates
-
-
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant: override the root fixture that boots one."""
 
 
 def test_notify_runs_only_the_listeners_of_the_named_devices() -> None:

@@ -57,11 +57,6 @@ from .translation_checks import (
 )
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """Override the suite-wide fixture: these checks read files and start no Home Assistant."""
-
-
 @pytest.fixture(scope="module")
 def context() -> QualityContext:
     """The integration as it is on disk (code index, strings.json, en.json, icons, services)."""

@@ -18,11 +18,6 @@ from custom_components.minerva_iot.milesight.models import PropertyHint
 from custom_components.minerva_iot.milesight.validation import dropped_part
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant: override the root fixture that boots one."""
-
-
 @pytest.mark.parametrize(
     ("key", "device_class", "unit", "state_class"),
     [

@@ -7,11 +7,6 @@ import pytest
 from .rule_checks import QualityContext
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """Override the suite-wide fixture: these tests never start Home Assistant."""
-
-
 @pytest.fixture(scope="module")
 def context() -> QualityContext:
     """The integration as it is on disk, parsed once per test module."""

@@ -43,11 +43,6 @@ class Receiver:
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant: override the root fixture that boots one."""
-
-
 @pytest.fixture
 def sim(milesight_sim: MilesightSimulator) -> MilesightSimulator:
     """The running simulator (tests/plugins/simulators.py)."""

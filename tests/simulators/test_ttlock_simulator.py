@@ -33,11 +33,6 @@ DROP = object()
 
 
 @pytest.fixture
-def auto_enable_custom_integrations() -> None:
-    """Override the root autouse fixture: the simulator needs no Home Assistant instance."""
-
-
-@pytest.fixture
 def ttlock_sim_options() -> dict[str, Any]:
     """Auto-lock delays shortened a hundredfold; a "timeout" failure hangs 50 ms."""
     return {"time_scale": 0.01, "hang_seconds": 0.05}

@@ -15,11 +15,6 @@ from custom_components.minerva_iot.clients.milesight import MilesightClient
 from simulators.milesight import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MilesightSimulator
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant: override the root fixture that boots one."""
-
-
 @pytest.fixture
 def milesight_sim_options() -> dict[str, Any]:
     """The seed these tests' expected readings were generated with."""
