@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+import time
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -128,29 +129,48 @@ async def test_refused_again_after_refresh_starts_reauth(
     assert hass.states.get("sensor.front_door_battery").state == STATE_UNAVAILABLE
 
 
-async def test_concurrent_rejections_refresh_once(
-    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
-) -> None:
-    """Two actions refused with 10004 at once: one refresh, both retried with the new token."""
+CONCURRENT_ACTIONS = 100
+
+
+async def _list_passcodes_many_times(hass: HomeAssistant) -> list[Any]:
     device = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
     assert device is not None
-    sim.expire_access_tokens()
-    before = sim.calls["oauth2/token"]
-    results = await asyncio.gather(
+    return await asyncio.gather(
         *(
             hass.services.async_call(
                 DOMAIN,
-                service,
+                "ttlock_list_passcodes",
                 {"device_id": device.id},
                 blocking=True,
                 return_response=True,
             )
-            for service in ("ttlock_list_passcodes", "ttlock_list_records")
+            for _ in range(CONCURRENT_ACTIONS)
         )
     )
+
+
+async def test_concurrent_rejections_refresh_once(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """100 actions refused with 10004 at once: one refresh, every one retried with the new token."""
+    sim.expire_access_tokens()
+    before = sim.calls["oauth2/token"]
+    results = await _list_passcodes_many_times(hass)
     assert sim.calls["oauth2/token"] == before + 1
-    assert results[0] == {"passcodes": []}
-    assert "records" in results[1]
+    assert results == [{"passcodes": []}] * CONCURRENT_ACTIONS
+    assert loaded_entry.data["token"]["access_token"] in sim.tokens.access
+
+
+async def test_concurrent_calls_with_an_expiring_token_refresh_once(
+    hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """The stored token about to expire: 100 actions at once, one refresh before the calls."""
+    token = {**loaded_entry.data["token"], "expires_at": time.time() - 10}
+    hass.config_entries.async_update_entry(loaded_entry, data={**loaded_entry.data, "token": token})
+    before = sim.calls["oauth2/token"]
+    results = await _list_passcodes_many_times(hass)
+    assert sim.calls["oauth2/token"] == before + 1
+    assert results == [{"passcodes": []}] * CONCURRENT_ACTIONS
 
 
 async def test_reauth_after_expired_token_keeps_devices_and_entities(

@@ -1,12 +1,19 @@
-"""The "API calls today" count survives reloads and restarts (the cloud's quota does too)."""
+"""The "API calls today" count survives reloads and restarts (the cloud's quota does too).
+
+Saved as hourly counts (version 2); a count saved by 0.2.0 (version 1: one day's count) is
+migrated on load: today's count becomes that many calls in the current hour.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.minerva_iot.const import DOMAIN
@@ -51,7 +58,38 @@ async def test_count_goes_on_after_a_reload(
     assert sum(sim.calls.values()) > first
     assert int(hass.states.get(CALLS).state) == sum(sim.calls.values())
     # Saved when the entry unloaded (later counts are saved a minute after they change).
-    assert hass_storage[_store_key(entry)]["data"]["count"] == first
+    saved = hass_storage[_store_key(entry)]
+    assert saved["version"] == 2
+    assert sum(saved["data"]["calls"].values()) == first
+
+
+async def test_only_calls_since_local_midnight_count_today(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Saved hourly counts: those of the last hours before local midnight are not today's."""
+    freezer.move_to("2025-03-01 20:30:00+00:00")
+    midnight = dt_util.start_of_local_day()
+
+    def hour(moment: Any) -> str:
+        return str(int(moment.timestamp() // 3600))
+
+    hass_storage[_store_key(entry)] = {
+        "version": 2,
+        "key": _store_key(entry),
+        "data": {
+            "calls": {
+                hour(midnight - timedelta(hours=2)): 50,
+                hour(dt_util.utcnow() - timedelta(hours=1)): 7,
+            }
+        },
+    }
+    _enable_counter(hass, entry)
+    await _set_up(hass, entry)
+    assert int(hass.states.get(CALLS).state) == 7 + sum(sim.calls.values())
 
 
 async def test_count_of_today_is_restored_at_start_up(
@@ -60,7 +98,7 @@ async def test_count_of_today_is_restored_at_start_up(
     entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
-    """A count saved today is carried on; the entry's removal deletes it."""
+    """A 0.2.0 count saved today is carried on; the entry's removal deletes it."""
     today = dt_util.now().date().isoformat()
     hass_storage[_store_key(entry)] = {
         "version": 1,
@@ -82,7 +120,7 @@ async def test_count_of_another_day_starts_again(
     entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
-    """A count saved on another day does not count for today."""
+    """A 0.2.0 count saved on another day does not count for today."""
     hass_storage[_store_key(entry)] = {
         "version": 1,
         "key": _store_key(entry),
@@ -93,18 +131,26 @@ async def test_count_of_another_day_starts_again(
     assert int(hass.states.get(CALLS).state) == sum(sim.calls.values())
 
 
+@pytest.mark.parametrize(
+    ("version", "data"),
+    [
+        (1, {"day": "today", "count": "many"}),
+        (2, {"calls": "many"}),
+        (2, {"calls": {"not an hour": 5, "1": "many"}}),
+    ],
+)
 async def test_damaged_count_is_ignored(
     hass: HomeAssistant,
     sim: TTLockSimulator,
     entry: MockConfigEntry,
     hass_storage: dict[str, Any],
+    version: int,
+    data: dict[str, Any],
 ) -> None:
-    """A saved count that is not a number is ignored."""
-    hass_storage[_store_key(entry)] = {
-        "version": 1,
-        "key": _store_key(entry),
-        "data": {"day": dt_util.now().date().isoformat(), "count": "many"},
-    }
+    """A saved count that is not a number (either version) is ignored."""
+    if data.get("day") == "today":
+        data = {**data, "day": dt_util.now().date().isoformat()}
+    hass_storage[_store_key(entry)] = {"version": version, "key": _store_key(entry), "data": data}
     _enable_counter(hass, entry)
     await _set_up(hass, entry)
     assert int(hass.states.get(CALLS).state) == sum(sim.calls.values())

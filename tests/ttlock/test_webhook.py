@@ -11,8 +11,10 @@ from urllib.parse import urlencode
 
 from homeassistant.components.lock import LockState
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import EventStateChangedData
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -79,6 +81,44 @@ async def test_push_changes_state_and_fires_events(
     assert hass.states.get("binary_sensor.front_door_door").state == "on"
     await post_callback(sim.build_callback(FRONT_DOOR, DOOR_CLOSED))
     assert hass.states.get("binary_sensor.front_door_door").state == "off"
+
+
+async def test_records_are_reported_after_the_lock_state(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    post_callback: PostCallback,
+) -> None:
+    """Whoever sees a record (event entity, automation) already sees the lock state it implies."""
+    seen: list[tuple[str, str, str]] = []
+
+    def _lock_and_battery(source: str) -> tuple[str, str, str]:
+        return (
+            source,
+            hass.states.get("lock.front_door").state,
+            hass.states.get("sensor.front_door_battery").state,
+        )
+
+    @callback
+    def _state_changed(event: Event[EventStateChangedData]) -> None:
+        # Called as the state is written (not deferred like the state trackers of automations).
+        if event.data["entity_id"] == "event.front_door_activity":
+            seen.append(_lock_and_battery("entity"))
+
+    @callback
+    def _bus_event(_event: Event) -> None:
+        seen.append(_lock_and_battery("bus"))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _state_changed)
+    hass.bus.async_listen(EVENT_MINERVA, _bus_event)
+    await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK, electricQuantity=55))
+    await post_callback(sim.build_callback(FRONT_DOOR, APP_LOCK, electricQuantity=54))
+    assert sorted(seen) == [
+        ("bus", LockState.LOCKED, "54"),
+        ("bus", LockState.UNLOCKED, "55"),
+        ("entity", LockState.LOCKED, "54"),
+        ("entity", LockState.UNLOCKED, "55"),
+    ]
 
 
 async def test_failed_and_unknown_records_do_not_change_state(

@@ -11,21 +11,18 @@ from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceEntry
-from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.clients.ttlock import TTLockClient
 from custom_components.minerva_iot.compat import async_listen_for_options_changes
 from custom_components.minerva_iot.const import DOMAIN
 
-from .auth import ImplementationUnavailableError, TTLockAuthImplementation
-from .const import TOKEN_API_HOST
+from .auth import ImplementationUnavailableError, TTLockAuthImplementation, TTLockEntryAuth
 from .coordinator import TTLockCoordinator
 from .data import TTLockConfigEntry, TTLockData
 from .identifiers import gateway_id_of_device, lock_id_of_device
 from .issues import async_delete_all_entry_issues
 from .platforms import PLATFORM_SETUPS
 from .services import async_setup_services as _async_setup_services
-from .tokens import TTLockTokenManager
 from .usage import TTLockUsageStore, async_remove_usage
 from .webhook import async_attach_entry, async_delete_callback_issue, async_raise_callback_issue
 
@@ -54,21 +51,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: TTLockConfigEntry) -> bo
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key="ttlock_credential_missing"
         )
-    tokens = TTLockTokenManager(hass, entry, implementation)
+    auth = TTLockEntryAuth(hass, entry, implementation)
+    usage = TTLockUsageStore(hass, entry.entry_id)
+    await usage.async_restore()
     client = TTLockClient(
         async_get_clientsession(hass),
-        tokens.token[TOKEN_API_HOST],
+        auth.api_host,
         implementation.client_id,
-        tokens.async_access_token,
-        time_zone=dt_util.get_default_time_zone(),
+        auth,
+        on_request=usage.counter.record,
     )
-    usage = TTLockUsageStore(hass, entry.entry_id, client)
-    await usage.async_restore()
-    coordinator = TTLockCoordinator(hass, entry, client, tokens)
+    coordinator = TTLockCoordinator(hass, entry, client)
     entry.async_on_unload(coordinator.async_add_listener(usage.async_schedule_save))
     entry.async_on_unload(usage.async_save)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = TTLockData(client=client, coordinator=coordinator)
+    entry.runtime_data = TTLockData(client=client, coordinator=coordinator, api_calls=usage.counter)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(async_attach_entry(hass, entry, coordinator))
     async_listen_for_options_changes(hass, entry)
@@ -102,7 +99,10 @@ async def async_remove_config_entry_device(
 ) -> bool:
     """Allow deleting a lock or gateway device only once the cloud no longer lists it.
 
-    An entry that is not loaded (disabled, or waiting to retry) does not know the cloud's list.
+    A lock or gateway the cloud still lists would come back at the next poll, so its device
+    stays; one it no longer lists may go (its state and timers are forgotten, and it gets new
+    entities if it ever returns). The account device always stays. An entry that is not loaded
+    (disabled, or waiting to retry) does not know the cloud's list and refuses every removal.
     """
     if entry.state is not ConfigEntryState.LOADED:
         return False

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from homeassistant.components.binary_sensor import (
     BinarySensorDeviceClass,
     BinarySensorEntity,
@@ -11,26 +14,54 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from custom_components.minerva_iot.clients.ttlock import Feature, TTLockLock
+from custom_components.minerva_iot.clients.ttlock import Feature
 
 from .data import TTLockConfigEntry
 from .entity import (
-    TTLockGatewayEntity,
-    TTLockLockEntity,
-    async_track_new_gateways,
-    async_track_new_locks,
-)
-
-DOOR = BinarySensorEntityDescription(key="door", device_class=BinarySensorDeviceClass.DOOR)
-GATEWAY_CONNECTIVITY = BinarySensorEntityDescription(
-    key="connectivity",
-    device_class=BinarySensorDeviceClass.CONNECTIVITY,
-    entity_category=EntityCategory.DIAGNOSTIC,
+    GatewayDevice,
+    LockDevice,
+    TTLockDevice,
+    TTLockEntity,
+    TTLockEntityDescription,
+    async_add_gateway_entities,
+    async_add_lock_entities,
 )
 
 
-def _has_door_sensor(lock: TTLockLock) -> bool:
-    return lock.supports(Feature.DOOR_SENSOR) or lock.supports(Feature.WIRELESS_DOOR_SENSOR)
+@dataclass(frozen=True, kw_only=True)
+class TTLockBinarySensorDescription[D: TTLockDevice](
+    BinarySensorEntityDescription, TTLockEntityDescription
+):
+    """An on/off reading of a device."""
+
+    value_fn: Callable[[D], bool | None]
+
+
+def _gateway_online(device: GatewayDevice) -> bool | None:
+    gateway = device.cloud_gateway
+    return gateway.is_online if gateway else None
+
+
+LOCK_BINARY_SENSORS: tuple[TTLockBinarySensorDescription[LockDevice], ...] = (
+    TTLockBinarySensorDescription(
+        key="door",
+        device_class=BinarySensorDeviceClass.DOOR,
+        exists_fn=lambda lock: (
+            lock.supports(Feature.DOOR_SENSOR) or lock.supports(Feature.WIRELESS_DOOR_SENSOR)
+        ),
+        # From the door-sensor records (30 closed, 31 open); on = open.
+        value_fn=lambda device: device.status.door_open,
+    ),
+)
+GATEWAY_BINARY_SENSORS: tuple[TTLockBinarySensorDescription[GatewayDevice], ...] = (
+    TTLockBinarySensorDescription(
+        key="connectivity",
+        device_class=BinarySensorDeviceClass.CONNECTIVITY,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # Whether the cloud sees the gateway online (lags minutes after unplugging).
+        value_fn=_gateway_online,
+    ),
+)
 
 
 async def async_setup_entry(
@@ -39,33 +70,18 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Door sensors of locks that have one; connectivity of every gateway."""
-    coordinator = entry.runtime_data.coordinator
-    async_track_new_locks(
-        coordinator,
-        async_add_entities,
-        lambda lock: [TTLockDoorSensor(coordinator, lock, DOOR)] if _has_door_sensor(lock) else [],
-    )
-    async_track_new_gateways(
-        coordinator,
-        async_add_entities,
-        lambda gateway: [TTLockGatewayConnectivity(coordinator, gateway, GATEWAY_CONNECTIVITY)],
+    async_add_lock_entities(entry, async_add_entities, LOCK_BINARY_SENSORS, TTLockBinarySensor)
+    async_add_gateway_entities(
+        entry, async_add_entities, GATEWAY_BINARY_SENSORS, TTLockBinarySensor
     )
 
 
-class TTLockDoorSensor(TTLockLockEntity, BinarySensorEntity):
-    """Door open / closed, from the door-sensor records (30 closed, 31 open)."""
+class TTLockBinarySensor[D: TTLockDevice](TTLockEntity[D], BinarySensorEntity):
+    """An on/off reading of a lock or a gateway."""
+
+    entity_description: TTLockBinarySensorDescription[D]
 
     @property
     def is_on(self) -> bool | None:
-        """On = open."""
-        return self.lock_state.door_open
-
-
-class TTLockGatewayConnectivity(TTLockGatewayEntity, BinarySensorEntity):
-    """Whether the cloud sees the gateway online (lags minutes after unplugging)."""
-
-    @property
-    def is_on(self) -> bool | None:
-        """On = connected."""
-        gateway = self.gateway
-        return gateway.is_online if gateway else None
+        """The description's reading of the device."""
+        return self.entity_description.value_fn(self.device)

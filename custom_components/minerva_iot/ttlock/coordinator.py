@@ -6,21 +6,31 @@ runs on a slow tier, and so does the opt-in safety re-check (`queryOpenState`, w
 lock and drains its batteries: off by default). `queryOpenState` otherwise runs only once for a
 lock whose state Home Assistant never knew, when a command's confirming push did not arrive, or
 when the user presses "Check lock state".
+
+A push is merged into the lock states first; then the coordinator's listeners run: every entity
+shows the new state, and only then do the event entities (listening with the `RECORDS` context)
+report the push's records and the bus events fire. An event or automation never sees a record
+before the lock state it implies.
+
+Commands (commands.py) call the client and hand their effect to `async_commanded_bolt` or
+`async_commanded_settings`; a lock or unlock is then confirmed by its push, or, when none arrives
+in time, by asking the lock once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 import logging
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from custom_components.minerva_iot.backoff import RateLimitBackoff
 from custom_components.minerva_iot.clients.ttlock import (
     OpenState,
     TTLockAuthError,
@@ -35,15 +45,10 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockRecord,
     TTLockValidationError,
 )
-from custom_components.minerva_iot.clients.ttlock.callback import (
-    CallbackPush,
-    RecordKind,
-    RecordType,
-)
+from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.issues import async_delete_entry_issue
 
-from .commands import TTLockCommands
 from .const import QUOTA_BACKOFF
 from .devices import async_sync_devices
 from .identifiers import gateway_identifier, lock_identifier
@@ -56,10 +61,12 @@ from .issues import (
     async_raise_account_issue,
 )
 from .options import TTLockOptions
-from .records import async_publish_record
-from .relock import RelockScheduler, upload_delay
-from .state import LockState, TTLockAccount
-from .tokens import TTLockTokenManager
+from .records import async_fire_record_event, record_kind
+from .state import TTLockAccount
+from .tracking import LockTracker, now_ms, record_time
+
+if TYPE_CHECKING:
+    from .data import TTLockConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -71,38 +78,18 @@ _ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewErr
 # An empty lock or gateway list where there were some is a cloud hiccup until this many polls in
 # a row say so (then the user really deleted them all).
 EMPTY_LIST_BELIEVED_AFTER = 3
-# A record cannot have happened after the cloud received it, nor after now: a lock clock that is
-# ahead (or a forged push) must not make every later record look late. Within this much, a
-# lock's clock is taken as right (drift, jitter), which keeps the order of a batch of records.
-RECORD_CLOCK_TOLERANCE_MS = 30_000
-
-type RecordListener = Callable[[TTLockRecord], None]
-
-
-def record_time(record: TTLockRecord, now_ms: int) -> int:
-    """When a record happened, as far as it can be trusted (ms).
-
-    Its lockDate (a record synced late from the lock keeps its older date), unless that is ahead
-    of the cloud's upload time (serverDate) or of now, whichever is earlier: then that time.
-    """
-    received = min(record.server_date or now_ms, now_ms)
-    if record.lock_date > received + RECORD_CLOCK_TOLERANCE_MS:
-        return received
-    return record.lock_date
+# The listener context of the event entities: they run after every other listener of an update.
+RECORDS = "records"
+# After a second, third... quota refusal in a row the pause doubles, up to a day.
+QUOTA_MAX_PAUSE_S = 24 * 3600
 
 
 class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
     """Polls the account cheaply and merges callback pushes into the lock states."""
 
-    config_entry: ConfigEntry
+    config_entry: TTLockConfigEntry
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: ConfigEntry,
-        client: TTLockClient,
-        tokens: TTLockTokenManager,
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, entry: TTLockConfigEntry, client: TTLockClient) -> None:
         """Create the coordinator with the entry's poll interval."""
         self.options = TTLockOptions.from_entry(entry)
         super().__init__(
@@ -113,37 +100,64 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             update_interval=self.options.poll_interval,
         )
         self.client = client
-        self.tokens = tokens
         self.account = TTLockAccount()
         self.last_push: datetime | None = None
         # Start of the "no push for N days" watch when no push arrived since start-up.
         self._push_watch_since = dt_util.utcnow()
         self._last_slow_refresh: datetime | None = None
-        self._quota_backoff_until: datetime | None = None
+        self.quota_backoff = RateLimitBackoff(
+            first_pause_s=QUOTA_BACKOFF.total_seconds(), max_pause_s=QUOTA_MAX_PAUSE_S
+        )
         self._details_skipped: set[int] = set()
-        self._record_listeners: dict[int, list[RecordListener]] = {}
         self._empty_list_polls = 0
         self._device_removals: dict[str, int] = {}
         # The last poll was refused for the login: entities are unavailable until reauth.
         self.auth_failed = False
         # Locks asked whether they are locked since the entry was set up (each ask wakes one).
         self._state_queried: set[int] = set()
-        self.relock = RelockScheduler(hass, self._async_relocked)
-        self.commands = TTLockCommands(self)
+        self.tracker = LockTracker(
+            hass,
+            entry,
+            self.account,
+            on_change=self.async_update_listeners,
+            ask_lock=self.async_check_state,
+        )
+        # Event entities (context RECORDS), and the records of the update being reported.
+        self._record_reporters: list[CALLBACK_TYPE] = []
+        self._new_records: dict[int, list[TTLockRecord]] = {}
+
+    # ---------------------------------------------------------------------- listeners
+
+    @callback
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for updates; with the `RECORDS` context, after every other listener."""
+        if context != RECORDS:
+            return super().async_add_listener(update_callback, context)
+        self._record_reporters.append(update_callback)
+        return partial(self._record_reporters.remove, update_callback)
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Every entity shows the update; then the event entities report its records."""
+        super().async_update_listeners()
+        for report in list(self._record_reporters):
+            report()
+
+    def new_records(self, lock_id: int) -> list[TTLockRecord]:
+        """The records of `lock_id` the update being reported brought, oldest first."""
+        return self._new_records.get(lock_id, [])
 
     # ------------------------------------------------------------------------ polling
 
-    async def async_call[T](self, call: Callable[[], Awaitable[T]]) -> T:
-        """An API call with the token refresh-and-retry rule (see tokens.py)."""
-        return await self.tokens.async_call(call)
-
     async def _async_update_data(self) -> TTLockAccount:
         now = dt_util.utcnow()
-        if self._quota_backoff_until is not None and now < self._quota_backoff_until:
+        if self.quota_backoff.active:
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="ttlock_quota_backoff")
         try:
-            locks = await self.async_call(self.client.async_list_locks)
-            gateways = await self.async_call(self.client.async_list_gateways)
+            locks = await self.client.async_list_locks()
+            gateways = await self.client.async_list_gateways()
             if self._looks_like_a_hiccup(locks, gateways):
                 raise UpdateFailed(translation_domain=DOMAIN, translation_key="ttlock_empty_list")
             self._merge_lists(locks, gateways)
@@ -158,16 +172,13 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             )
             if slow_tier_due:
                 await self._async_safety_recheck()
-        except ConfigEntryAuthFailed:
-            self.auth_failed = True
-            raise
         except TTLockAuthError as err:
             self.auth_failed = True
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="ttlock_auth_failed"
             ) from err
         except TTLockQuotaExceededError as err:
-            self._quota_backoff_until = now + QUOTA_BACKOFF
+            self.quota_backoff.pause(None)
             async_raise_account_issue(self.hass, self.config_entry, ISSUE_QUOTA)
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="ttlock_quota_backoff"
@@ -183,7 +194,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 translation_key="ttlock_update_failed",
                 translation_placeholders={"error": str(err.errcode or type(err).__name__)},
             ) from err
-        self._quota_backoff_until = None
+        self.quota_backoff.reset()
         self.auth_failed = False
         for issue in (ISSUE_QUOTA, ISSUE_CLOCK_SKEW):
             async_delete_entry_issue(self.hass, issue, self.config_entry.entry_id)
@@ -254,8 +265,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.account.states.pop(lock_id, None)
         self.account.details.pop(lock_id, None)
         self._details_skipped.discard(lock_id)
-        self.relock.cancel(lock_id)
-        self.commands.cancel_confirmation(lock_id)
+        self.tracker.forget(lock_id)
         async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
 
     async def _async_lock_details(self, lock_ids: list[int]) -> None:
@@ -263,11 +273,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         for lock_id in lock_ids:
             lock = self.account.locks[lock_id]
             try:
-                detail = await self.async_call(partial(self.client.async_get_lock_detail, lock_id))
+                detail = await self.client.async_get_lock_detail(lock_id)
                 gateways = (
-                    await self.async_call(partial(self.client.async_list_lock_gateways, lock_id))
-                    if lock.has_gateway
-                    else []
+                    await self.client.async_list_lock_gateways(lock_id) if lock.has_gateway else []
                 )
             except _LOCK_SKIPPED_ERRORS as err:
                 # One lock the account may not manage must not break the others.
@@ -307,97 +315,76 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
     async def async_query_open_state(self, lock_id: int) -> None:
         """Ask the lock whether it is locked (wakes it through its gateway)."""
         self._state_queried.add(lock_id)
-        open_state = await self.async_call(lambda: self.client.async_query_open_state(lock_id))
+        open_state = await self.client.async_query_open_state(lock_id)
         if open_state is not OpenState.UNKNOWN:
             self.account.state(lock_id).locked = open_state is OpenState.LOCKED
+
+    async def async_check_state(self, lock_id: int) -> None:
+        """On demand (button, first sight of a lock): ask the lock and show the answer."""
+        await self.async_query_open_state(lock_id)
+        self.async_update_listeners()
 
     def state_queried(self, lock_id: int) -> bool:
         """Whether the lock was already asked since set-up (even if that failed)."""
         return lock_id in self._state_queried
 
+    # ----------------------------------------------------------------------- commands
+
+    @callback
+    def async_commanded_bolt(self, lock_id: int, *, locked: bool) -> None:
+        """A lock or unlock command went through: assume it until its push or the check."""
+        self.tracker.commanded_bolt(lock_id, locked=locked)
+        self.async_update_listeners()
+
+    @callback
+    def async_commanded_settings(
+        self,
+        lock_id: int,
+        *,
+        passage_mode: bool | None = None,
+        auto_lock_seconds: int | None = None,
+        sound_enabled: bool | None = None,
+    ) -> None:
+        """A settings command went through: show the new settings."""
+        self.tracker.commanded_settings(
+            lock_id,
+            passage_mode=passage_mode,
+            auto_lock_seconds=auto_lock_seconds,
+            sound_enabled=sound_enabled,
+        )
+        self.async_update_listeners()
+
     # -------------------------------------------------------------------------- pushes
 
     @callback
     def async_handle_push(self, push: CallbackPush) -> None:
-        """Apply a push's records, oldest first, to the locks this account owns (others ignored)."""
-        now_ms = int(dt_util.utcnow().timestamp() * 1000)
+        """Apply a push's records, oldest first, to the locks this account owns (others ignored).
+
+        The merged states are shown first, then the records of a known type are reported: event
+        entities, then `minerva_iot_event` for automations.
+        """
+        now = now_ms()
         records = sorted(
             (record for record in push.records if record.lock_id in self.account.locks),
-            key=lambda record: record_time(record, now_ms),
+            key=lambda record: record_time(record, now),
         )
         if not records:
             return
+        reported = [record for record in records if record_kind(record) is not None]
         for record in records:
-            self.async_apply_record(record)
+            self.tracker.apply_record(record)
+        for record in reported:
+            self._new_records.setdefault(record.lock_id, []).append(record)
         self.last_push = dt_util.utcnow()
         async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
-        self.async_update_listeners()
-
-    @callback
-    def async_apply_record(self, record: TTLockRecord) -> None:
-        """One record: state change only on success; battery; events for automations."""
-        info = async_publish_record(
-            self.hass,
-            self.config_entry.entry_id,
-            record,
-            self._record_listeners.get(record.lock_id, []),
-        )
-        state = self.account.state(record.lock_id)
-        if record.electric_quantity is not None:
-            state.battery = record.electric_quantity
-        if info is None or not record.success:
-            return
-        state.last_record = record
-        if info.kind in (RecordKind.UNLOCKED, RecordKind.LOCKED):
-            self._apply_bolt_record(record, info, state)
-        elif info.kind is RecordKind.DOOR_OPENED:
-            state.door_open = True
-            # An open door does not lock itself: wait for the door to close.
-            self.relock.cancel(record.lock_id)
-        elif info.kind is RecordKind.DOOR_CLOSED:
-            state.door_open = False
-            # The lock's auto-lock delay runs again from the door closing (reference §10: that
-            # relock is not reported either).
-            if state.locked is False:
-                self.relock.schedule(record.lock_id, state, already_elapsed=upload_delay(record))
-
-    def _apply_bolt_record(self, record: TTLockRecord, info: RecordType, state: LockState) -> None:
-        happened = record_time(record, int(dt_util.utcnow().timestamp() * 1000))
-        if state.last_bolt_time is not None and happened < state.last_bolt_time:
-            return  # a late push: the state already reflects a newer lock/unlock
-        state.last_bolt_record = record
-        state.last_bolt_time = happened
-        self.commands.cancel_confirmation(record.lock_id)
-        self.relock.cancel(record.lock_id)
-        if info.kind is RecordKind.LOCKED:
-            state.locked = True
-            return
-        state.locked = False
-        if info.method == "gateway":  # a remote unlock worked: Remote Unlock is on again
-            async_delete_remote_unlock_issue(self.hass, self.config_entry, record.lock_id)
-        self.relock.schedule(record.lock_id, state, already_elapsed=upload_delay(record))
-
-    @callback
-    def async_add_record_listener(self, lock_id: int, listener: RecordListener) -> CALLBACK_TYPE:
-        """Call `listener` with every record of `lock_id` (event entities)."""
-        listeners = self._record_listeners.setdefault(lock_id, [])
-        listeners.append(listener)
-
-        @callback
-        def _remove() -> None:
-            listeners.remove(listener)
-
-        return _remove
-
-    @callback
-    def _async_relocked(self, lock_id: int) -> None:
-        """The auto-lock delay after an unlock has passed: assume the lock locked itself."""
-        if lock_id in self.account.locks:
-            self.account.state(lock_id).locked = True
+        try:
             self.async_update_listeners()
+        finally:
+            self._new_records = {}
+        for record in reported:
+            async_fire_record_event(self.hass, self.config_entry.entry_id, record)
 
     async def async_shutdown(self) -> None:
         """Cancel the timers on unload."""
         await super().async_shutdown()
-        self.relock.cancel_all()
-        self.commands.cancel_all()
+        self.tracker.cancel_all()

@@ -1,14 +1,17 @@
-"""Runtime data of a TTLock entry."""
+"""Runtime data of a TTLock entry (types only: importing it runs nothing)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from homeassistant.config_entries import ConfigEntry
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
 
-from custom_components.minerva_iot.clients.ttlock import TTLockClient
+    from custom_components.minerva_iot.clients.ttlock import TTLockClient
+    from custom_components.minerva_iot.usage import ApiCallCounter
 
-from .coordinator import TTLockCoordinator
+    from .coordinator import TTLockCoordinator
 
 
 @dataclass
@@ -17,6 +20,8 @@ class TTLockData:
 
     client: TTLockClient
     coordinator: TTLockCoordinator
+    # Requests the entry's client sent (the cloud's quota counts them).
+    api_calls: ApiCallCounter
 
 
 type TTLockConfigEntry = ConfigEntry[TTLockData]

@@ -60,7 +60,7 @@ async def async_get_ttlock_diagnostics(
         account = coordinator.account
         data["coordinator"] = {
             "last_update_success": coordinator.last_update_success,
-            "calls_today": coordinator.client.calls_today,
+            "calls_today": entry.runtime_data.api_calls.today(),
             "last_push": coordinator.last_push.isoformat() if coordinator.last_push else None,
             "options": {
                 "poll_interval_s": coordinator.options.poll_interval.total_seconds(),

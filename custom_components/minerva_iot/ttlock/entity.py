@@ -1,9 +1,19 @@
-"""Base entities of TTLock locks, gateways and the account, and dynamic entity creation."""
+"""The TTLock entity base: the device an entity belongs to, its description, and adding entities.
+
+An entity belongs to a lock, a gateway or the account's service device (`LockDevice`,
+`GatewayDevice`, `AccountDevice`): that device gives it its unique id, device info and
+availability, and is what its description's functions read (`value_fn`) or act on. Each platform
+has one entity class and describes its entities with those functions; a lock's entity exists when
+its description's `exists_fn` accepts the lock (features, gateway). Lock and gateway entities come
+and go with the cloud's lists (the shared dynamic_entities.py), without a reload.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import cast
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceEntryType, DeviceInfo
@@ -14,6 +24,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLock
 from custom_components.minerva_iot.compat import DEVICES_PER_ENTRY, async_get_entry_device
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
 
 from .const import GATEWAY_MODEL, MANUFACTURER
 from .coordinator import TTLockCoordinator
@@ -25,42 +36,43 @@ from .identifiers import (
     lock_identifier,
     lock_unique_id,
 )
-from .state import LockState
+from .state import TTLockLockStatus
+
+if TYPE_CHECKING:
+    from custom_components.minerva_iot.usage import ApiCallCounter
+
+    from .data import TTLockConfigEntry
 
 
-class TTLockEntity(CoordinatorEntity[TTLockCoordinator]):
-    """Any TTLock entity: named by translation key, updated by the coordinator."""
+class TTLockDevice(ABC):
+    """The device of an entity: where its id, device info, availability and values come from."""
 
-    _attr_has_entity_name = True
+    def __init__(self, coordinator: TTLockCoordinator) -> None:
+        """A device of the coordinator's account."""
+        self.coordinator = coordinator
 
-    def __init__(self, coordinator: TTLockCoordinator, description: EntityDescription) -> None:
-        """Set the description."""
+    @abstractmethod
+    def unique_id(self, key: str) -> str:
+        """The unique id of the device's entity `key`."""
+
+    @abstractmethod
+    def device_info(self) -> DeviceInfo:
+        """The device registry entry the entity is attached to."""
+
+    @property
+    def available(self) -> bool:
+        """Push-first: a failed poll leaves entities available; a refused login does not."""
+        return not self.coordinator.auth_failed
+
+
+class LockDevice(TTLockDevice):
+    """A lock: its live state (pushes, commands) and its listing by the cloud."""
+
+    def __init__(self, coordinator: TTLockCoordinator, lock: TTLockLock) -> None:
+        """The lock as listed when its entities are built."""
         super().__init__(coordinator)
-        self.entity_description = description
-
-
-class TTLockLockEntity(TTLockEntity):
-    """An entity of one lock's device."""
-
-    def __init__(
-        self, coordinator: TTLockCoordinator, lock: TTLockLock, description: EntityDescription
-    ) -> None:
-        """Attach to the lock's device (Bluetooth MAC as connection)."""
-        super().__init__(coordinator, description)
         self.lock_id = lock.lock_id
-        self._attr_unique_id = lock_unique_id(lock.lock_id, description.key)
-        detail = coordinator.account.details.get(lock.lock_id, lock)
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, lock_identifier(lock.lock_id))},
-            connections={(CONNECTION_BLUETOOTH, lock.mac)} if lock.mac else set(),
-            name=lock.display_name,
-            manufacturer=MANUFACTURER,
-            model=detail.model or lock.name,
-            sw_version=detail.firmware,
-        )
-        gateway_id = coordinator.account.state(lock.lock_id).gateway_id
-        if gateway_id is not None:
-            self._attr_device_info.update(_via_gateway(coordinator, gateway_id))
+        self._listed = lock
 
     @property
     def cloud_lock(self) -> TTLockLock | None:
@@ -68,129 +80,233 @@ class TTLockLockEntity(TTLockEntity):
         return self.coordinator.account.locks.get(self.lock_id)
 
     @property
-    def lock_state(self) -> LockState:
+    def status(self) -> TTLockLockStatus:
         """The lock's live state."""
         return self.coordinator.account.state(self.lock_id)
 
     @property
     def available(self) -> bool:
-        """Available while the cloud lists the lock and the login works.
+        """While the cloud lists the lock (and the login works).
 
-        Push-first: a failed poll (cloud error, clock skew, quota pause) does not blank the
-        states that pushes keep updating, and leaves the lock controllable (Home Assistant
-        silently skips unavailable entities in actions).
+        A failed poll (cloud error, clock skew, quota pause) does not blank the states that
+        pushes keep updating, and leaves the lock controllable (Home Assistant silently skips
+        unavailable entities in actions).
         """
-        return self.cloud_lock is not None and not self.coordinator.auth_failed
+        return super().available and self.cloud_lock is not None
 
+    def unique_id(self, key: str) -> str:
+        """`ttlock_lock_<lock id>_<key>`."""
+        return lock_unique_id(self.lock_id, key)
 
-def _via_gateway(coordinator: TTLockCoordinator, gateway_id: int) -> DeviceInfo:
-    """Link a lock's device to the gateway that relays its commands."""
-    if DEVICES_PER_ENTRY:  # pragma: no cover - HA >= 2026.8 wants the gateway's device id
-        gateway = async_get_entry_device(
-            coordinator.hass, coordinator.config_entry.entry_id, gateway_identifier(gateway_id)
-        )
-        return cast(DeviceInfo, {"via_device_id": gateway.id} if gateway else {})
-    return DeviceInfo(via_device=(DOMAIN, gateway_identifier(gateway_id)))
-
-
-class TTLockGatewayEntity(TTLockEntity):
-    """An entity of one gateway's device."""
-
-    def __init__(
-        self,
-        coordinator: TTLockCoordinator,
-        gateway: TTLockGateway,
-        description: EntityDescription,
-    ) -> None:
-        """Attach to the gateway's device."""
-        super().__init__(coordinator, description)
-        self.gateway_id = gateway.gateway_id
-        self._attr_unique_id = gateway_unique_id(gateway.gateway_id, description.key)
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, gateway_identifier(gateway.gateway_id))},
-            name=gateway.name,
+    def device_info(self) -> DeviceInfo:
+        """The lock's device (Bluetooth MAC as connection), via its gateway when it has one."""
+        lock = self._listed
+        detail = self.coordinator.account.details.get(lock.lock_id, lock)
+        info = DeviceInfo(
+            identifiers={(DOMAIN, lock_identifier(lock.lock_id))},
+            connections={(CONNECTION_BLUETOOTH, lock.mac)} if lock.mac else set(),
+            name=lock.display_name,
             manufacturer=MANUFACTURER,
-            model=GATEWAY_MODEL,
+            model=detail.model or lock.name,
+            sw_version=detail.firmware,
         )
+        gateway_id = self.status.gateway_id
+        if gateway_id is not None:
+            info.update(self._via_gateway(gateway_id))
+        return info
+
+    def _via_gateway(self, gateway_id: int) -> DeviceInfo:
+        """Link the lock's device to the gateway that relays its commands."""
+        if DEVICES_PER_ENTRY:  # pragma: no cover - HA >= 2026.8 wants the gateway's device id
+            gateway = async_get_entry_device(
+                self.coordinator.hass,
+                self.coordinator.config_entry.entry_id,
+                gateway_identifier(gateway_id),
+            )
+            return cast(DeviceInfo, {"via_device_id": gateway.id} if gateway else {})
+        return DeviceInfo(via_device=(DOMAIN, gateway_identifier(gateway_id)))
+
+
+class GatewayDevice(TTLockDevice):
+    """A gateway, as the cloud lists it."""
+
+    def __init__(self, coordinator: TTLockCoordinator, gateway: TTLockGateway) -> None:
+        """The gateway as listed when its entities are built."""
+        super().__init__(coordinator)
+        self.gateway_id = gateway.gateway_id
+        self._name = gateway.name
 
     @property
-    def gateway(self) -> TTLockGateway | None:
+    def cloud_gateway(self) -> TTLockGateway | None:
         """The gateway as last listed (None once it disappeared)."""
         return self.coordinator.account.gateways.get(self.gateway_id)
 
     @property
     def available(self) -> bool:
-        """Available while the cloud lists the gateway and the login works (see the locks)."""
-        return self.gateway is not None and not self.coordinator.auth_failed
+        """While the cloud lists the gateway (and the login works)."""
+        return super().available and self.cloud_gateway is not None
+
+    def unique_id(self, key: str) -> str:
+        """`ttlock_gateway_<gateway id>_<key>`."""
+        return gateway_unique_id(self.gateway_id, key)
+
+    def device_info(self) -> DeviceInfo:
+        """The gateway's device."""
+        return DeviceInfo(
+            identifiers={(DOMAIN, gateway_identifier(self.gateway_id))},
+            name=self._name,
+            manufacturer=MANUFACTURER,
+            model=GATEWAY_MODEL,
+        )
 
 
-class TTLockAccountEntity(TTLockEntity):
-    """An entity of the account's service device (API usage)."""
+class AccountDevice(TTLockDevice):
+    """The account's service device (API usage)."""
 
-    def __init__(self, coordinator: TTLockCoordinator, description: EntityDescription) -> None:
-        """Attach to the account device."""
-        super().__init__(coordinator, description)
-        entry = coordinator.config_entry
-        uid = entry.unique_id or entry.entry_id
-        self._attr_unique_id = account_unique_id(uid, description.key)
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, account_identifier(uid))},
-            name=f"TTLock {entry.title}",
+    @property
+    def api_calls(self) -> ApiCallCounter:
+        """The requests the entry's client sent."""
+        return self.coordinator.config_entry.runtime_data.api_calls
+
+    def unique_id(self, key: str) -> str:
+        """`ttlock_account_<uid>_<key>`."""
+        return account_unique_id(self._uid, key)
+
+    def device_info(self) -> DeviceInfo:
+        """A service device named after the account."""
+        return DeviceInfo(
+            identifiers={(DOMAIN, account_identifier(self._uid))},
+            name=f"TTLock {self.coordinator.config_entry.title}",
             manufacturer=MANUFACTURER,
             entry_type=DeviceEntryType.SERVICE,
         )
 
+    @property
+    def _uid(self) -> str:
+        entry = self.coordinator.config_entry
+        return entry.unique_id or entry.entry_id
+
+
+def _every_lock(lock: TTLockLock) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class TTLockEntityDescription(EntityDescription):
+    """What every TTLock description has: which locks have the entity (lock entities only)."""
+
+    exists_fn: Callable[[TTLockLock], bool] = _every_lock
+
+
+class TTLockEntity[D: TTLockDevice](CoordinatorEntity[TTLockCoordinator]):
+    """Any TTLock entity: named by translation key, updated by the coordinator."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, device: D, description: EntityDescription, context: Any = None) -> None:
+        """Attach the entity to its device; `context` is its coordinator listener context."""
+        super().__init__(device.coordinator, context)
+        self.device = device
+        self.entity_description = description
+        self._attr_unique_id = device.unique_id(description.key)
+        self._attr_device_info = device.device_info()
+
+    @property
+    def available(self) -> bool:
+        """As its device."""
+        return self.device.available
+
 
 @callback
-def async_track_new_locks(
-    coordinator: TTLockCoordinator,
+def async_add_account_entities[T: TTLockEntityDescription](
+    entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    build: Callable[[TTLockLock], Iterable[Entity]],
+    descriptions: Iterable[T],
+    build: Callable[[AccountDevice, T], Entity],
 ) -> None:
-    """Add entities for every lock now and for locks the cloud lists later (no reload)."""
-    _track(
-        coordinator, async_add_entities, lambda: coordinator.account.locks, build, lock_identifier
+    """Add the account device's entities."""
+    device = AccountDevice(entry.runtime_data.coordinator)
+    async_add_entities(build(device, description) for description in descriptions)
+
+
+@callback
+def async_add_lock_entities[T: TTLockEntityDescription](
+    entry: TTLockConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    descriptions: Iterable[T],
+    build: Callable[[LockDevice, T], Entity],
+) -> None:
+    """Add the entities of every lock now, and of locks the cloud lists later."""
+    coordinator = entry.runtime_data.coordinator
+    _async_add_listed(
+        entry,
+        async_add_entities,
+        lambda: coordinator.account.locks,
+        lock_identifier,
+        lambda lock: [
+            (description.key, _factory(build, LockDevice, coordinator, lock, description))
+            for description in descriptions
+            if description.exists_fn(lock)
+        ],
     )
 
 
 @callback
-def async_track_new_gateways(
-    coordinator: TTLockCoordinator,
+def async_add_gateway_entities[T: TTLockEntityDescription](
+    entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    build: Callable[[TTLockGateway], Iterable[Entity]],
+    descriptions: Iterable[T],
+    build: Callable[[GatewayDevice, T], Entity],
 ) -> None:
-    """Add entities for every gateway now and for gateways listed later."""
-    _track(
-        coordinator,
+    """Add the entities of every gateway now, and of gateways listed later."""
+    coordinator = entry.runtime_data.coordinator
+    _async_add_listed(
+        entry,
         async_add_entities,
         lambda: coordinator.account.gateways,
-        build,
         gateway_identifier,
+        lambda gateway: [
+            (description.key, _factory(build, GatewayDevice, coordinator, gateway, description))
+            for description in descriptions
+        ],
     )
 
 
-def _track[T](
+def _factory[D: TTLockDevice, Item, T](
+    build: Callable[[D, T], Entity],
+    device: Callable[[TTLockCoordinator, Item], D],
     coordinator: TTLockCoordinator,
+    item: Item,
+    description: T,
+) -> Callable[[], Entity]:
+    """Builds the entity (and its device handle) only when it is new."""
+    return lambda: build(device(coordinator, item), description)
+
+
+def _async_add_listed[Item](
+    entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    current: Callable[[], dict[int, T]],
-    build: Callable[[T], Iterable[Entity]],
+    listed: Callable[[], Mapping[int, Item]],
     identifier: Callable[[int], str],
+    candidates: Callable[[Item], Iterable[tuple[Hashable, Callable[[], Entity]]]],
 ) -> None:
-    # Item id -> its device's removal count when its entities were built: entities live as long
-    # as their device, so an item that is merely not listed for a while keeps them, and one whose
-    # device was removed (cloud sync or the user) gets new ones when it comes back.
-    built: dict[int, int] = {}
+    """Entities of the listed items, built again when an item's device was removed.
 
-    @callback
-    def _add_new() -> None:
-        entities: list[Entity] = []
-        for item_id, item in current().items():
-            removals = coordinator.device_removals(identifier(item_id))
-            if built.get(item_id) != removals:
-                built[item_id] = removals
-                entities.extend(build(item))
-        if entities:
-            async_add_entities(entities)
+    Entities live as long as their device: an item that is merely not listed for a while keeps
+    them, and one whose device was removed (cloud sync or the user) gets new ones when it comes
+    back (the device's removal count is the generation).
+    """
+    coordinator = entry.runtime_data.coordinator
 
-    _add_new()
-    coordinator.config_entry.async_on_unload(coordinator.async_add_listener(_add_new))
+    def entities_of(item_id: int) -> Iterable[tuple[Hashable, Callable[[], Entity]]]:
+        item = listed().get(item_id)
+        return candidates(item) if item is not None else ()
+
+    async_add_dynamic_entities(
+        entry,
+        async_add_entities,
+        coordinator,
+        devices=lambda: list(listed()),
+        candidates=entities_of,
+        generation=lambda item_id: coordinator.device_removals(identifier(item_id)),
+    )

@@ -6,11 +6,7 @@ from collections.abc import Awaitable
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
-    HomeAssistantError,
-    ServiceValidationError,
-)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from custom_components.minerva_iot.clients.ttlock import (
     TTLockAuthError,
@@ -67,7 +63,8 @@ async def async_run_command[T](hass: HomeAssistant, entry: ConfigEntry, command:
     """Await a command; TTLock errors become translated errors, auth failures start reauth."""
     try:
         return await command
-    except ConfigEntryAuthFailed as err:
+    except TTLockAuthError as err:
+        # The client already refreshed a refused token once: only a new login helps.
         entry.async_start_reauth(hass)
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key="ttlock_auth_failed"

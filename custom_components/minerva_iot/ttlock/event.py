@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from custom_components.minerva_iot.clients.ttlock import TTLockRecord
 from custom_components.minerva_iot.clients.ttlock.callback import RecordKind
 
+from .coordinator import RECORDS
 from .data import TTLockConfigEntry
-from .entity import TTLockLockEntity, async_track_new_locks
+from .entity import LockDevice, TTLockEntity, TTLockEntityDescription, async_add_lock_entities
 from .records import record_summary
 
-RECORD = EventEntityDescription(
-    key="record",
-    translation_key="ttlock_record",
-    event_types=[kind.value for kind in RecordKind],
+
+@dataclass(frozen=True, kw_only=True)
+class TTLockEventDescription(EventEntityDescription, TTLockEntityDescription):
+    """The records of a lock."""
+
+
+EVENTS: tuple[TTLockEventDescription, ...] = (
+    TTLockEventDescription(
+        key="record",
+        translation_key="ttlock_record",
+        event_types=[kind.value for kind in RecordKind],
+    ),
 )
 
 
@@ -26,34 +37,31 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """An event entity per lock."""
-    coordinator = entry.runtime_data.coordinator
-    async_track_new_locks(
-        coordinator,
-        async_add_entities,
-        lambda lock: [TTLockRecordEvent(coordinator, lock, RECORD)],
-    )
+    async_add_lock_entities(entry, async_add_entities, EVENTS, TTLockRecordEvent)
 
 
-class TTLockRecordEvent(TTLockLockEntity, EventEntity):
+class TTLockRecordEvent(TTLockEntity[LockDevice], EventEntity):
     """Who did what: method, user, record type, success of each record."""
 
-    async def async_added_to_hass(self) -> None:
-        """Listen to the lock's records (pushed records only: a poll never re-fires one)."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.async_add_record_listener(self.lock_id, self._async_record)
-        )
+    def __init__(self, device: LockDevice, description: EntityDescription) -> None:
+        """Listen after every other entity: a record is reported once its lock state is shown."""
+        super().__init__(device, description, RECORDS)
 
     @callback
-    def _async_record(self, record: TTLockRecord) -> None:
-        summary = record_summary(record)
-        self._trigger_event(
-            summary["kind"],
-            {
-                "method": summary["method"],
-                "user": summary["user"],
-                "record_type": summary["record_type"],
-                "success": summary["success"],
-            },
-        )
-        self.async_write_ha_state()
+    def _handle_coordinator_update(self) -> None:
+        """Report the records a push brought (a poll never re-fires one)."""
+        records = self.coordinator.new_records(self.device.lock_id)
+        if not records:
+            self.async_write_ha_state()
+        for record in records:
+            summary = record_summary(record)
+            self._trigger_event(
+                summary["kind"],
+                {
+                    "method": summary["method"],
+                    "user": summary["user"],
+                    "record_type": summary["record_type"],
+                    "success": summary["success"],
+                },
+            )
+            self.async_write_ha_state()

@@ -7,13 +7,14 @@ whose state Home Assistant has never known (first set-up) is asked once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 import logging
 from typing import Any
 
 from homeassistant.components.lock import ATTR_CHANGED_BY, LockEntity, LockEntityDescription
 from homeassistant.components.lock.const import LockState
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
@@ -21,13 +22,17 @@ from homeassistant.util import dt as dt_util
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockError, TTLockLock
 from custom_components.minerva_iot.const import DOMAIN
 
+from .commands import async_lock_command
 from .data import TTLockConfigEntry
-from .entity import TTLockLockEntity, async_track_new_locks
+from .entity import LockDevice, TTLockEntity, TTLockEntityDescription, async_add_lock_entities
 from .errors import async_run_command
 
 _LOGGER = logging.getLogger(__name__)
 
-LOCK_DESCRIPTION = LockEntityDescription(key="lock", name=None)
+
+@dataclass(frozen=True, kw_only=True)
+class TTLockLockDescription(LockEntityDescription, TTLockEntityDescription):
+    """The lock itself."""
 
 
 def _has_lock_entity(lock: TTLockLock) -> bool:
@@ -38,23 +43,21 @@ def _has_lock_entity(lock: TTLockLock) -> bool:
     )
 
 
+LOCKS: tuple[TTLockLockDescription, ...] = (
+    TTLockLockDescription(key="lock", name=None, exists_fn=_has_lock_entity),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a lock entity per lock that can be commanded."""
-    coordinator = entry.runtime_data.coordinator
-    async_track_new_locks(
-        coordinator,
-        async_add_entities,
-        lambda lock: [TTLockLockControl(coordinator, lock, LOCK_DESCRIPTION)]
-        if _has_lock_entity(lock)
-        else [],
-    )
+    async_add_lock_entities(entry, async_add_entities, LOCKS, TTLockLockControl)
 
 
-class TTLockLockControl(TTLockLockEntity, LockEntity, RestoreEntity):
+class TTLockLockControl(TTLockEntity[LockDevice], LockEntity, RestoreEntity):
     """The lock itself (the device's main entity)."""
 
     _attr_is_locking = False
@@ -66,54 +69,56 @@ class TTLockLockControl(TTLockLockEntity, LockEntity, RestoreEntity):
         """Restore the last locked / unlocked state unless something newer is known."""
         await super().async_added_to_hass()
         last = await self.async_get_last_state()
-        state = self.lock_state
+        state = self.device.status
         if state.locked is not None or state.last_bolt_record is not None:
             return
         if last is None or last.state not in (LockState.LOCKED, LockState.UNLOCKED):
             # Never known (or unknown, jammed, a command in flight): nothing to restore, so ask
             # the lock once rather than show "unknown" until someone uses it.
             self.coordinator.config_entry.async_create_background_task(
-                self.hass, self._async_learn_state(), f"ttlock initial state of {self.lock_id}"
+                self.hass,
+                self._async_learn_state(),
+                f"ttlock initial state of {self.device.lock_id}",
             )
             return
         changed_by = last.attributes.get(ATTR_CHANGED_BY)
         self._restored_changed_by = changed_by if isinstance(changed_by, str) else None
-        state.locked = last.state == LockState.LOCKED
-        if not state.locked:
-            # The lock may have relocked itself while Home Assistant was down: infer it from the
-            # time it was seen unlocked, as after a pushed unlock.
-            elapsed = (dt_util.utcnow() - last.last_changed).total_seconds()
-            self.coordinator.relock.schedule(self.lock_id, state, already_elapsed=elapsed)
+        self.coordinator.tracker.restore_bolt(
+            self.device.lock_id,
+            locked=last.state == LockState.LOCKED,
+            seconds_ago=(dt_util.utcnow() - last.last_changed).total_seconds(),
+        )
 
     async def _async_learn_state(self) -> None:
         """One queryOpenState (it wakes the lock); a failure leaves the state unknown."""
-        if not self.available or self.coordinator.state_queried(self.lock_id):
+        lock_id = self.device.lock_id
+        if not self.available or self.coordinator.state_queried(lock_id):
             return  # not reachable, or the safety re-check at set-up already asked it
         try:
-            await self.coordinator.commands.async_check_state(self.lock_id)
-        except (TTLockError, HomeAssistantError) as err:
-            _LOGGER.debug("State of TTLock lock %s not learnt: %s", self.lock_id, err)
+            await self.coordinator.async_check_state(lock_id)
+        except TTLockError as err:
+            _LOGGER.debug("State of TTLock lock %s not learnt: %s", lock_id, err)
 
     @property
     def available(self) -> bool:
         """Only locks reachable through a gateway or WiFi accept commands."""
-        lock = self.cloud_lock
+        lock = self.device.cloud_lock
         return super().available and lock is not None and lock.remotely_reachable
 
     @property
     def is_locked(self) -> bool | None:
         """Locked as pushed, confirmed or inferred (None = unknown)."""
-        return self.lock_state.locked
+        return self.device.status.locked
 
     @property
     def changed_by(self) -> str | None:
         """Who last locked or unlocked it (app user, passcode, card or fingerprint name)."""
-        record = self.lock_state.last_bolt_record
+        record = self.device.status.last_bolt_record
         return record.username if record else self._restored_changed_by
 
     async def async_lock(self, **kwargs: Any) -> None:
         """Lock through the gateway."""
-        lock = self.cloud_lock
+        lock = self.device.cloud_lock
         if lock is None or not lock.supports(Feature.LOCK_COMMAND):
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="ttlock_lock_not_supported"
@@ -134,7 +139,7 @@ class TTLockLockControl(TTLockLockEntity, LockEntity, RestoreEntity):
             await async_run_command(
                 self.hass,
                 self.coordinator.config_entry,
-                self.coordinator.commands.async_lock_command(self.lock_id, lock=lock),
+                async_lock_command(self.coordinator, self.device.lock_id, lock=lock),
             )
         finally:
             self._attr_is_locking = False

@@ -1,18 +1,13 @@
-"""Publish a lock record: to the lock's event entity and as `minerva_iot_event` on the bus."""
+"""Lock records as automations see them: event type, summary, and the `minerva_iot_event`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 
 from custom_components.minerva_iot.clients.ttlock import TTLockRecord
-from custom_components.minerva_iot.clients.ttlock.callback import (
-    RecordKind,
-    RecordType,
-    describe_record_type,
-)
+from custom_components.minerva_iot.clients.ttlock.callback import RecordKind, describe_record_type
 from custom_components.minerva_iot.compat import async_get_entry_device
 from custom_components.minerva_iot.const import VENDOR_TTLOCK
 from custom_components.minerva_iot.events import async_fire_minerva_event
@@ -52,17 +47,11 @@ def record_summary(record: TTLockRecord) -> dict[str, Any]:
 
 
 @callback
-def async_publish_record(
-    hass: HomeAssistant,
-    entry_id: str,
-    record: TTLockRecord,
-    listeners: Iterable[Callable[[TTLockRecord], None]],
-) -> RecordType | None:
-    """Fire the bus event and notify listeners; records of unknown type are only ignored."""
-    info = describe_record_type(record.record_type)
+def async_fire_record_event(hass: HomeAssistant, entry_id: str, record: TTLockRecord) -> None:
+    """`minerva_iot_event` for a record of a known type, on the lock's device (device triggers)."""
     kind = record_kind(record)
-    if info is None or kind is None:
-        return None
+    if kind is None:
+        return
     device = async_get_entry_device(hass, entry_id, lock_identifier(record.lock_id))
     async_fire_minerva_event(
         hass,
@@ -71,6 +60,3 @@ def async_publish_record(
         kind.value,
         {"record": record_summary(record)},
     )
-    for listener in list(listeners):
-        listener(record)
-    return info

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
@@ -11,23 +14,48 @@ from homeassistant.components.sensor import (
 from homeassistant.const import PERCENTAGE, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
 
 from .data import TTLockConfigEntry
-from .entity import TTLockAccountEntity, TTLockLockEntity, async_track_new_locks
-
-BATTERY = SensorEntityDescription(
-    key="battery",
-    device_class=SensorDeviceClass.BATTERY,
-    native_unit_of_measurement=PERCENTAGE,
-    state_class=SensorStateClass.MEASUREMENT,
-    entity_category=EntityCategory.DIAGNOSTIC,
+from .entity import (
+    AccountDevice,
+    LockDevice,
+    TTLockDevice,
+    TTLockEntity,
+    TTLockEntityDescription,
+    async_add_account_entities,
+    async_add_lock_entities,
 )
-API_CALLS_TODAY = SensorEntityDescription(
-    key="api_calls_today",
-    translation_key="ttlock_api_calls_today",
-    state_class=SensorStateClass.TOTAL_INCREASING,
-    entity_category=EntityCategory.DIAGNOSTIC,
-    entity_registry_enabled_default=False,
+
+
+@dataclass(frozen=True, kw_only=True)
+class TTLockSensorDescription[D: TTLockDevice](SensorEntityDescription, TTLockEntityDescription):
+    """A reading of a device."""
+
+    value_fn: Callable[[D], StateType]
+
+
+LOCK_SENSORS: tuple[TTLockSensorDescription[LockDevice], ...] = (
+    TTLockSensorDescription(
+        key="battery",
+        device_class=SensorDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # From pushes (electricQuantity) and the lock list.
+        value_fn=lambda device: device.status.battery,
+    ),
+)
+ACCOUNT_SENSORS: tuple[TTLockSensorDescription[AccountDevice], ...] = (
+    TTLockSensorDescription(
+        key="api_calls_today",
+        translation_key="ttlock_api_calls_today",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        # Since local midnight: the cloud's monthly quota counts every call.
+        value_fn=lambda device: device.api_calls.today(),
+    ),
 )
 
 
@@ -37,28 +65,16 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Battery of every lock, and the account's API call counter."""
-    coordinator = entry.runtime_data.coordinator
-    async_add_entities([TTLockApiCallsSensor(coordinator, API_CALLS_TODAY)])
-    async_track_new_locks(
-        coordinator,
-        async_add_entities,
-        lambda lock: [TTLockBatterySensor(coordinator, lock, BATTERY)],
-    )
+    async_add_account_entities(entry, async_add_entities, ACCOUNT_SENSORS, TTLockSensor)
+    async_add_lock_entities(entry, async_add_entities, LOCK_SENSORS, TTLockSensor)
 
 
-class TTLockBatterySensor(TTLockLockEntity, SensorEntity):
-    """Battery level, from pushes (electricQuantity) and the lock list."""
+class TTLockSensor[D: TTLockDevice](TTLockEntity[D], SensorEntity):
+    """A reading of a lock or of the account."""
+
+    entity_description: TTLockSensorDescription[D]
 
     @property
-    def native_value(self) -> int | None:
-        """Battery in %."""
-        return self.lock_state.battery
-
-
-class TTLockApiCallsSensor(TTLockAccountEntity, SensorEntity):
-    """Calls made today: the cloud's monthly quota counts every call."""
-
-    @property
-    def native_value(self) -> int:
-        """Calls since local midnight."""
-        return self.coordinator.client.calls_today
+    def native_value(self) -> StateType:
+        """The description's reading of the device."""
+        return self.entity_description.value_fn(self.device)

@@ -22,6 +22,7 @@ from custom_components.minerva_iot.clients.ttlock import Feature, TTLockPasscode
 from custom_components.minerva_iot.compat import device_entry_ids
 from custom_components.minerva_iot.const import CONF_VENDOR, DOMAIN, VENDOR_TTLOCK
 
+from .commands import async_set_passage_mode
 from .coordinator import TTLockCoordinator
 from .data import TTLockConfigEntry
 from .errors import async_run_command
@@ -119,7 +120,7 @@ async def _async_list_passcodes(call: ServiceCall) -> ServiceResponse:
     passcodes = await async_run_command(
         call.hass,
         coordinator.config_entry,
-        coordinator.async_call(lambda: coordinator.client.async_list_passcodes(lock_id)),
+        coordinator.client.async_list_passcodes(lock_id),
     )
     return {"passcodes": [_passcode_view(passcode) for passcode in passcodes]}
 
@@ -147,9 +148,7 @@ async def _async_create_passcode(call: ServiceCall) -> ServiceResponse:
     passcode_id = await async_run_command(
         call.hass,
         coordinator.config_entry,
-        coordinator.async_call(
-            lambda: coordinator.client.async_add_passcode(lock_id, passcode, name, start_ms, end_ms)
-        ),
+        coordinator.client.async_add_passcode(lock_id, passcode, name, start_ms, end_ms),
     )
     return {"passcode_id": passcode_id}
 
@@ -160,9 +159,7 @@ async def _async_delete_passcode(call: ServiceCall) -> ServiceResponse:
     await async_run_command(
         call.hass,
         coordinator.config_entry,
-        coordinator.async_call(
-            lambda: coordinator.client.async_delete_passcode(lock_id, passcode_id)
-        ),
+        coordinator.client.async_delete_passcode(lock_id, passcode_id),
     )
     return {"passcode_id": passcode_id}
 
@@ -173,9 +170,7 @@ async def _async_list_records(call: ServiceCall) -> ServiceResponse:
     records = await async_run_command(
         call.hass,
         coordinator.config_entry,
-        coordinator.async_call(
-            lambda: coordinator.client.async_list_records(lock_id, start_ms=start_ms, page_size=200)
-        ),
+        coordinator.client.async_list_records(lock_id, start_ms=start_ms, page_size=200),
     )
     records = sorted(records, key=lambda record: record.lock_date, reverse=True)
     return {
@@ -198,8 +193,8 @@ async def _async_set_passage_mode(call: ServiceCall) -> ServiceResponse:
     await async_run_command(
         call.hass,
         coordinator.config_entry,
-        coordinator.commands.async_set_passage_mode(
-            lock_id, enabled, schedule=schedule, auto_unlock=auto_unlock
+        async_set_passage_mode(
+            coordinator, lock_id, enabled, schedule=schedule, auto_unlock=auto_unlock
         ),
     )
     response: dict[str, Any] = {

@@ -8,7 +8,7 @@ from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLo
 
 
 @dataclass
-class LockState:
+class TTLockLockStatus:
     """Live state of one lock, fed mostly by callback pushes (None = unknown)."""
 
     locked: bool | None = None
@@ -21,7 +21,7 @@ class LockState:
     gateway_id: int | None = None
     last_record: TTLockRecord | None = None
     # The newest successful lock/unlock record applied (who operated the lock), and when it
-    # happened (coordinator.record_time, ms): a record older than that arriving late must not
+    # happened (tracking.record_time, ms): a record older than that arriving late must not
     # overwrite a newer state.
     last_bolt_record: TTLockRecord | None = None
     last_bolt_time: int | None = None
@@ -33,10 +33,10 @@ class TTLockAccount:
 
     locks: dict[int, TTLockLock] = field(default_factory=dict)
     gateways: dict[int, TTLockGateway] = field(default_factory=dict)
-    states: dict[int, LockState] = field(default_factory=dict)
+    states: dict[int, TTLockLockStatus] = field(default_factory=dict)
     # lock/detail results (model, firmware, settings), refreshed on the slow tier.
     details: dict[int, TTLockLock] = field(default_factory=dict)
 
-    def state(self, lock_id: int) -> LockState:
+    def state(self, lock_id: int) -> TTLockLockStatus:
         """The state of `lock_id`, created empty on first use."""
-        return self.states.setdefault(lock_id, LockState())
+        return self.states.setdefault(lock_id, TTLockLockStatus())

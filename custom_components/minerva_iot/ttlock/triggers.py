@@ -7,13 +7,18 @@ Each is a `minerva_iot_event` type fired for a lock record (records.py, `type` =
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockLock
 from custom_components.minerva_iot.clients.ttlock.callback import RecordKind
 
 from .identifiers import lock_id_of_device
+
+if TYPE_CHECKING:
+    from .data import TTLockConfigEntry
 
 # A list comprehension (not a generator) so the quality checks can read the values statically.
 TRIGGER_TYPES: tuple[str, ...] = tuple([kind.value for kind in RecordKind])
@@ -33,7 +38,7 @@ def _lock_trigger_types(lock: TTLockLock) -> list[str]:
     return [kind for kind in TRIGGER_TYPES if kind not in _DOOR_TYPES]
 
 
-def ttlock_trigger_types(entry: ConfigEntry, device: DeviceEntry) -> list[str]:
+def ttlock_trigger_types(entry: TTLockConfigEntry, device: DeviceEntry) -> list[str]:
     """Record kinds for a lock device; gateways and the account device have none.
 
     Once the entry is loaded and knows the lock, exactly what that lock can report; before that
@@ -42,8 +47,11 @@ def ttlock_trigger_types(entry: ConfigEntry, device: DeviceEntry) -> list[str]:
     lock_id = lock_id_of_device(device)
     if lock_id is None:
         return []
-    runtime = getattr(entry, "runtime_data", None)
-    lock = runtime.coordinator.account.locks.get(lock_id) if runtime is not None else None
+    lock = (
+        entry.runtime_data.coordinator.account.locks.get(lock_id)
+        if entry.state is ConfigEntryState.LOADED
+        else None
+    )
     if lock is None:
         return list(TRIGGER_TYPES)
     return _lock_trigger_types(lock)

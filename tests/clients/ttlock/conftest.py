@@ -10,7 +10,12 @@ import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.minerva_iot.clients.ttlock import TTLockClient, async_password_grant
+from custom_components.minerva_iot.clients.ttlock import (
+    TTLockAuth,
+    TTLockClient,
+    async_password_grant,
+    async_refresh_grant,
+)
 from simulators.ttlock import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -22,16 +27,25 @@ from simulators.ttlock import (
 ClientFactory = Callable[..., TTLockClient]
 
 
-@pytest.fixture
-def ttlock_sim_options() -> dict[str, Any]:
-    """Auto-lock delays shortened a hundredfold; a "timeout" failure hangs 5 s."""
-    return {"time_scale": 0.01, "hang_seconds": 5}
+@pytest.fixture(autouse=True)
+def allow_loopback_sockets(socket_enabled: None) -> None:
+    """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
 
 
 @pytest.fixture
-def sim(ttlock_sim: TTLockSimulator) -> TTLockSimulator:
-    """The running simulator (tests/plugins/simulators.py)."""
-    return ttlock_sim
+async def sim() -> AsyncGenerator[TTLockSimulator]:
+    """A running simulator; auto-lock delays shortened a hundredfold."""
+    simulator = TTLockSimulator(time_scale=0.01, hang_seconds=5)
+    await simulator.start(host="127.0.0.1", port=0)
+    yield simulator
+    await simulator.stop()
+
+
+@pytest.fixture
+async def session() -> AsyncGenerator[aiohttp.ClientSession]:
+    """A plain aiohttp session, as Home Assistant would inject one."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
 
 
 @pytest.fixture
@@ -53,22 +67,52 @@ def sleeps() -> list[float]:
     return []
 
 
+class TokenAuth(TTLockAuth):
+    """A token dict, refreshed at the simulator when a call is refused (as an application does)."""
+
+    def __init__(self, session: aiohttp.ClientSession, host: str, token: dict[str, Any]) -> None:
+        """Start with `token`."""
+        self._session = session
+        self._host = host
+        self.token = token
+        self.refreshes = 0
+
+    async def async_get_access_token(self) -> str:
+        """The current access token."""
+        return str(self.token["access_token"])
+
+    async def async_refresh_rejected_token(self, rejected: str) -> None:
+        """The refresh grant (TTLock rotates the refresh token too)."""
+        self.refreshes += 1
+        new_token = await async_refresh_grant(
+            self._session,
+            self._host,
+            DEFAULT_CLIENT_ID,
+            DEFAULT_CLIENT_SECRET,
+            self.token["refresh_token"],
+        )
+        self.token = {**self.token, **new_token}
+
+
+@pytest.fixture
+def auth(sim: TTLockSimulator, session: aiohttp.ClientSession, token: dict[str, Any]) -> TokenAuth:
+    """The fixture token, refreshable at the simulator."""
+    return TokenAuth(session, sim.url, token)
+
+
 @pytest.fixture
 def make_client(
-    sim: TTLockSimulator, session: aiohttp.ClientSession, token: dict[str, Any], sleeps: list[float]
+    sim: TTLockSimulator, session: aiohttp.ClientSession, auth: TokenAuth, sleeps: list[float]
 ) -> ClientFactory:
     """Build a client for the simulator; keyword arguments override the defaults."""
-
-    async def token_provider() -> str:
-        return str(token["access_token"])
 
     async def fake_sleep(delay: float) -> None:
         sleeps.append(delay)
 
     def factory(**kwargs: Any) -> TTLockClient:
-        provider = kwargs.pop("token_provider", token_provider)
+        client_auth = kwargs.pop("auth", auth)
         options: dict[str, Any] = {"timeout": 5.0, "sleep": fake_sleep} | kwargs
-        return TTLockClient(session, sim.url, DEFAULT_CLIENT_ID, provider, **options)
+        return TTLockClient(session, sim.url, DEFAULT_CLIENT_ID, client_auth, **options)
 
     return factory
 
@@ -93,7 +137,7 @@ class RawServer:
 
 
 @pytest.fixture
-async def raw_server(socket_enabled: None) -> AsyncGenerator[RawServer]:
+async def raw_server() -> AsyncGenerator[RawServer]:
     """A scriptable HTTP server on 127.0.0.1 for malformed-answer tests."""
     server = RawServer()
 
@@ -119,9 +163,13 @@ async def raw_server(socket_enabled: None) -> AsyncGenerator[RawServer]:
 @pytest.fixture
 def raw_client(raw_server: RawServer, session: aiohttp.ClientSession) -> TTLockClient:
     """A client talking to the raw server, without retries."""
-
-    async def token_provider() -> str:
-        return "raw-token"
-
-    return TTLockClient(session, raw_server.url, "raw-client", token_provider, retries=0)
-
+    return TTLockClient(
+        session,
+        raw_server.url,
+        "raw-client",
+        TokenAuth(session, raw_server.url, {"access_token": "raw-token"}),
+        retries=0,
+    )
+@pytest.fixture
+def auto_enable_custom_integrations() -> None:
+    """Override the root autouse fixture: the client tests need no Home Assistant instance."""

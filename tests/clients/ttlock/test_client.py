@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 import json
 
 import pytest
@@ -15,7 +14,6 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockNotFoundError,
     TTLockNotSupportedError,
     TTLockRemoteUnlockDisabledError,
-    TTLockTokenExpiredError,
     TTLockValidationError,
 )
 from custom_components.minerva_iot.clients.ttlock.models import LOCK_SECRET_FIELDS
@@ -144,27 +142,6 @@ async def test_no_gateway(client: TTLockClient, sim: TTLockSimulator) -> None:
         await client.async_lock(BACK)
 
 
-async def test_token_expired(client: TTLockClient, sim: TTLockSimulator) -> None:
-    """10004 raises TTLockTokenExpiredError at once (the HA side refreshes and retries)."""
-    sim.expire_access_tokens()
-    with pytest.raises(TTLockTokenExpiredError) as caught:
-        await client.async_list_locks()
-    assert caught.value.errcode == 10004
-    assert sim.calls["lock/list"] == 1
-
-
-async def test_unknown_token(make_client: ClientFactory, sim: TTLockSimulator) -> None:
-    """10003 (token does not exist) is the same reauth path."""
-
-    async def unknown_token() -> str:
-        return "never-issued"
-
-    client = make_client(token_provider=unknown_token)
-    with pytest.raises(TTLockTokenExpiredError) as caught:
-        await client.async_list_gateways()
-    assert caught.value.errcode == 10003
-
-
 async def test_clock_skew(make_client: ClientFactory, sim: TTLockSimulator) -> None:
     """A clock 10 minutes off gives 80000, the clock-skew error."""
     client = make_client(clock=lambda: sim.clock() + 600)
@@ -262,23 +239,17 @@ async def test_record_page_size_is_capped(client: TTLockClient, sim: TTLockSimul
     assert last_request(sim, "lockRecord/list")[1]["pageSize"] == "200"
 
 
-async def test_calls_today_resets_at_local_midnight(
+async def test_request_hook_runs_once_per_http_request(
     make_client: ClientFactory, sim: TTLockSimulator
 ) -> None:
-    """Every HTTP call counts; the counter restarts at midnight of the given time zone."""
-    zone = timezone(timedelta(hours=-5))
-    midnight = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    now = [midnight.timestamp() + 86400 - 60]
-    sim.clock = lambda: now[0]
-    client = make_client(clock=lambda: now[0], time_zone=zone)
-    assert client.calls_today == 0
-    await client.async_list_locks()
+    """Every HTTP request is announced (pages and retries too): the cloud's quota counts them."""
+    requests: list[str] = []
+    client = make_client(on_request=lambda: requests.append("request"))
+    sim.fail_next(1, "http500")
     await client.async_list_gateways()
-    assert client.calls_today == 2
-    now[0] += 120
-    assert client.calls_today == 0
-    await client.async_list_locks()
-    assert client.calls_today == 1
+    await client.async_list_records(FRONT, page_size=1)
+    assert len(requests) == sum(sim.calls.values()) - sim.calls["oauth2/token"]
+    assert len(requests) >= 3
 
 
 async def test_open_status_with_door_sensor(client: TTLockClient, sim: TTLockSimulator) -> None:

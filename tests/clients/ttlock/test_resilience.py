@@ -109,22 +109,6 @@ async def test_add_passcode_retried_when_gateway_busy(
     assert passcode_id in sim.locks[FRONT].passcodes
 
 
-async def test_token_provider_called_per_attempt(
-    make_client: ClientFactory, sim: TTLockSimulator, token: dict[str, Any]
-) -> None:
-    """A retry asks for the token again (it may have been refreshed meanwhile)."""
-    calls: list[int] = []
-
-    async def provider() -> str:
-        calls.append(1)
-        return str(token["access_token"])
-
-    client = make_client(token_provider=provider)
-    sim.fail_next(1, "http500")
-    await client.async_list_gateways()
-    assert len(calls) == 2
-
-
 async def test_logs_carry_no_token(
     client: TTLockClient,
     sim: TTLockSimulator,

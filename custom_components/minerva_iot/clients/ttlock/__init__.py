@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .auth import async_password_grant, async_refresh_grant, md5_password
-from .client import TokenProvider, TTLockClient
+from .auth import TTLockAuth, async_password_grant, async_refresh_grant, md5_password
+from .client import TTLockClient
 from .const import REGION_HOSTS
 from .errors import (
     TTLockActionableError,
@@ -43,6 +43,7 @@ __all__ = [
     "OpenState",
     "TTLockActionableError",
     "TTLockAppNotApprovedError",
+    "TTLockAuth",
     "TTLockAuthError",
     "TTLockClient",
     "TTLockClockSkewError",
@@ -66,7 +67,6 @@ __all__ = [
     "TTLockTokenExpiredError",
     "TTLockTransientError",
     "TTLockValidationError",
-    "TokenProvider",
     "async_password_grant",
     "async_refresh_grant",
     "error_for",

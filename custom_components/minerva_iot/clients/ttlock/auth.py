@@ -1,12 +1,17 @@
-"""OAuth token grants of the TTLock cloud (reference §2).
+"""Authentication with the TTLock cloud: the token grants (reference §2) and the token source.
 
 Both grants post a urlencoded form to ``{host}/oauth2/token``. An error arrives as an HTTP 200
 errcode body and is always raised, never returned as if it were a token (the field bug of
 reference §11.2: merging an error body into the stored token kept a dead token "valid").
+
+``TTLockAuth`` is what the client asks for a token before every call and tells when the cloud
+refuses one; the application implements it with its own token storage (Home Assistant: the
+config entry's OAuth2 session).
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 import hashlib
 from typing import Any
 
@@ -20,6 +25,28 @@ from .errors import (
     TTLockTokenExpiredError,
 )
 from .transport import async_send
+
+
+class TTLockAuth(ABC):
+    """The access token of one account.
+
+    The client calls these one at a time (never concurrently), so an implementation needs no
+    lock of its own, and it refreshes at most once for any number of refused calls.
+    """
+
+    @abstractmethod
+    async def async_get_access_token(self) -> str:
+        """A valid access token (refreshed first if the implementation knows it expired).
+
+        Raises a ``TTLockAuthError`` when no valid token can be had (refused refresh).
+        """
+
+    @abstractmethod
+    async def async_refresh_rejected_token(self, rejected: str) -> None:
+        """The cloud refused ``rejected`` (10003/10004...), the current token: get a new one.
+
+        Raises a ``TTLockAuthError`` when the refresh is refused: the user must log in again.
+        """
 
 
 def md5_password(password: str) -> str:

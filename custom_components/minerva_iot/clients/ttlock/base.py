@@ -1,32 +1,38 @@
-"""Request machinery of the TTLock client: common parameters, retries, paging, call counting.
+"""Request machinery of the TTLock client: common parameters, token, retries, paging.
 
 Every call carries ``clientId``, ``accessToken`` and ``date`` (ms); reads are GET with a query
 string, writes are POST forms with the method flag 2 (execute through the gateway). Transient
 failures are retried with a bounded exponential backoff; commands that wake a lock are serialised
-per gateway. A token refused with 10003/10004 raises ``TTLockTokenExpiredError``: the caller (Home
-Assistant's OAuth session) refreshes once and retries.
+per gateway. A token refused with 10003/10004 is refreshed once through ``TTLockAuth`` and the
+call repeated (the cloud refused it before doing anything); refused again, the call raises
+``TTLockTokenExpiredError``.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime, tzinfo
 import logging
 import time
 from typing import Any
 
 import aiohttp
 
+from .auth import TTLockAuth
 from .const import DEFAULT_TIMEOUT, MAX_PAGES
-from .errors import RETRYABLE_ERRCODES, TTLockConnectionError, TTLockError, TTLockTransientError
+from .errors import (
+    RETRYABLE_ERRCODES,
+    TTLockConnectionError,
+    TTLockError,
+    TTLockTokenExpiredError,
+    TTLockTransientError,
+)
 from .models import optional_int
 from .serializer import CommandSerializer
 from .transport import async_send
 
 _LOGGER = logging.getLogger(__name__)
 
-TokenProvider = Callable[[], Awaitable[str]]
 Sleep = Callable[[float], Awaitable[None]]
 
 # Backoff before retry n (0-based): base * 2**n, never more than the cap.
@@ -42,63 +48,47 @@ class TTLockApiBase:
         session: aiohttp.ClientSession,
         host: str,
         client_id: str,
-        token_provider: TokenProvider,
+        auth: TTLockAuth,
         *,
+        on_request: Callable[[], None] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         retries: int = 2,
         clock: Callable[[], float] | None = None,
         sleep: Sleep = asyncio.sleep,
         retry_base_delay: float = RETRY_BASE_DELAY,
-        time_zone: tzinfo | None = None,
     ) -> None:
         """Create a client.
 
-        ``clock`` gives epoch seconds (also the ``date`` parameter), ``sleep`` waits between
-        retries, ``time_zone`` decides when ``calls_today`` restarts (default: the system's).
+        ``on_request`` is called once per HTTP request (the cloud's quota counts requests),
+        ``clock`` gives epoch seconds (the ``date`` parameter), ``sleep`` waits between retries.
         """
         self._session = session
         self._host = host.rstrip("/")
         self._client_id = client_id
-        self._token_provider = token_provider
+        self._auth = auth
+        self._on_request = on_request
+        # Held while the token is fetched or replaced: one refresh for any number of callers.
+        self._token_lock = asyncio.Lock()
         self._timeout = timeout
         self._retries = max(0, retries)
         # Looked up at call time (not bound at import) so that frozen test clocks move it too.
         self._clock: Callable[[], float] = clock or (lambda: time.time())
         self._sleep = sleep
         self._retry_base_delay = retry_base_delay
-        self._time_zone = time_zone
         self._serializer = CommandSerializer()
-        self._calls_day: str | None = None
-        self._calls_today = 0
 
-    # ----------------------------------------------------------------- call accounting
+    # --------------------------------------------------------------------------- token
 
-    @property
-    def calls_today(self) -> int:
-        """HTTP calls this client made since local midnight (the cloud's quota counts calls)."""
-        if self._calls_day != self._local_day():
-            return 0
-        return self._calls_today
+    async def _async_access_token(self) -> str:
+        async with self._token_lock:
+            return await self._auth.async_get_access_token()
 
-    @property
-    def calls_day(self) -> str | None:
-        """The local day (ISO date) ``calls_today`` counts for (None before the first call)."""
-        return self._calls_day
-
-    def restore_calls(self, day: str, count: int) -> None:
-        """Carry on counting from a count saved earlier (it only counts if ``day`` is today)."""
-        self._calls_day = day
-        self._calls_today = max(0, count)
-
-    def _local_day(self) -> str:
-        return datetime.fromtimestamp(self._clock(), self._time_zone).date().isoformat()
-
-    def _count_call(self) -> None:
-        today = self._local_day()
-        if today != self._calls_day:
-            self._calls_day = today
-            self._calls_today = 0
-        self._calls_today += 1
+    async def _async_replace_rejected(self, rejected: str) -> None:
+        """Refresh unless a concurrent call already replaced the refused token."""
+        async with self._token_lock:
+            if await self._auth.async_get_access_token() == rejected:
+                _LOGGER.debug("TTLock refused the access token; refreshing it once")
+                await self._auth.async_refresh_rejected_token(rejected)
 
     # ------------------------------------------------------------------- serialisation
 
@@ -127,16 +117,23 @@ class TTLockApiBase:
         """
         url = f"{self._host}/v3/{path}"
         attempt = 0
+        refreshed = False
         while True:
             form = {key: str(value) for key, value in (params or {}).items()}
             form["clientId"] = self._client_id
-            form["accessToken"] = await self._token_provider()
+            form["accessToken"] = token = await self._async_access_token()
             form["date"] = str(int(self._clock() * 1000))
-            self._count_call()
+            if self._on_request is not None:
+                self._on_request()
             try:
                 return await async_send(
                     self._session, method, url, form, request_timeout=self._timeout
                 )
+            except TTLockTokenExpiredError:
+                if refreshed:
+                    raise
+                refreshed = True
+                await self._async_replace_rejected(token)
             except TTLockTransientError as err:
                 if attempt >= self._retries or not _should_retry(err, idempotent=idempotent):
                     raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .base import TokenProvider, TTLockApiBase, parse_each
+from .base import TTLockApiBase, parse_each
 from .const import (
     GATEWAY_LIST_MAX_PAGE_SIZE,
     LOCK_LIST_MAX_PAGE_SIZE,
@@ -29,7 +29,7 @@ from .models import (
     optional_int,
 )
 
-__all__ = ["TTLockClient", "TokenProvider"]
+__all__ = ["TTLockClient"]
 
 
 class TTLockClient(TTLockApiBase):
