@@ -27,25 +27,16 @@ from simulators.ttlock import (
 ClientFactory = Callable[..., TTLockClient]
 
 
-@pytest.fixture(autouse=True)
-def allow_loopback_sockets(socket_enabled: None) -> None:
-    """The simulator and the client talk over 127.0.0.1 (pytest-socket blocks sockets by default)."""
+@pytest.fixture
+def ttlock_sim_options() -> dict[str, Any]:
+    """Auto-lock delays shortened a hundredfold; a "timeout" failure hangs 5 s."""
+    return {"time_scale": 0.01, "hang_seconds": 5}
 
 
 @pytest.fixture
-async def sim() -> AsyncGenerator[TTLockSimulator]:
-    """A running simulator; auto-lock delays shortened a hundredfold."""
-    simulator = TTLockSimulator(time_scale=0.01, hang_seconds=5)
-    await simulator.start(host="127.0.0.1", port=0)
-    yield simulator
-    await simulator.stop()
-
-
-@pytest.fixture
-async def session() -> AsyncGenerator[aiohttp.ClientSession]:
-    """A plain aiohttp session, as Home Assistant would inject one."""
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
+def sim(ttlock_sim: TTLockSimulator) -> TTLockSimulator:
+    """The running simulator (tests/plugins/simulators.py)."""
+    return ttlock_sim
 
 
 @pytest.fixture
@@ -137,7 +128,7 @@ class RawServer:
 
 
 @pytest.fixture
-async def raw_server() -> AsyncGenerator[RawServer]:
+async def raw_server(socket_enabled: None) -> AsyncGenerator[RawServer]:
     """A scriptable HTTP server on 127.0.0.1 for malformed-answer tests."""
     server = RawServer()
 
@@ -170,6 +161,3 @@ def raw_client(raw_server: RawServer, session: aiohttp.ClientSession) -> TTLockC
         TokenAuth(session, raw_server.url, {"access_token": "raw-token"}),
         retries=0,
     )
-@pytest.fixture
-def auto_enable_custom_integrations() -> None:
-    """Override the root autouse fixture: the client tests need no Home Assistant instance."""
