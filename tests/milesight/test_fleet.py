@@ -25,11 +25,6 @@ BUTTON = "6785D0000000CD34"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations() -> None:
-    """These tests need no Home Assistant: override the root fixture that boots one."""
-
-
 def device_data(
     sn: str,
     payload: dict[str, Any] | None = None,
