@@ -370,10 +370,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         )
         if not records:
             return
-        reported = [record for record in records if record_kind(record) is not None]
         for record in records:
             self.tracker.apply_record(record)
-        for record in reported:
+        reported = [
+            (record, kind) for record in records if (kind := record_kind(record)) is not None
+        ]
+        for record, _kind in reported:
             self._new_records.setdefault(record.lock_id, []).append(record)
         self.last_push = dt_util.utcnow()
         async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
@@ -381,8 +383,8 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             self.async_update_listeners()
         finally:
             self._new_records = {}
-        for record in reported:
-            async_fire_record_event(self.hass, self.config_entry.entry_id, record)
+        for record, kind in reported:
+            async_fire_record_event(self.hass, self.config_entry.entry_id, record, kind)
 
     async def async_shutdown(self) -> None:
         """Cancel the timers on unload."""

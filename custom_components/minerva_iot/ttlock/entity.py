@@ -11,8 +11,9 @@ and go with the cloud's lists (the shared dynamic_entities.py), without a reload
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from homeassistant.core import callback
@@ -238,16 +239,18 @@ def async_add_lock_entities[T: TTLockEntityDescription](
 ) -> None:
     """Add the entities of every lock now, and of locks the cloud lists later."""
     coordinator = entry.runtime_data.coordinator
+
+    def candidates(lock_id: int) -> Iterator[tuple[str, Callable[[], Entity]]]:
+        if (lock := coordinator.account.locks.get(lock_id)) is not None:
+            for description in descriptions:
+                if description.exists_fn(lock):
+                    yield (
+                        description.key,
+                        partial(build, LockDevice(coordinator, lock), description),
+                    )
+
     _async_add_listed(
-        entry,
-        async_add_entities,
-        lambda: coordinator.account.locks,
-        lock_identifier,
-        lambda lock: [
-            (description.key, _factory(build, LockDevice, coordinator, lock, description))
-            for description in descriptions
-            if description.exists_fn(lock)
-        ],
+        entry, async_add_entities, lambda: coordinator.account.locks, lock_identifier, candidates
     )
 
 
@@ -260,53 +263,43 @@ def async_add_gateway_entities[T: TTLockEntityDescription](
 ) -> None:
     """Add the entities of every gateway now, and of gateways listed later."""
     coordinator = entry.runtime_data.coordinator
+
+    def candidates(gateway_id: int) -> Iterator[tuple[str, Callable[[], Entity]]]:
+        if (gateway := coordinator.account.gateways.get(gateway_id)) is not None:
+            for description in descriptions:
+                yield (
+                    description.key,
+                    partial(build, GatewayDevice(coordinator, gateway), description),
+                )
+
     _async_add_listed(
         entry,
         async_add_entities,
         lambda: coordinator.account.gateways,
         gateway_identifier,
-        lambda gateway: [
-            (description.key, _factory(build, GatewayDevice, coordinator, gateway, description))
-            for description in descriptions
-        ],
+        candidates,
     )
 
 
-def _factory[D: TTLockDevice, Item, T](
-    build: Callable[[D, T], Entity],
-    device: Callable[[TTLockCoordinator, Item], D],
-    coordinator: TTLockCoordinator,
-    item: Item,
-    description: T,
-) -> Callable[[], Entity]:
-    """Builds the entity (and its device handle) only when it is new."""
-    return lambda: build(device(coordinator, item), description)
-
-
-def _async_add_listed[Item](
+def _async_add_listed(
     entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    listed: Callable[[], Mapping[int, Item]],
+    listed: Callable[[], Mapping[int, object]],
     identifier: Callable[[int], str],
-    candidates: Callable[[Item], Iterable[tuple[Hashable, Callable[[], Entity]]]],
+    candidates: Callable[[int], Iterable[tuple[str, Callable[[], Entity]]]],
 ) -> None:
-    """Entities of the listed items, built again when an item's device was removed.
+    """Entities of the listed locks or gateways, built again when the item's device was removed.
 
     Entities live as long as their device: an item that is merely not listed for a while keeps
     them, and one whose device was removed (cloud sync or the user) gets new ones when it comes
     back (the device's removal count is the generation).
     """
     coordinator = entry.runtime_data.coordinator
-
-    def entities_of(item_id: int) -> Iterable[tuple[Hashable, Callable[[], Entity]]]:
-        item = listed().get(item_id)
-        return candidates(item) if item is not None else ()
-
     async_add_dynamic_entities(
         entry,
         async_add_entities,
         coordinator,
         devices=lambda: list(listed()),
-        candidates=entities_of,
+        candidates=candidates,
         generation=lambda item_id: coordinator.device_removals(identifier(item_id)),
     )

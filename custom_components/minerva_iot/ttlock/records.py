@@ -47,11 +47,10 @@ def record_summary(record: TTLockRecord) -> dict[str, Any]:
 
 
 @callback
-def async_fire_record_event(hass: HomeAssistant, entry_id: str, record: TTLockRecord) -> None:
-    """`minerva_iot_event` for a record of a known type, on the lock's device (device triggers)."""
-    kind = record_kind(record)
-    if kind is None:
-        return
+def async_fire_record_event(
+    hass: HomeAssistant, entry_id: str, record: TTLockRecord, kind: RecordKind
+) -> None:
+    """`minerva_iot_event` for a record of kind `kind`, on the lock's device (device triggers)."""
     device = async_get_entry_device(hass, entry_id, lock_identifier(record.lock_id))
     async_fire_minerva_event(
         hass,

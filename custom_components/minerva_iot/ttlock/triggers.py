@@ -7,18 +7,14 @@ Each is a `minerva_iot_event` type fired for a lock record (records.py, `type` =
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockLock
 from custom_components.minerva_iot.clients.ttlock.callback import RecordKind
 
+from .data import TTLockConfigEntry
 from .identifiers import lock_id_of_device
-
-if TYPE_CHECKING:
-    from .data import TTLockConfigEntry
 
 # A list comprehension (not a generator) so the quality checks can read the values statically.
 TRIGGER_TYPES: tuple[str, ...] = tuple([kind.value for kind in RecordKind])

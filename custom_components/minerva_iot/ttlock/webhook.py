@@ -41,6 +41,7 @@ from custom_components.minerva_iot.webhook_url import (
     async_verification_holds,
 )
 
+from .auth import TTLockAuthImplementation
 from .const import CONF_CALLBACK_CONFIRMED, DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN
 
 if TYPE_CHECKING:
@@ -83,8 +84,10 @@ async def async_shared_webhook_id(hass: HomeAssistant, client_id: str) -> str:
     implementations = await config_entry_oauth2_flow.async_get_implementations(hass, DOMAIN)
     for entry in _ttlock_entries(hass):
         implementation = implementations.get(entry.data.get("auth_implementation", ""))
-        if getattr(implementation, "client_id", None) == client_id and entry.data.get(
-            CONF_WEBHOOK_ID
+        if (
+            isinstance(implementation, TTLockAuthImplementation)
+            and implementation.client_id == client_id
+            and entry.data.get(CONF_WEBHOOK_ID)
         ):
             return str(entry.data[CONF_WEBHOOK_ID])
     return webhook.async_generate_id()
