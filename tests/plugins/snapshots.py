@@ -51,6 +51,12 @@ DEVICE_FIELDS = (
     "configuration_url",
     "disabled_by",
 )
+# Units that always come with a Home Assistant device class (temperature, voltage, current,
+# power, energy, pressure, illuminance, signal strength, CO2).
+UNITS_WITH_DEVICE_CLASS = frozenset(
+    {"°C", "°F", "K", "V", "mV", "A", "mA", "W", "kW", "Wh", "kWh", "Pa", "hPa", "kPa", "bar"}
+    | {"mbar", "lx", "dBm", "ppm"}
+)
 # Addresses of the in-process simulators: their port is free-picked at every run.
 _LOOPBACK = re.compile(r"http://127\.0\.0\.1:\d+")
 
@@ -132,6 +138,31 @@ def entry_snapshot(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
     return snapshot
 
 
+def entity_rule_problems(hass: HomeAssistant, found: dict[str, Any]) -> list[str]:
+    """Quality-scale rules every entity of an entry keeps once set up, read from what HA shows.
+
+    has-entity-name, entity-unique-id (an entity without one has a state but no registry
+    entry), devices, entity-device-class and icon-translations (no icon of its own).
+    """
+    problems = [
+        f"{entity_id} has no unique id (a state without a registry entry)"
+        for entity_id in sorted(
+            set(hass.states.async_entity_ids()) - set(er.async_get(hass).entities)
+        )
+    ]
+    for entity_id, entity in found["entities"].items():
+        if entity["has_entity_name"] is not True:
+            problems.append(f"{entity_id}: has_entity_name is not True")
+        if entity["device"] is None:
+            problems.append(f"{entity_id} has no device")
+        if entity["original_icon"] is not None:
+            problems.append(f"{entity_id} sets an icon of its own: {entity['original_icon']}")
+        unit = entity["unit_of_measurement"]
+        if unit in UNITS_WITH_DEVICE_CLASS and entity["original_device_class"] is None:
+            problems.append(f"{entity_id}: its unit {unit} implies a device class; it has none")
+    return problems
+
+
 def volatile(entry_id: str) -> Callable[..., Any]:
     """A syrupy matcher masking what changes from run to run.
 
@@ -165,6 +196,7 @@ def assert_entry_matches(
     found = entry_snapshot(hass, entry_id)
     assert found["devices"], "the entry has no devices: nothing to compare"
     assert found["entities"], "the entry has no entities: nothing to compare"
+    assert entity_rule_problems(hass, found) == []
     matcher = volatile(entry_id)
     for key, device in found["devices"].items():
         name = key.replace(entry_id, "<entry_id>")

@@ -1,7 +1,9 @@
 """Mechanical checks of the integration's Python code, one function per quality rule.
 
 Each check takes a `PackageIndex` (the Home Assistant side, `clients/` excluded, or the clients
-alone) and returns human-readable violations; an empty list means the rule holds.
+alone) and returns human-readable violations; an empty list means the rule holds, and a check
+that finds nothing to look at reports it (`nothing_found`). What ruff, mypy --strict or Home
+Assistant already enforce is not checked here (see rule_checks.CHECKED_ELSEWHERE).
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ import ast
 import re
 import sys
 
-from .source_index import ModuleInfo, PackageIndex, call_name, keyword, top_level_names, where
+from .source_index import ModuleInfo, PackageIndex, call_name, keyword, nothing_found, where
 
 CLIENT_THIRD_PARTY_ALLOWED = {"aiohttp"}
-BLOCKING_MODULES = {"requests", "urllib.request", "http.client", "urllib3", "httpx"}
 SETUP_FAILURES = {"ConfigEntryNotReady", "ConfigEntryAuthFailed", "ConfigEntryError"}
 
 
@@ -130,55 +131,31 @@ def _untyped_runtime_data_reads(index: PackageIndex) -> list[str]:
 # --- clients: no Home Assistant, async, injected session --------------------------------------
 
 
-def _client_package_depth(module: ModuleInfo) -> int:
-    return len(module.package_parts)
-
-
 def check_clients_isolated(clients: PackageIndex) -> list[str]:
-    """Client packages import only the standard library, aiohttp and their own modules."""
+    """Client packages import only the standard library and aiohttp (absolute imports).
+
+    Relative imports cannot leave a package: ruff's TID252 rejects every `from ..` import. So
+    the clients stay liftable as libraries, and their only I/O library is async (blocking calls
+    in coroutines are ruff's ASYNC2xx rules, blocking calls in the event loop Home Assistant's
+    own loop protection).
+    """
     problems: list[str] = []
+    imported: set[str] = set()
     for module in clients.modules.values():
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module]
-            elif isinstance(node, ast.ImportFrom):
-                if node.level > _client_package_depth(module) or not module.package_parts:
-                    problems.append(f"{where(module, node)}: relative import leaves its package")
-                continue
             else:
                 continue
             for name in names:
                 top = name.split(".", 1)[0]
+                imported.add(top)
                 if top not in sys.stdlib_module_names and top not in CLIENT_THIRD_PARTY_ALLOWED:
                     problems.append(f"{where(module, node)}: imports {name}")
-    return problems
-
-
-def check_clients_async(clients: PackageIndex) -> list[str]:
-    """Client I/O is asyncio: no blocking HTTP library, no time.sleep."""
-    problems: list[str] = []
-    for module in clients.modules.values():
-        for node in ast.walk(module.tree):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            problems += [
-                f"{where(module, node)}: imports blocking {name}"
-                for name in names
-                if name in BLOCKING_MODULES
-            ]
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "sleep"
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "time"
-            ):
-                problems.append(f"{where(module, node)}: time.sleep blocks the event loop")
+    if not CLIENT_THIRD_PARTY_ALLOWED & imported:
+        problems += nothing_found("client import of aiohttp")
     return problems
 
 
@@ -194,7 +171,10 @@ def check_session_injected(index: PackageIndex, clients: PackageIndex) -> list[s
         for module, call in index.calls()
         if call_name(call) == "ClientSession"
     ]
-    for vendor, modules in sorted(_vendor_packages(clients).items()):
+    vendors = _vendor_packages(clients)
+    if not vendors:
+        problems += nothing_found("client package")
+    for vendor, modules in sorted(vendors.items()):
         takes_session = any(
             arg.arg in {"session", "websession"}
             for module in modules
@@ -213,21 +193,28 @@ def check_session_injected(index: PackageIndex, clients: PackageIndex) -> list[s
 def check_common_modules(index: PackageIndex) -> list[str]:
     """Coordinators live in coordinator.py, shared entity bases in entity.py."""
     problems: list[str] = []
-    for cls in index.classes.values():
-        _, external = index.ancestry(cls)
-        if "DataUpdateCoordinator" in external and not cls.module.stem.startswith("coordinator"):
+    coordinators = [
+        cls for cls in index.classes.values() if "DataUpdateCoordinator" in index.ancestry(cls)[1]
+    ]
+    if not coordinators:
+        problems += nothing_found("DataUpdateCoordinator subclass")
+    for cls in coordinators:
+        if not cls.module.stem.startswith("coordinator"):
             problems.append(f"{cls.qualname}: coordinator outside coordinator.py")
-    for child in index.classes.values():
-        for parent in index.bases(child)[0]:
-            if (
-                index.is_entity_class(parent)
-                and parent.module is not child.module
-                and parent.module.stem != "entity"
-            ):
-                problems.append(
-                    f"{parent.qualname}: shared entity base outside entity.py "
-                    f"(used by {child.qualname})"
-                )
+    shared_bases = [
+        (parent, child)
+        for child in index.classes.values()
+        for parent in index.bases(child)[0]
+        if index.is_entity_class(parent) and parent.module is not child.module
+    ]
+    if not shared_bases:
+        problems += nothing_found("entity base shared across modules")
+    for parent, child in shared_bases:
+        if parent.module.stem != "entity":
+            problems.append(
+                f"{parent.qualname}: shared entity base outside entity.py "
+                f"(used by {child.qualname})"
+            )
     for vendor, modules in sorted(_vendor_packages(index).items()):
         has_entities = any(
             index.is_entity_class(cls) for cls in index.classes.values() if cls.module in modules
@@ -240,9 +227,10 @@ def check_common_modules(index: PackageIndex) -> list[str]:
 def check_test_before_setup(index: PackageIndex) -> list[str]:
     """Each vendor's set-up runs a first refresh or raises ConfigEntryNotReady/AuthFailed/Error."""
     problems: list[str] = []
-    for vendor, modules in sorted(_vendor_packages(index).items()):
-        if vendor == "clients":
-            continue
+    vendors = {name: mods for name, mods in _vendor_packages(index).items() if name != "clients"}
+    if not vendors:
+        problems += nothing_found("vendor package")
+    for vendor, modules in sorted(vendors.items()):
         raises = any(
             isinstance(node, ast.Raise)
             and node.exc is not None
@@ -261,24 +249,27 @@ def check_test_before_setup(index: PackageIndex) -> list[str]:
 
 
 def check_unloading(index: PackageIndex) -> list[str]:
-    """The integration unloads entries and each vendor unloads its platforms."""
+    """Each vendor unloads its platforms, and whoever registers a webhook unregisters it."""
     problems: list[str] = []
-    root = index.modules.get("")
-    if root is None or "async_unload_entry" not in top_level_names(root):
-        problems.append("__init__.py: no async_unload_entry")
-    for vendor, modules in sorted(_vendor_packages(index).items()):
-        if vendor != "clients" and not _called(index, modules, {"async_unload_platforms"}):
+    vendors = {name: mods for name, mods in _vendor_packages(index).items() if name != "clients"}
+    if not vendors:
+        problems += nothing_found("vendor package")
+    for vendor, modules in sorted(vendors.items()):
+        if not _called(index, modules, {"async_unload_platforms"}):
             problems.append(f"{vendor}/: never calls async_unload_platforms")
-    for module, call in index.calls():
+    registrations = [
+        (module, call)
+        for module, call in index.calls()
+        if call_name(call) == "async_register"
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id == "webhook"
+    ]
+    if not registrations:
+        problems += nothing_found("webhook.async_register call")
+    for module, call in registrations:
         # A webhook id registered twice raises: whoever registers must also unregister.
-        func = call.func
-        if (
-            call_name(call) == "async_register"
-            and isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id == "webhook"
-            and not _called(index, [module], {"async_unregister"})
-        ):
+        if not _called(index, [module], {"async_unregister"}):
             problems.append(f"{where(module, call)}: registers a webhook it never unregisters")
     return problems
 
@@ -298,15 +289,18 @@ def _method_names(module: ModuleInfo) -> set[str]:
 def check_unique_config_entry(index: PackageIndex) -> list[str]:
     """Flows that create entries set a unique id and abort on duplicates."""
     problems: list[str] = []
-    for module in _flow_modules(index):
-        creates = _called(index, [module], {"async_create_entry"}) or (
-            "async_oauth_create_entry" in _method_names(module)
+    creating = [
+        module
+        for module in _flow_modules(index)
+        if (
+            _called(index, [module], {"async_create_entry"})
+            or "async_oauth_create_entry" in _method_names(module)
         )
-        options_only = all(
-            "Options" in cls.name for cls in index.classes.values() if cls.module is module
-        )
-        if not creates or options_only:
-            continue
+        and not all("Options" in c.name for c in index.classes.values() if c.module is module)
+    ]
+    if not creating:
+        problems += nothing_found("flow module creating entries")
+    for module in creating:
         if not _called(index, [module], {"async_set_unique_id"}):
             problems.append(f"{module.name}: creates entries without async_set_unique_id")
         if not _called(
@@ -317,13 +311,17 @@ def check_unique_config_entry(index: PackageIndex) -> list[str]:
 
 
 def _check_entry_update_flow(index: PackageIndex, word: str, getter: str) -> list[str]:
+    """The vendor flow modules with `word` steps (the top-level step is checked at run time)."""
     problems: list[str] = []
     root_flow = index.modules.get("config_flow")
-    if root_flow is None or f"async_step_{word}" not in _method_names(root_flow):
-        problems.append(f"config_flow.py: no async_step_{word}")
-    for module in _flow_modules(index):
-        if not any(word in name for name in _method_names(module)) or module is root_flow:
-            continue
+    modules = [
+        module
+        for module in _flow_modules(index)
+        if module is not root_flow and any(word in name for name in _method_names(module))
+    ]
+    if not modules:
+        problems += nothing_found(f"vendor {word} flow")
+    for module in modules:
         for needed in (getter, "async_update_reload_and_abort"):
             if not _called(index, [module], {needed}):
                 problems.append(f"{module.name}: {word} never calls {needed}")
@@ -345,45 +343,31 @@ def check_reconfiguration(index: PackageIndex) -> list[str]:
     return _check_entry_update_flow(index, "reconfigure", "_get_reconfigure_entry")
 
 
+def _registers_action(node: ast.AST) -> bool:
+    """`hass.services.async_register(...)`."""
+    return (
+        isinstance(node, ast.Call)
+        and call_name(node) == "async_register"
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Attribute)
+        and node.func.value.attr == "services"
+    )
+
+
 def check_action_setup(index: PackageIndex) -> list[str]:
     """Actions are registered from async_setup, never per config entry."""
     problems: list[str] = []
+    if not any(_registers_action(call) for _, call in index.calls()):
+        problems += nothing_found("action registration")
     for module in index.modules.values():
         for func in ast.walk(module.tree):
             if isinstance(func, ast.AsyncFunctionDef) and func.name == "async_setup_entry":
-                for node in ast.walk(func):
-                    if (
-                        isinstance(node, ast.Call)
-                        and call_name(node) == "async_register"
-                        and isinstance(node.func, ast.Attribute)
-                        and isinstance(node.func.value, ast.Attribute)
-                        and node.func.value.attr == "services"
-                    ):
-                        problems.append(f"{where(module, node)}: action registered per entry")
-    root = index.modules.get("")
-    if root is None or "async_setup" not in top_level_names(root):
-        problems.append("__init__.py: no async_setup to register actions in")
+                problems += [
+                    f"{where(module, node)}: action registered per entry"
+                    for node in ast.walk(func)
+                    if _registers_action(node)
+                ]
     return problems
-
-
-def check_diagnostics(index: PackageIndex) -> list[str]:
-    """diagnostics.py exists and every vendor's diagnostics redact."""
-    problems: list[str] = []
-    root = index.modules.get("diagnostics")
-    if root is None or "async_get_config_entry_diagnostics" not in top_level_names(root):
-        problems.append("diagnostics.py: no async_get_config_entry_diagnostics")
-    for name, module in sorted(index.modules.items()):
-        if name.endswith(".diagnostics") and not _called(index, [module], {"async_redact_data"}):
-            problems.append(f"{name}: does not call async_redact_data")
-    return problems
-
-
-def check_stale_devices(index: PackageIndex) -> list[str]:
-    """Users can remove devices the cloud no longer reports."""
-    root = index.modules.get("")
-    if root is None or "async_remove_config_entry_device" not in top_level_names(root):
-        return ["__init__.py: no async_remove_config_entry_device"]
-    return []
 
 
 def _seconds(node: ast.expr | None) -> float | None:
@@ -402,6 +386,7 @@ def _seconds(node: ast.expr | None) -> float | None:
 def check_polling(index: PackageIndex, minimum_s: float = 300) -> list[str]:
     """Cloud APIs with quotas: no poll faster than five minutes, defaults included."""
     problems: list[str] = []
+    found = 0
     unit_seconds = {"SECONDS": 1, "MINUTES": 60, "HOURS": 3600}
     pattern = re.compile(
         r"^(DEFAULT|MIN)_\w*(POLL|REFRESH|SCAN|UPDATE)\w*_(SECONDS|MINUTES|HOURS)$"
@@ -415,15 +400,24 @@ def check_polling(index: PackageIndex, minimum_s: float = 300) -> list[str]:
             if not isinstance(target, ast.Name):
                 continue
             seconds = _seconds(value) if target.id == "SCAN_INTERVAL" else None
+            if seconds is not None:
+                found += 1
             if seconds is not None and seconds < minimum_s:
                 problems.append(f"{where(module, stmt)}: SCAN_INTERVAL of {seconds:g} s")
             match = pattern.match(target.id)
             if match and isinstance(value, ast.Constant) and isinstance(value.value, int | float):
+                found += 1
                 seconds = float(value.value) * unit_seconds[match.group(3)]
                 if 0 < seconds < minimum_s:  # 0 means "off"
                     problems.append(f"{where(module, stmt)}: {target.id} is {seconds:g} s")
     for module, call in index.calls():
         seconds = _seconds(keyword(call, "update_interval"))
+        if seconds is not None:
+            found += 1
         if seconds is not None and seconds < minimum_s:
             problems.append(f"{where(module, call)}: update_interval of {seconds:g} s")
+    if not found:
+        problems += nothing_found(
+            "poll interval (SCAN_INTERVAL, DEFAULT_/MIN_ constant, literal update_interval)"
+        )
     return problems

@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 import re
 from typing import Any
 
-from .source_index import PackageIndex, module_string_constants
+from .source_index import PackageIndex, module_string_constants, nothing_found
 from .translation_keys import CodeKeys
 
 # Field problems from the vendor references that the troubleshooting section must explain.
@@ -33,6 +33,8 @@ def _headings(docs: str) -> list[str]:
 
 def check_heading(docs: str, *words: str) -> list[str]:
     """A heading contains one of `words` (case-insensitive)."""
+    if not _headings(docs):
+        return nothing_found("heading in the docs")
     if any(word.lower() in heading for heading in _headings(docs) for word in words):
         return []
     return [f"the docs have no heading about {' / '.join(words)}"]
@@ -40,6 +42,8 @@ def check_heading(docs: str, *words: str) -> list[str]:
 
 def check_mentions(docs: str, items: Mapping[str, str], what: str) -> list[str]:
     """Every item (name -> text that must appear) is mentioned in the docs (case-insensitive)."""
+    if not items:
+        return nothing_found(what.removeprefix("the "))
     lowered = docs.lower()
     return [
         f"the docs do not mention {what} '{name}' ('{text}')"
@@ -72,6 +76,8 @@ def check_triggers(types: Collection[str], strings: Mapping[str, Any], docs: str
 
 def check_no_conditions(index: PackageIndex) -> list[str]:
     """docs-conditions is exempt only while the integration provides no conditions."""
+    if not index.modules:
+        return nothing_found("module")
     return [
         f"{name}.py provides conditions: document them"
         for name in ("device_condition", "condition")

@@ -1,7 +1,10 @@
-"""Mechanical checks of the entities: naming, ids, devices, icons, categories, subscriptions.
+"""Mechanical checks of the entities: icons, categories, defaults, subscriptions.
 
 Each check takes a `PackageIndex` of the Home Assistant side and returns human-readable
-violations; an empty list means the rule holds.
+violations; an empty list means the rule holds, and a check that finds nothing to look at
+reports it. What every entity looks like once set up (entity name, unique id, device, device
+class, no own icon) is checked at run time on the snapshots of both vendors' entities
+(tests/plugins/snapshots.py); what runs before an entity exists is read here.
 """
 
 from __future__ import annotations
@@ -9,16 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .source_index import (
-    PLATFORMS,
-    ClassInfo,
-    ModuleInfo,
-    PackageIndex,
-    call_name,
-    keyword,
-    top_level_names,
-    where,
-)
+from .source_index import ModuleInfo, PackageIndex, call_name, keyword, nothing_found, where
 
 # Keys of entities that are diagnostic by nature, and of those too noisy to enable by default.
 DIAGNOSTIC_KEY = re.compile(
@@ -33,76 +27,18 @@ DISABLED_KEY = re.compile(
 )
 
 
-# Units that always come with a Home Assistant device class.
-UNITS_NEEDING_DEVICE_CLASS = {
-    "UnitOfTemperature",
-    "UnitOfElectricPotential",
-    "UnitOfElectricCurrent",
-    "UnitOfPower",
-    "UnitOfEnergy",
-    "UnitOfPressure",
-    "LIGHT_LUX",
-    "SIGNAL_STRENGTH_DECIBELS_MILLIWATT",
-    "CONCENTRATION_PARTS_PER_MILLION",
-}
-
-
+# Calls that subscribe and return the unsubscribe; `listen` / `listen_new` are the shared
+# per-device dispatcher's (device_updates.DeviceUpdates).
 LISTENER_CALLS = re.compile(
     r"^(async_dispatcher_connect|async_track_\w+|async_listen(_once)?|async_add_listener|"
-    r"async_call_later|async_subscribe)$"
+    r"async_call_later|async_subscribe|listen(_new)?)$"
 )
-
-
-def check_parallel_updates(index: PackageIndex) -> list[str]:
-    """Every platform module at the package top sets PARALLEL_UPDATES."""
-    return [
-        f"{name}.py: no module-level PARALLEL_UPDATES"
-        for name, module in sorted(index.modules.items())
-        if name in PLATFORMS and "PARALLEL_UPDATES" not in top_level_names(module)
-    ]
-
-
-def _sets_true(index: PackageIndex, cls: ClassInfo, attribute: str) -> bool:
-    return any(
-        isinstance(v, ast.Constant) and v.value is True
-        for v in index.ancestors_assign(cls, attribute)
-    )
-
-
-def check_has_entity_name(index: PackageIndex) -> list[str]:
-    """Every instantiated entity class has `_attr_has_entity_name = True` (itself or inherited)."""
-    problems: list[str] = []
-    for cls in index.leaf_entity_classes():
-        if _sets_true(index, cls, "_attr_has_entity_name"):
-            continue
-        if index.ancestors_define(cls, "has_entity_name"):
-            continue
-        problems.append(f"{cls.qualname}: no _attr_has_entity_name = True")
-    return problems
-
-
-def check_unique_ids(index: PackageIndex) -> list[str]:
-    """Every instantiated entity class sets `_attr_unique_id` or defines `unique_id`."""
-    return [
-        f"{cls.qualname}: no _attr_unique_id and no unique_id property"
-        for cls in index.leaf_entity_classes()
-        if not index.ancestors_assign(cls, "_attr_unique_id")
-        and not index.ancestors_define(cls, "unique_id")
-    ]
-
-
-def check_device_info(index: PackageIndex) -> list[str]:
-    """Every instantiated entity class belongs to a device."""
-    return [
-        f"{cls.qualname}: no _attr_device_info and no device_info property"
-        for cls in index.leaf_entity_classes()
-        if not index.ancestors_assign(cls, "_attr_device_info")
-        and not index.ancestors_define(cls, "device_info")
-    ]
 
 
 def check_no_hardcoded_icons(index: PackageIndex) -> list[str]:
     """Icons come from icons.json: no `_attr_icon`, no `icon` property, no `icon=` argument."""
+    if not index.entity_classes():
+        return nothing_found("entity class")
     problems = [
         f"{cls.qualname}: sets _attr_icon"
         for cls in index.classes.values()
@@ -148,6 +84,8 @@ def check_entity_category(index: PackageIndex) -> list[str]:
     """Battery, signal, version and bookkeeping entities are EntityCategory.DIAGNOSTIC."""
     problems: list[str] = []
     descriptions = _description_calls(index)
+    if not descriptions:
+        problems += nothing_found("entity description")
     for module, call, key in descriptions:
         if DIAGNOSTIC_KEY.search(key) and not _is_attr(
             keyword(call, "entity_category"), "DIAGNOSTIC"
@@ -167,32 +105,17 @@ def check_entity_category(index: PackageIndex) -> list[str]:
 
 def check_disabled_by_default(index: PackageIndex) -> list[str]:
     """Noisy entities (signal, versions, call counters) are disabled by default."""
+    noisy = [found for found in _description_calls(index) if DISABLED_KEY.search(found[2])]
+    if not noisy:
+        return nothing_found("description of a noisy key")
     return [
         f"{where(module, call)}: '{key}' is enabled by default"
-        for module, call, key in _description_calls(index)
-        if DISABLED_KEY.search(key)
-        and not (
+        for module, call, key in noisy
+        if not (
             isinstance(v := keyword(call, "entity_registry_enabled_default"), ast.Constant)
             and v.value is False
         )
     ]
-
-
-def check_device_classes(index: PackageIndex) -> list[str]:
-    """Descriptions whose unit implies a device class declare one."""
-    problems: list[str] = []
-    for module, call, key in _description_calls(index):
-        unit = keyword(call, "native_unit_of_measurement") or keyword(call, "unit_of_measurement")
-        unit_name = ""
-        if isinstance(unit, ast.Attribute) and isinstance(unit.value, ast.Name):
-            unit_name = unit.value.id
-        elif isinstance(unit, ast.Name):
-            unit_name = unit.id
-        if unit_name in UNITS_NEEDING_DEVICE_CLASS and keyword(call, "device_class") is None:
-            problems.append(
-                f"{where(module, call)}: '{key}' has a {unit_name} unit but no device class"
-            )
-    return problems
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -202,6 +125,7 @@ def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
 def check_entity_event_setup(index: PackageIndex) -> list[str]:
     """Entities subscribe in async_added_to_hass and hand the unsubscribe to async_on_remove."""
     problems: list[str] = []
+    found = 0
     for cls in index.entity_classes():
         for method in cls.node.body:
             if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -210,6 +134,7 @@ def check_entity_event_setup(index: PackageIndex) -> list[str]:
             for node in ast.walk(method):
                 if not (isinstance(node, ast.Call) and LISTENER_CALLS.match(call_name(node))):
                     continue
+                found += 1
                 if method.name == "__init__":
                     problems.append(f"{where(cls.module, node)}: subscribes in __init__")
                     continue
@@ -223,4 +148,4 @@ def check_entity_event_setup(index: PackageIndex) -> list[str]:
                         f"{where(cls.module, node)}: {call_name(node)} result is dropped "
                         "(wrap it in self.async_on_remove)"
                     )
-    return problems
+    return problems if found else nothing_found("subscription made by an entity")

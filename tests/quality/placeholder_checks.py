@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import re
 from typing import Any
 
-from .source_index import ModuleInfo, PackageIndex, call_name, keyword, where
+from .source_index import ModuleInfo, PackageIndex, call_name, keyword, nothing_found, where
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _STEP_CALLS = {"async_show_form", "async_show_menu", "async_external_step", "async_show_progress"}
@@ -123,6 +123,8 @@ def _text(strings: Mapping[str, Any], path: tuple[str, ...]) -> Any:
 
 def check_placeholders(uses: list[PlaceholderUse], strings: Mapping[str, Any]) -> list[str]:
     """Placeholders a text needs but its caller does not provide."""
+    if not uses:
+        return nothing_found("text shown with placeholders")
     problems: list[str] = []
     for use in uses:
         body = _text(strings, use.path)
@@ -143,7 +145,7 @@ def check_credentials_description(index: PackageIndex, strings: Mapping[str, Any
     """application_credentials.description exists and uses only the placeholders provided."""
     module = index.modules.get("application_credentials")
     if module is None:
-        return []
+        return nothing_found("application_credentials module")
     text = _text(strings, ("application_credentials", "description"))
     if not isinstance(text, str) or not text.strip():
         return ["missing application_credentials.description"]

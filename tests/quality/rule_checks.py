@@ -1,38 +1,44 @@
-"""Which mechanical checks back which quality rule, and the context they read.
+"""Which check backs which quality rule, and the context the checks read.
 
-`RULE_CHECKS[rule]` lists the checks that must find nothing while quality_scale.yaml says the rule
-is `done` (or `exempt`: then the checks verify the premise of the exemption). Rules whose truth a
-program cannot judge (test coverage, log-when-unavailable...) are covered by the vendors' tests.
+`RULE_CHECKS[rule]` lists the checks of this directory that must find nothing while
+quality_scale.yaml says the rule is `done` (or `exempt`: then the checks verify the premise of the
+exemption). `CHECKED_ELSEWHERE[rule]` names what else keeps a rule true: ruff, mypy --strict
+(both run by scripts/test), Home Assistant itself, or a test module elsewhere (the translations,
+the snapshots of both vendors' entities, the behaviour tests). Every rule has at least one of
+the two, and each entry of `CHECKED_ELSEWHERE` names a file and a text it must contain, so a
+renamed test or a dropped tool run fails test_quality_scale.py instead of silently leaving a
+rule unchecked.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import importlib
+import inspect
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from homeassistant.config_entries import HANDLERS
 import yaml  # type: ignore[import-untyped,unused-ignore]
 
+from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.device_trigger import TRIGGER_TYPES
+from custom_components.minerva_iot.vendors import VENDORS
 
 from . import (
     code_checks as code,
     doc_checks as docs,
     entity_checks as entity,
-    string_checks as text,
 )
-from .placeholder_checks import (
-    check_credentials_description,
-    check_placeholders,
-    collect_placeholder_uses,
-)
-from .source_index import PackageIndex, call_name, keyword, where
+from .source_index import PackageIndex, call_name, keyword, nothing_found, where
 from .translation_keys import CodeKeys, collect_code_keys
 
 ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = "custom_components.minerva_iot"
 PACKAGE_DIR = ROOT / "custom_components" / "minerva_iot"
 DISCOVERY_KEYS = {"bluetooth", "dhcp", "homekit", "mqtt", "ssdp", "usb", "zeroconf"}
 USER_FACING_ERRORS = {
@@ -62,6 +68,12 @@ class QualityContext:
     services: dict[str, Any] | None
     manifest: dict[str, Any]
     docs: str
+    # The imported integration, for the checks that inspect objects instead of reading code.
+    integration: ModuleType
+    diagnostics: ModuleType
+    flow_handler: type
+    # Platform (e.g. "sensor") -> its top-level module, for every platform a vendor has.
+    platform_modules: dict[str, ModuleType]
 
     @classmethod
     def load(cls, root: Path = ROOT) -> QualityContext:
@@ -79,7 +91,8 @@ class QualityContext:
             if services_path.exists()
             else None
         )
-        return cls(
+        platforms = {platform.value for vendor in VENDORS.values() for platform in vendor.platforms}
+        context = cls(
             package_dir=package_dir,
             index=index,
             clients=clients,
@@ -90,7 +103,26 @@ class QualityContext:
             services=services,
             manifest=_load_json(package_dir / "manifest.json"),
             docs=(root / "README.md").read_text(encoding="utf-8"),
+            integration=importlib.import_module(PACKAGE),
+            diagnostics=importlib.import_module(f"{PACKAGE}.diagnostics"),
+            flow_handler=_flow_handler(),
+            platform_modules={
+                platform: importlib.import_module(f"{PACKAGE}.{platform}")
+                for platform in sorted(platforms)
+            },
         )
+        # The checks read these; none of them may pass because a file was not found.
+        empty = [name for name, value in vars(context).items() if not value]
+        assert not empty, f"nothing found for {empty} under {root}"
+        return context
+
+
+def _flow_handler() -> type:
+    """The config flow class Home Assistant registered for the domain."""
+    importlib.import_module(f"{PACKAGE}.config_flow")
+    handler = HANDLERS.get(DOMAIN)
+    assert isinstance(handler, type), f"config_flow.py registers no flow for {DOMAIN}"
+    return handler
 
 
 type Check = Callable[[QualityContext], list[str]]
@@ -99,29 +131,49 @@ type Check = Callable[[QualityContext], list[str]]
 def check_untranslated_raises(index: PackageIndex) -> list[str]:
     """User-facing exceptions are raised with a translation key, not an English message."""
     problems: list[str] = []
+    found = 0
     for module, call in index.calls():
         if call_name(call) not in USER_FACING_ERRORS:
             continue
+        found += 1
         if call.args and keyword(call, "translation_key") is None:
             problems.append(f"{where(module, call)}: {call_name(call)}(<message>) not translated")
-    return problems
+    return problems if found else nothing_found("user-facing exception")
 
 
-def check_typed_functions(index: PackageIndex, clients: PackageIndex) -> list[str]:
-    """Every function annotates its parameters and return type (mypy --strict keeps the rest)."""
-    problems: list[str] = []
-    for prefix, package in (("", index), ("clients/", clients)):
-        for module in package.modules.values():
-            for func in ast.walk(module.tree):
-                if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
-                    continue
-                args = [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
-                untyped = [
-                    a.arg for a in args if a.annotation is None and a.arg not in {"self", "cls"}
-                ]
-                if func.returns is None or untyped:
-                    problems.append(f"{prefix}{where(module, func)}: {func.name} is not typed")
-    return problems
+def check_coroutines(owner: object, label: str, *names: str) -> list[str]:
+    """`owner` (a module or class) has each of `names` as a coroutine function.
+
+    Home Assistant looks these hooks up by name and silently does without a missing one (no
+    unload, no device removal, no diagnostics download, no reauth step).
+    """
+    return [
+        f"{label}: no {name}"
+        for name in names
+        if not inspect.iscoroutinefunction(getattr(owner, name, None))
+    ]
+
+
+def check_parallel_updates(platform_modules: Mapping[str, ModuleType]) -> list[str]:
+    """Every platform a vendor has entities on sets PARALLEL_UPDATES in its top-level module."""
+    if not platform_modules:
+        return nothing_found("platform of a vendor")
+    return [
+        f"{name}.py: no module-level PARALLEL_UPDATES"
+        for name, module in sorted(platform_modules.items())
+        if not isinstance(getattr(module, "PARALLEL_UPDATES", None), int)
+    ]
+
+
+def check_vendor_diagnostics(vendors: Mapping[str, Any]) -> list[str]:
+    """Every vendor of the table has a diagnostics coroutine (diagnostics.py dispatches to it)."""
+    if not vendors:
+        return nothing_found("vendor in the vendor table")
+    return [
+        problem
+        for name, vendor in sorted(vendors.items())
+        for problem in check_coroutines(vendor, f"vendor {name}", "async_get_diagnostics")
+    ]
 
 
 def check_brand_icon(package_dir: Path) -> list[str]:
@@ -145,7 +197,7 @@ def check_test_before_configure(keys: CodeKeys) -> list[str]:
 def check_action_exceptions(index: PackageIndex, keys: CodeKeys) -> list[str]:
     """Action handlers raise ServiceValidationError / HomeAssistantError on failure."""
     if not keys.services:
-        return []
+        return nothing_found("registered action")
     raised = {
         call_name(node.exc)
         for module in index.modules.values()
@@ -159,24 +211,15 @@ def check_action_exceptions(index: PackageIndex, keys: CodeKeys) -> list[str]:
     ]
 
 
-def _placeholders(context: QualityContext, *sections: str) -> list[str]:
-    uses = [u for u in collect_placeholder_uses(context.index) if u.path[0] in sections]
-    return check_placeholders(uses, context.strings)
-
-
 RULE_CHECKS: dict[str, list[Check]] = {
     # Bronze
-    "action-setup": [lambda c: code.check_action_setup(c.index)],
+    "action-setup": [
+        lambda c: code.check_action_setup(c.index),
+        lambda c: check_coroutines(c.integration, "__init__.py", "async_setup"),
+    ],
     "appropriate-polling": [lambda c: code.check_polling(c.index)],
     "brands": [lambda c: check_brand_icon(c.package_dir)],
     "common-modules": [lambda c: code.check_common_modules(c.index)],
-    "config-flow": [
-        lambda c: text.check_flow_strings(c.keys, c.strings),
-        lambda c: text.check_data_descriptions(c.strings),
-        lambda c: text.check_selector_strings(c.keys, c.strings),
-        lambda c: _placeholders(c, "config", "options"),
-        lambda c: check_credentials_description(c.index, c.strings),
-    ],
     "dependency-transparency": [
         lambda c: [
             f"requirement {r} needs a transparency review" for r in c.manifest["requirements"]
@@ -199,25 +242,33 @@ RULE_CHECKS: dict[str, list[Check]] = {
     ],
     "docs-removal-instructions": [lambda c: docs.check_heading(c.docs, "remov")],
     "entity-event-setup": [lambda c: entity.check_entity_event_setup(c.index)],
-    "entity-unique-id": [lambda c: entity.check_unique_ids(c.index)],
-    "has-entity-name": [lambda c: entity.check_has_entity_name(c.index)],
     "runtime-data": [lambda c: code.check_runtime_data(c.index)],
     "test-before-configure": [lambda c: check_test_before_configure(c.keys)],
     "test-before-setup": [lambda c: code.check_test_before_setup(c.index)],
     "unique-config-entry": [lambda c: code.check_unique_config_entry(c.index)],
     # Silver
     "action-exceptions": [lambda c: check_action_exceptions(c.index, c.keys)],
-    "config-entry-unloading": [lambda c: code.check_unloading(c.index)],
+    "config-entry-unloading": [
+        lambda c: code.check_unloading(c.index),
+        lambda c: check_coroutines(c.integration, "__init__.py", "async_unload_entry"),
+    ],
     "docs-configuration-parameters": [lambda c: docs.check_options_documented(c.strings, c.docs)],
     "docs-installation-parameters": [
         lambda c: docs.check_setup_fields_documented(c.strings, c.docs)
     ],
     "integration-owner": [lambda c: [] if c.manifest.get("codeowners") else ["no codeowners"]],
-    "parallel-updates": [lambda c: entity.check_parallel_updates(c.index)],
-    "reauthentication-flow": [lambda c: code.check_reauthentication(c.index)],
+    "parallel-updates": [lambda c: check_parallel_updates(c.platform_modules)],
+    "reauthentication-flow": [
+        lambda c: code.check_reauthentication(c.index),
+        lambda c: check_coroutines(c.flow_handler, "config_flow.py", "async_step_reauth"),
+    ],
     # Gold
-    "devices": [lambda c: entity.check_device_info(c.index)],
-    "diagnostics": [lambda c: code.check_diagnostics(c.index)],
+    "diagnostics": [
+        lambda c: check_coroutines(
+            c.diagnostics, "diagnostics.py", "async_get_config_entry_diagnostics"
+        ),
+        lambda c: check_vendor_diagnostics(VENDORS),
+    ],
     "discovery": [lambda c: sorted(DISCOVERY_KEYS & set(c.manifest))],
     "discovery-update-info": [lambda c: sorted(DISCOVERY_KEYS & set(c.manifest))],
     "docs-data-update": [
@@ -237,26 +288,94 @@ RULE_CHECKS: dict[str, list[Check]] = {
     ],
     "docs-use-cases": [lambda c: docs.check_heading(c.docs, "use case")],
     "entity-category": [lambda c: entity.check_entity_category(c.index)],
-    "entity-device-class": [lambda c: entity.check_device_classes(c.index)],
     "entity-disabled-by-default": [lambda c: entity.check_disabled_by_default(c.index)],
-    "entity-translations": [lambda c: text.check_entity_strings(c.keys, c.strings)],
-    "exception-translations": [
-        lambda c: text.check_exception_strings(c.keys, c.strings),
-        lambda c: check_untranslated_raises(c.index),
-        lambda c: _placeholders(c, "exceptions"),
+    "exception-translations": [lambda c: check_untranslated_raises(c.index)],
+    "icon-translations": [lambda c: entity.check_no_hardcoded_icons(c.index)],
+    "reconfiguration-flow": [
+        lambda c: code.check_reconfiguration(c.index),
+        lambda c: check_coroutines(c.flow_handler, "config_flow.py", "async_step_reconfigure"),
     ],
-    "icon-translations": [
-        lambda c: text.check_entity_icons(c.keys, c.icons),
-        lambda c: entity.check_no_hardcoded_icons(c.index),
+    "stale-devices": [
+        lambda c: check_coroutines(c.integration, "__init__.py", "async_remove_config_entry_device")
     ],
-    "reconfiguration-flow": [lambda c: code.check_reconfiguration(c.index)],
-    "repair-issues": [
-        lambda c: text.check_issue_strings(c.keys, c.strings),
-        lambda c: _placeholders(c, "issues"),
-    ],
-    "stale-devices": [lambda c: code.check_stale_devices(c.index)],
     # Platinum
-    "async-dependency": [lambda c: code.check_clients_async(c.clients)],
+    "async-dependency": [lambda c: code.check_clients_isolated(c.clients)],
     "inject-websession": [lambda c: code.check_session_injected(c.index, c.clients)],
-    "strict-typing": [lambda c: check_typed_functions(c.index, c.clients)],
 }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What else keeps a rule true: a file (glob, from the repository root) and a text in it."""
+
+    files: str
+    text: str
+    why: str
+
+
+_TRANSLATIONS = "tests/foundation/test_translations.py"
+_SNAPSHOT_RULES = "tests/plugins/snapshots.py"
+
+CHECKED_ELSEWHERE: dict[str, list[Evidence]] = {
+    "config-flow": [
+        Evidence(_TRANSLATIONS, '"flow steps, menus, fields, errors, aborts"', "flow texts"),
+        Evidence(_TRANSLATIONS, '"field descriptions"', "data_description of every field"),
+    ],
+    "config-flow-test-coverage": [
+        Evidence("scripts/test", "--fail-under=100", "flow modules at 100 % coverage")
+    ],
+    "entity-unique-id": [Evidence(_SNAPSHOT_RULES, "has no unique id", "every snapshot entity")],
+    "has-entity-name": [
+        Evidence(_SNAPSHOT_RULES, "has_entity_name is not True", "every snapshot entity")
+    ],
+    "entity-unavailable": [
+        Evidence("tests/ttlock/test_*.py", "STATE_UNAVAILABLE", "TTLock behaviour tests"),
+        Evidence("tests/milesight/test_*.py", "STATE_UNAVAILABLE", "Milesight behaviour tests"),
+    ],
+    "log-when-unavailable": [
+        Evidence(
+            "custom_components/minerva_iot/*/coordinator.py",
+            "DataUpdateCoordinator",
+            "Home Assistant's coordinator logs a failure and its recovery once",
+        )
+    ],
+    "test-coverage": [Evidence("scripts/test", "--cov-fail-under=95", "the coverage gate")],
+    "devices": [Evidence(_SNAPSHOT_RULES, "has no device", "every snapshot entity")],
+    "diagnostics": [
+        Evidence("tests/*/test_diagnostics*.py", "**REDACTED**", "redaction, both vendors")
+    ],
+    "dynamic-devices": [
+        Evidence("tests/milesight/test_*.py", "new_device", "Milesight devices on first delivery"),
+        Evidence("tests/ttlock/test_*.py", "appear", "TTLock locks on the next poll"),
+    ],
+    "entity-category": [Evidence("tests/*/__snapshots__/*.ambr", "'entity_category'", "snapshots")],
+    "entity-device-class": [
+        Evidence(_SNAPSHOT_RULES, "implies a device class", "every snapshot entity")
+    ],
+    "entity-translations": [Evidence(_TRANSLATIONS, '"entity names and states"', "entity texts")],
+    "exception-translations": [Evidence(_TRANSLATIONS, '"exception messages"', "exception texts")],
+    "icon-translations": [
+        Evidence(_TRANSLATIONS, '"entity icons"', "icons.json entries"),
+        Evidence(_SNAPSHOT_RULES, "sets an icon", "no snapshot entity has an own icon"),
+    ],
+    "repair-issues": [Evidence(_TRANSLATIONS, '"repair issues"', "issue texts")],
+    "async-dependency": [
+        Evidence("pyproject.toml", '"ASYNC"', "ruff: no blocking call in a coroutine")
+    ],
+    "strict-typing": [
+        Evidence("scripts/test", "--strict custom_components/minerva_iot", "mypy --strict")
+    ],
+}
+
+
+def missing_evidence(root: Path = ROOT) -> list[str]:
+    """Entries of CHECKED_ELSEWHERE whose file is gone or no longer says what it should."""
+    problems: list[str] = []
+    for rule, evidence in sorted(CHECKED_ELSEWHERE.items()):
+        for item in evidence:
+            paths = sorted(root.glob(item.files))
+            if not paths:
+                problems.append(f"{rule}: no file {item.files}")
+            elif not any(item.text in path.read_text(encoding="utf-8") for path in paths):
+                problems.append(f"{rule}: {item.files} no longer contains {item.text!r}")
+    return problems

@@ -35,9 +35,9 @@ __all__ = [
     "is_external_entity_base",
     "keyword",
     "module_string_constants",
+    "nothing_found",
     "platform_of_external_base",
     "snake_case",
-    "top_level_names",
     "where",
 ]
 
@@ -68,17 +68,10 @@ def where(module: ModuleInfo, node: ast.AST) -> str:
     return f"{module.name or '__init__'}:{getattr(node, 'lineno', 0)}"
 
 
-def top_level_names(module: ModuleInfo) -> set[str]:
-    """Names a module defines at its top level (assignments, functions, classes)."""
-    names: set[str] = set()
-    for stmt in module.tree.body:
-        if isinstance(stmt, ast.Assign):
-            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            names.add(stmt.target.id)
-        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(stmt.name)
-    return names
+def nothing_found(what: str) -> list[str]:
+    """The problem a check reports when it found nothing to check: a check must never pass on
+    nothing (a renamed function or moved module would otherwise silence it)."""
+    return [f"found no {what} to check"]
 
 
 @dataclass
@@ -409,11 +402,6 @@ class PackageIndex:
         """Every value assigned to `attribute` by `cls` or one of its package ancestors."""
         classes, _ = self.ancestry(cls)
         return [value for c in classes for value in c.assigned.get(attribute, [])]
-
-    def ancestors_define(self, cls: ClassInfo, method: str) -> bool:
-        """True when `cls` or a package ancestor defines `method` (or property)."""
-        classes, _ = self.ancestry(cls)
-        return any(method in c.methods for c in classes)
 
     def calls(self, module: ModuleInfo | None = None) -> Iterator[tuple[ModuleInfo, ast.Call]]:
         """Every call expression, in one module or in all of them."""

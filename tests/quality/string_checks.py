@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from .flow_keys import FlowStrings
+from .source_index import nothing_found
 from .translation_keys import CodeKeys
 
 URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -35,6 +36,8 @@ def _text(tree: Any, *path: str) -> bool:
 
 def check_entity_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str]:
     """Every entity translation key has a name (and event types / enum options have text)."""
+    if not keys.entities:
+        return nothing_found("entity translation key")
     problems: list[str] = []
     entity_strings = _get(strings, "entity") or {}
     for entity in keys.entities:
@@ -63,9 +66,14 @@ def check_entity_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str
 def check_entity_icons(keys: CodeKeys, icons: Mapping[str, Any]) -> list[str]:
     """Entity keys without a device class get an icon from icons.json."""
     problems: list[str] = []
-    for entity in keys.entities:
-        if entity.has_device_class or entity.platform in PLATFORMS_WITH_BUILTIN_ICONS:
-            continue
+    needing = [
+        entity
+        for entity in keys.entities
+        if not entity.has_device_class and entity.platform not in PLATFORMS_WITH_BUILTIN_ICONS
+    ]
+    if not needing:
+        return nothing_found("entity key without a device class")
+    for entity in needing:
         icon_platforms = _get(icons, "entity") or {}
         platforms = (
             [entity.platform]
@@ -88,6 +96,8 @@ def check_entity_icons(keys: CodeKeys, icons: Mapping[str, Any]) -> list[str]:
 
 def check_exception_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str]:
     """Every exception translation key has `exceptions.<key>.message`."""
+    if not keys.exceptions:
+        return nothing_found("exception translation key")
     return [
         f"{where}: missing exceptions.{key}.message"
         for key, where in sorted(keys.exceptions.items())
@@ -97,6 +107,8 @@ def check_exception_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[
 
 def check_issue_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str]:
     """Every repair issue has a title and a description (or a fix flow)."""
+    if not keys.issues:
+        return nothing_found("repair issue")
     problems: list[str] = []
     for issue in keys.issues:
         if not _text(strings, "issues", issue.key, "title"):
@@ -111,6 +123,8 @@ def check_issue_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str]
 
 def check_selector_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str]:
     """Translated selectors have `selector.<key>.options.<value>` for each literal option."""
+    if not keys.selectors:
+        return nothing_found("translated selector")
     problems: list[str] = []
     for key, options in sorted(keys.selectors.items()):
         if _get(strings, "selector", key) is None:
@@ -144,7 +158,7 @@ def _check_flow_section(section: str, flow: FlowStrings, strings: Mapping[str, A
 
 def check_flow_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str]:
     """Steps, menu options, form fields, errors and aborts of both flows have English text."""
-    problems: list[str] = []
+    problems = [] if keys.flows["config"].steps else nothing_found("config flow step")
     for section, flow in keys.flows.items():
         problems.extend(_check_flow_section(section, flow, strings))
     return problems
@@ -153,12 +167,14 @@ def check_flow_strings(keys: CodeKeys, strings: Mapping[str, Any]) -> list[str]:
 def check_data_descriptions(strings: Mapping[str, Any]) -> list[str]:
     """Every form field in strings.json has a `data_description` (config-flow rule)."""
     problems: list[str] = []
+    found = 0
     for section in ("config", "options"):
         for step, body in (_get(strings, section, "step") or {}).items():
             for name in _get(body, "data") or {}:
+                found += 1
                 if not _text(body, "data_description", name):
                     problems.append(f"missing {section}.step.{step}.data_description.{name}")
-    return problems
+    return problems if found else nothing_found("form field in strings.json")
 
 
 def _service_fields(definition: Any) -> Iterator[tuple[str, ...]]:
@@ -179,7 +195,7 @@ def check_services(
     icons: Mapping[str, Any],
 ) -> list[str]:
     """Registered actions == services.yaml == strings.json services; each has an icon."""
-    problems: list[str] = []
+    problems = [] if keys.services else nothing_found("registered action")
     declared = dict(services_yaml or {})
     translated = _get(strings, "services") or {}
     for service, where in sorted(keys.services.items()):
@@ -218,9 +234,13 @@ def _walk_strings(tree: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 def check_no_urls(files: Mapping[str, Any]) -> list[str]:
     """No translation string contains a URL (hassfest rejects them; use placeholders)."""
-    return [
-        f"{name}: {path} contains a URL"
+    texts = [
+        (name, path, text)
         for name, tree in sorted(files.items())
         for path, text in _walk_strings(tree)
-        if URL_PATTERN.search(text)
+    ]
+    if not texts:
+        return nothing_found("translation text")
+    return [
+        f"{name}: {path} contains a URL" for name, path, text in texts if URL_PATTERN.search(text)
     ]

@@ -5,6 +5,7 @@ A check that never fails proves nothing, so each one is run on small synthetic p
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,7 +15,12 @@ from . import (
     entity_checks as entity,
 )
 from .iqs_rules import ALL_RULES, reached_tier, validate_quality_scale
-from .rule_checks import check_typed_functions, check_untranslated_raises
+from .rule_checks import (
+    check_coroutines,
+    check_parallel_updates,
+    check_untranslated_raises,
+    check_vendor_diagnostics,
+)
 from .synthetic import ENTITY_BASE, synthetic_index as _index
 
 
@@ -57,47 +63,34 @@ def test_reached_tier() -> None:
 
 
 def test_parallel_updates_bites() -> None:
-    """A platform module without PARALLEL_UPDATES is reported; other modules are not."""
-    index = _index(
-        sensor="async_setup_entry = None\n", helpers="X = 1\n", lock="PARALLEL_UPDATES = 1\n"
-    )
-    assert entity.check_parallel_updates(index) == ["sensor.py: no module-level PARALLEL_UPDATES"]
-    fixed = _index(sensor="PARALLEL_UPDATES: int = 0\n")
-    assert entity.check_parallel_updates(fixed) == []
-
-
-def test_entity_attributes_bite() -> None:
-    """has_entity_name, unique id and device info are required on instantiated entities."""
-    bare = _index(
-        ttlock__sensor="""
-        from homeassistant.components.sensor import SensorEntity
-
-        class Battery(SensorEntity):
-            pass
-        """
-    )
-    assert entity.check_has_entity_name(bare) == [
-        "ttlock.sensor:Battery: no _attr_has_entity_name = True"
+    """A platform module without an int PARALLEL_UPDATES is reported; no platform is reported."""
+    modules = {
+        "sensor": SimpleNamespace(async_setup_entry=None),
+        "lock": SimpleNamespace(PARALLEL_UPDATES=1),
+        "event": SimpleNamespace(PARALLEL_UPDATES="1"),
+    }
+    assert check_parallel_updates(modules) == [  # type: ignore[arg-type]
+        "event.py: no module-level PARALLEL_UPDATES",
+        "sensor.py: no module-level PARALLEL_UPDATES",
     ]
-    assert entity.check_unique_ids(bare) == [
-        "ttlock.sensor:Battery: no _attr_unique_id and no unique_id property"
-    ]
-    assert entity.check_device_info(bare) == [
-        "ttlock.sensor:Battery: no _attr_device_info and no device_info property"
-    ]
-    inherited = _index(
-        ttlock__entity=ENTITY_BASE,
-        ttlock__sensor="""
-        from homeassistant.components.sensor import SensorEntity
-        from .entity import VendorEntity
+    assert check_parallel_updates({"lock": modules["lock"]}) == []  # type: ignore[dict-item]
+    assert check_parallel_updates({}) == ["found no platform of a vendor to check"]
 
-        class Battery(VendorEntity, SensorEntity):
-            pass
-        """,
-    )
-    assert entity.check_has_entity_name(inherited) == []
-    assert entity.check_unique_ids(inherited) == []
-    assert entity.check_device_info(inherited) == []
+
+async def _hook() -> None:
+    """A coroutine function, as Home Assistant's hooks are."""
+
+
+def test_hooks_bite() -> None:
+    """Missing or non-coroutine hooks are reported, per vendor for the diagnostics."""
+    integration = SimpleNamespace(async_setup=_hook, async_unload_entry=lambda: None)
+    assert check_coroutines(
+        integration, "__init__.py", "async_setup", "async_unload_entry", "async_remove_entry"
+    ) == ["__init__.py: no async_unload_entry", "__init__.py: no async_remove_entry"]
+    assert check_coroutines(integration, "__init__.py", "async_setup") == []
+    vendors = {"a": SimpleNamespace(async_get_diagnostics=_hook), "b": SimpleNamespace()}
+    assert check_vendor_diagnostics(vendors) == ["vendor b: no async_get_diagnostics"]
+    assert check_vendor_diagnostics({}) == ["found no vendor in the vendor table to check"]
 
 
 def test_hardcoded_icons_bite() -> None:
@@ -119,6 +112,8 @@ def test_hardcoded_icons_bite() -> None:
     problems = entity.check_no_hardcoded_icons(index)
     assert len(problems) == 3
     assert "ttlock.sensor:4: SensorEntityDescription(icon=...)" in problems
+    assert entity.check_no_hardcoded_icons(_index(ttlock__entity=ENTITY_BASE)) == []
+    assert entity.check_no_hardcoded_icons(_index()) == ["found no entity class to check"]
 
 
 def test_runtime_data_bites() -> None:
@@ -160,7 +155,7 @@ def test_runtime_data_bites() -> None:
 
 
 def test_entity_category_and_defaults_bite() -> None:
-    """Battery/RSSI must be diagnostic; RSSI must be disabled; a °C unit needs a device class."""
+    """Battery/RSSI must be diagnostic; RSSI must be disabled; no description is reported."""
     index = _index(
         ttlock__sensor="""
         from homeassistant.components.sensor import SensorEntityDescription
@@ -177,9 +172,6 @@ def test_entity_category_and_defaults_bite() -> None:
     assert entity.check_disabled_by_default(index) == [
         "ttlock.sensor:6: 'rssi' is enabled by default"
     ]
-    assert entity.check_device_classes(index) == [
-        "ttlock.sensor:7: 'temp' has a UnitOfTemperature unit but no device class"
-    ]
     fixed = _index(
         ttlock__sensor="""
         RSSI = SensorEntityDescription(
@@ -191,16 +183,24 @@ def test_entity_category_and_defaults_bite() -> None:
     )
     assert entity.check_disabled_by_default(fixed) == []
     assert entity.check_entity_category(fixed) == []
+    quiet = _index(ttlock__sensor='BATTERY = SensorEntityDescription(key="battery")\n')
+    assert entity.check_disabled_by_default(quiet) == [
+        "found no description of a noisy key to check"
+    ]
+    assert entity.check_entity_category(_index()) == ["found no entity description to check"]
 
 
 def test_entity_category_requires_some_diagnostic_entity() -> None:
     """A package with entities but no diagnostic one is reported."""
-    index = _index(ttlock__entity=ENTITY_BASE)
+    index = _index(
+        ttlock__entity=ENTITY_BASE,
+        ttlock__sensor='DOOR = BinarySensorEntityDescription(key="door")\n',
+    )
     assert entity.check_entity_category(index) == ["no entity is EntityCategory.DIAGNOSTIC"]
 
 
 def test_client_isolation_bites() -> None:
-    """Home Assistant, third-party and escaping relative imports are reported in clients."""
+    """Home Assistant and third-party imports are reported in clients; aiohttp must be found."""
     clients = _index(
         packages={"ttlock"},
         ttlock__client="""
@@ -215,30 +215,26 @@ def test_client_isolation_bites() -> None:
     assert code.check_clients_isolated(clients) == [
         "ttlock.client:4: imports homeassistant.core",
         "ttlock.client:5: imports requests",
-        "ttlock.client:6: relative import leaves its package",
     ]
-    assert code.check_clients_async(clients) == ["ttlock.client:5: imports blocking requests"]
+    assert code.check_clients_isolated(
+        _index(packages={"ttlock"}, ttlock__client="import json\n")
+    ) == ["found no client import of aiohttp to check"]
 
 
-def test_async_and_session_bite() -> None:
-    """time.sleep, an own ClientSession and no injected session are reported."""
+def test_session_bites() -> None:
+    """An own ClientSession, no injected session and no client package are reported."""
     clients = _index(
         packages={"ttlock"},
         ttlock__client="""
-        import time
         import aiohttp
 
         class Client:
             def __init__(self, host: str) -> None:
                 self._session = aiohttp.ClientSession()
-                time.sleep(1)
         """,
     )
-    assert code.check_clients_async(clients) == [
-        "ttlock.client:8: time.sleep blocks the event loop"
-    ]
     assert code.check_session_injected(_index(), clients) == [
-        "clients/ttlock.client:7: creates its own ClientSession",
+        "clients/ttlock.client:6: creates its own ClientSession",
         "clients/ttlock: no class accepts an injected `session`",
     ]
     fixed = _index(
@@ -250,6 +246,9 @@ def test_async_and_session_bite() -> None:
         """,
     )
     assert code.check_session_injected(_index(), fixed) == []
+    assert code.check_session_injected(_index(), _index(packages=set())) == [
+        "found no client package to check"
+    ]
 
 
 def test_common_modules_bite() -> None:
@@ -274,6 +273,10 @@ def test_common_modules_bite() -> None:
         "ttlock.base:VendorEntity: shared entity base outside entity.py (used by ttlock.sensor:Battery)",
         "ttlock/: has entities but no entity.py",
     ]
+    assert code.check_common_modules(_index()) == [
+        "found no DataUpdateCoordinator subclass to check",
+        "found no entity base shared across modules to check",
+    ]
 
 
 def test_entity_event_setup_bites() -> None:
@@ -288,6 +291,9 @@ def test_entity_event_setup_bites() -> None:
     )
     assert entity.check_entity_event_setup(index) == [
         "ttlock.entity:12: async_dispatcher_connect result is dropped (wrap it in self.async_on_remove)"
+    ]
+    assert entity.check_entity_event_setup(_index(ttlock__entity=ENTITY_BASE)) == [
+        "found no subscription made by an entity to check"
     ]
 
 
@@ -312,7 +318,6 @@ def test_setup_and_flow_rules_bite() -> None:
         },
     )
     assert code.check_unloading(index) == [
-        "__init__.py: no async_unload_entry",
         "ttlock/: never calls async_unload_platforms",
         "ttlock:4: registers a webhook it never unregisters",
     ]
@@ -323,22 +328,29 @@ def test_setup_and_flow_rules_bite() -> None:
         "ttlock.config_flow: creates entries without async_set_unique_id",
         "ttlock.config_flow: never aborts on an already configured entry",
     ]
-    reauth = code.check_reauthentication(index)
-    assert "config_flow.py: no async_step_reauth" in reauth
-    assert "ttlock.config_flow: reauth does not check it is the same account" in reauth
-    assert "config_flow.py: no async_step_reconfigure" in code.check_reconfiguration(index)
-    assert code.check_action_setup(index) == [
-        "ttlock:3: action registered per entry",
-        "__init__.py: no async_setup to register actions in",
+    assert code.check_reauthentication(index) == [
+        "ttlock.config_flow: reauth never calls _get_reauth_entry",
+        "ttlock.config_flow: reauth never calls async_update_reload_and_abort",
+        "ttlock.config_flow: reauth does not check it is the same account",
     ]
-    assert code.check_stale_devices(index) == ["__init__.py: no async_remove_config_entry_device"]
-    assert code.check_diagnostics(index) == [
-        "diagnostics.py: no async_get_config_entry_diagnostics"
+    assert code.check_reconfiguration(index) == ["found no vendor reconfigure flow to check"]
+    assert code.check_action_setup(index) == ["ttlock:3: action registered per entry"]
+    empty = _index(ttlock="X = 1\n")
+    assert code.check_action_setup(empty) == ["found no action registration to check"]
+    assert code.check_unique_config_entry(empty) == [
+        "found no flow module creating entries to check"
+    ]
+    assert code.check_unloading(empty) == [
+        "ttlock/: never calls async_unload_platforms",
+        "found no webhook.async_register call to check",
+    ]
+    assert code.check_test_before_setup(_index(packages={""})) == [
+        "found no vendor package to check"
     ]
 
 
-def test_typing_and_translated_raises_bite() -> None:
-    """Untyped functions and English-message exceptions are reported."""
+def test_translated_raises_bite() -> None:
+    """English-message exceptions are reported; a package raising none is reported too."""
     index = _index(
         ttlock="""
         def helper(value):
@@ -348,10 +360,10 @@ def test_typing_and_translated_raises_bite() -> None:
             raise HomeAssistantError(translation_domain="minerva_iot", translation_key="jammed")
         """
     )
-    assert check_typed_functions(index, _index()) == ["ttlock:2: helper is not typed"]
     assert check_untranslated_raises(index) == [
         "ttlock:3: HomeAssistantError(<message>) not translated"
     ]
+    assert check_untranslated_raises(_index()) == ["found no user-facing exception to check"]
 
 
 # --- strings, icons, services -----------------------------------------------------------------
@@ -393,3 +405,7 @@ def test_polling_check_bites() -> None:
     ]
     fine = _index(ttlock__const="DEFAULT_POLL_MINUTES = 30\nMIN_POLL_MINUTES = 5\n")
     assert code.check_polling(fine) == []
+    assert code.check_polling(_index(ttlock__const="POLL = 30\n")) == [
+        "found no poll interval (SCAN_INTERVAL, DEFAULT_/MIN_ constant, literal update_interval) "
+        "to check"
+    ]

@@ -34,7 +34,8 @@ def test_doc_checks_bite() -> None:
         "the docs have no YAML automation example"
     ]
     assert docs.check_examples("```yaml\ntriggers: []\n```") == []
-    assert "the docs have no heading about troubleshoot" in docs.check_troubleshooting("-4043")
+    assert "found no heading in the docs to check" in docs.check_troubleshooting("-4043")
+    assert docs.check_mentions("anything", {}, "the action") == ["found no action to check"]
     good = "## Region\n## Troubleshooting\n" + " ".join(docs.TROUBLESHOOTING_MARKERS)
     assert docs.check_troubleshooting(good) == []
 

@@ -16,7 +16,7 @@ from .placeholder_checks import (
     collect_placeholder_uses,
 )
 from .synthetic import STRINGS_CODE, synthetic_index as _index
-from .translation_keys import collect_code_keys
+from .translation_keys import CodeKeys, collect_code_keys
 
 
 def test_translation_keys_are_collected() -> None:
@@ -79,6 +79,25 @@ def test_string_checks_bite() -> None:
     assert text.check_exception_strings(keys, strings) == []
     assert text.check_issue_strings(keys, strings) == []
     assert text.check_entity_icons(keys, icons) == []
+
+
+def test_string_checks_fail_on_nothing() -> None:
+    """A package without the keys a check looks for is reported, not passed."""
+    nothing = CodeKeys()
+    assert text.check_entity_strings(nothing, {}) == ["found no entity translation key to check"]
+    assert text.check_entity_icons(nothing, {}) == [
+        "found no entity key without a device class to check"
+    ]
+    assert text.check_exception_strings(nothing, {}) == [
+        "found no exception translation key to check"
+    ]
+    assert text.check_issue_strings(nothing, {}) == ["found no repair issue to check"]
+    assert text.check_selector_strings(nothing, {}) == ["found no translated selector to check"]
+    assert text.check_flow_strings(nothing, {}) == ["found no config flow step to check"]
+    assert text.check_data_descriptions({}) == ["found no form field in strings.json to check"]
+    assert text.check_services(nothing, {}, {}, {}) == ["found no registered action to check"]
+    assert text.check_no_urls({"strings.json": {}}) == ["found no translation text to check"]
+    assert check_placeholders([], {}) == ["found no text shown with placeholders to check"]
 
 
 FLOW_CODE = """
@@ -309,4 +328,6 @@ def test_credentials_description_check_bites() -> None:
     assert check_credentials_description(index, text) == [
         "application_credentials.description needs ['other']"
     ]
-    assert check_credentials_description(_index(), {}) == []
+    assert check_credentials_description(_index(), {}) == [
+        "found no application_credentials module to check"
+    ]
