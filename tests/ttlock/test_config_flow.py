@@ -189,6 +189,8 @@ async def test_reauth_keeps_the_entry(
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {"username": DEFAULT_USERNAME, "password": DEFAULT_PASSWORD}
         )
+        # The reload the flow schedules must run while set-up is still patched.
+        await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert entry.data["token"]["access_token"] != old_token
@@ -255,6 +257,8 @@ async def test_reconfigure_changes_the_api_url(
     assert result["errors"] == {"base": "invalid_auth"}
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.flow.async_configure(result["flow_id"], login(sim))
+        # The reload the flow schedules must run while set-up is still patched.
+        await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert entry.data["api_url"] == sim.url
