@@ -172,13 +172,12 @@ def assert_well_formed(reply: Reply, case: object) -> None:
 # --- states and events ------------------------------------------------------------------------
 
 
-def our_entity_ids(hass: HomeAssistant, *, with_counter: bool = False) -> list[str]:
-    """Entity ids of the integration's entities (optionally without the refusal counter)."""
+def our_entity_ids(hass: HomeAssistant) -> list[str]:
+    """Entity ids of the integration's entities, but the refusal counters."""
     return sorted(
         entry.entity_id
         for entry in er.async_get(hass).entities.values()
-        if entry.platform == DOMAIN
-        and (with_counter or entry.translation_key != COUNTER_TRANSLATION_KEY)
+        if entry.platform == DOMAIN and entry.translation_key != COUNTER_TRANSLATION_KEY
     )
 
 
@@ -339,15 +338,6 @@ def log_problems(records: Iterable[logging.LogRecord]) -> list[str]:
         ):
             problems.append(f"{record.name} {record.levelname}: {short(record.getMessage())}")
     return problems
-
-
-def exception_types(records: Iterable[logging.LogRecord]) -> set[str]:
-    """Names of the exceptions logged with a traceback."""
-    return {
-        type(record.exc_info[1]).__name__
-        for record in records
-        if record.exc_info and record.exc_info[1] is not None
-    }
 
 
 def short(value: object, limit: int = 300) -> str:
