@@ -14,29 +14,7 @@ import logging
 from .harness import log_problems
 
 # id -> (vendor, exception types logged with a traceback, what goes wrong)
-KNOWN_BUGS: dict[str, tuple[str, frozenset[str], str]] = {
-    "milesight-non-finite-number": (
-        "milesight",
-        frozenset({"OverflowError", "ValueError"}),
-        "A non-finite JSON number (1e999, Infinity, NaN) in eventCreatedTime or data.ts reaches "
-        "int(): the error escapes the envelope parser and is logged with a traceback; "
-        "unsigned, the request is answered 200; signed, the whole delivery is dropped.",
-    ),
-    "milesight-deep-nesting": (
-        "milesight",
-        frozenset({"RecursionError"}),
-        "JSON nested deeper than the recursion limit (a body, or a payload of a signed "
-        "delivery) raises RecursionError, logged with a traceback; a signed delivery loses all "
-        "its events.",
-    ),
-    "ttlock-deep-nesting": (
-        "ttlock",
-        frozenset({"RecursionError"}),
-        "`records` nested deeper than the recursion limit raises RecursionError out of the "
-        "handler: Home Assistant logs 'Error processing webhook <webhook id>' with a traceback "
-        "(the webhook id at ERROR level) and answers an empty 200.",
-    ),
-}
+KNOWN_BUGS: dict[str, tuple[str, frozenset[str], str]] = {}
 
 
 def known_bug(records: Iterable[logging.LogRecord], vendor: str) -> str | None:

@@ -1,11 +1,11 @@
-"""Bugs the fuzzing found, each reproduced by one request (strict xfail until fixed).
+"""Bugs the fuzzing found, each reproduced by one request: regression tests since their fix.
 
 The webhook handlers must answer every request with a 2xx/4xx, apply the valid events of an
-authentic delivery, and never log a traceback. Today these requests make them log one (ERROR,
+authentic delivery, and never log a traceback. These requests used to make them log one (ERROR,
 "Unexpected error while processing a Milesight delivery" or Home Assistant's "Error processing
-webhook <webhook id>"), and an authentic delivery or push that contains such a value loses all
-its events. When a fix lands, the test passes, the strict xfail fails the run: remove the marker
-and the bug's entry in known_bugs.py.
+webhook <webhook id>"), and an authentic delivery or push that contained such a value lost all
+its events: non-finite JSON numbers (1e999, Infinity, NaN) reaching int(), and nesting deeper
+than the recursion limit (json.loads, flatten_payload, TTLock's `records`).
 """
 
 from __future__ import annotations
@@ -31,35 +31,6 @@ from .milesight_cases import CHECKED, SCRATCH, reading, signed_headers
 
 pytestmark = pytest.mark.usefixtures("external_url")
 
-NON_FINITE = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known bug milesight-non-finite-number: a JSON number that is not finite (1e999, "
-        "Infinity, NaN) in eventCreatedTime or data.ts reaches int() in the envelope parser "
-        "(clients/milesight/webhook.py _as_int): OverflowError / ValueError escapes "
-        "parse_delivery, the handler logs it with a traceback; unsigned, it answers 200 "
-        "'success'; signed, the whole delivery is dropped"
-    ),
-)
-DEEP = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known bug milesight-deep-nesting: JSON nested deeper than the recursion limit raises "
-        "RecursionError (in json.loads for a body, in flatten_payload for a payload), which "
-        "parse_delivery and the delivery processor do not catch: logged with a traceback, and "
-        "a signed delivery loses all its events"
-    ),
-)
-TTLOCK_DEEP = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known bug ttlock-deep-nesting: `records` nested deeper than the recursion limit raises "
-        "RecursionError in json.loads (clients/ttlock/callback.py _decode_records catches "
-        "ValueError only); it escapes the TTLock handler and Home Assistant logs 'Error "
-        "processing webhook <webhook id>' with a traceback (the webhook id, a secret, at ERROR)"
-    ),
-)
-
 
 def _assert_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
     problems = log_problems(caplog.records)
@@ -78,7 +49,6 @@ async def _async_hook(hass: HomeAssistant) -> tuple[str, str]:
     return entry.data["webhook_id"], secret
 
 
-@NON_FINITE
 @pytest.mark.parametrize("number", ["1e999", "-Infinity", "NaN"])
 async def test_unsigned_body_with_a_non_finite_number(
     hass: HomeAssistant, poster: Poster, caplog: pytest.LogCaptureFixture, number: str
@@ -93,7 +63,6 @@ async def test_unsigned_body_with_a_non_finite_number(
     _assert_no_traceback(caplog)
 
 
-@NON_FINITE
 async def test_signed_delivery_with_a_non_finite_ts_keeps_its_other_events(
     hass: HomeAssistant, poster: Poster, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -112,7 +81,6 @@ async def test_signed_delivery_with_a_non_finite_ts_keeps_its_other_events(
     assert hass.states.get(temperature).state == "12.5"  # type: ignore[union-attr]
 
 
-@DEEP
 async def test_unsigned_deeply_nested_body(
     hass: HomeAssistant, poster: Poster, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -125,7 +93,6 @@ async def test_unsigned_deeply_nested_body(
     _assert_no_traceback(caplog)
 
 
-@DEEP
 async def test_signed_delivery_with_a_deeply_nested_payload_keeps_its_other_events(
     hass: HomeAssistant, poster: Poster, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -145,7 +112,6 @@ async def test_signed_delivery_with_a_deeply_nested_payload_keeps_its_other_even
     assert hass.states.get(temperature).state == "13.5"  # type: ignore[union-attr]
 
 
-@TTLOCK_DEEP
 async def test_ttlock_push_with_deeply_nested_records(
     hass: HomeAssistant,
     poster: Poster,

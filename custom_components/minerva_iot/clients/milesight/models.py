@@ -8,17 +8,24 @@ from typing import Any
 
 from .errors import MilesightResponseError
 
+# Decoder payloads nest two or three levels; anything deeper is not a device's and is dropped
+# rather than recursed into (a crafted payload must not exhaust the stack).
+MAX_PAYLOAD_DEPTH = 16
 
-def flatten_payload(data: Mapping[str, Any], sep: str = ".") -> dict[str, Any]:
+
+def flatten_payload(data: Mapping[str, Any], sep: str = ".", *, _depth: int = 0) -> dict[str, Any]:
     """Flatten nested dicts into ``a.b`` keys; lists and scalars are kept as values.
 
     ``{"button_event": {"status": "short press"}, "battery": 88}`` becomes
-    ``{"button_event.status": "short press", "battery": 88}``.
+    ``{"button_event.status": "short press", "battery": 88}``. Levels below
+    ``MAX_PAYLOAD_DEPTH`` are dropped.
     """
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, Mapping) and value:
-            for sub_key, sub_value in flatten_payload(value, sep).items():
+            if _depth >= MAX_PAYLOAD_DEPTH:
+                continue
+            for sub_key, sub_value in flatten_payload(value, sep, _depth=_depth + 1).items():
                 flat[f"{key}{sep}{sub_key}"] = sub_value
         else:
             flat[str(key)] = value

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import time
 from typing import Any
@@ -205,7 +206,8 @@ def _as_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        return int(value)
+        # JSON allows 1e999 (inf); NaN and Infinity pass Python's parser too.
+        return int(value) if math.isfinite(value) else None
     if isinstance(value, str):
         try:
             return int(value.strip())
@@ -278,7 +280,8 @@ def parse_delivery(body: bytes) -> list[WebhookEvent]:
         raise WebhookPayloadError("body too large")
     try:
         decoded = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as err:
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        # RecursionError: nesting deeper than the interpreter allows (an attack, never MDP).
         raise WebhookPayloadError("body is not JSON") from err
     items = decoded if isinstance(decoded, list) else [decoded]
     events = [event for event in (parse_event(item) for item in items) if event is not None]

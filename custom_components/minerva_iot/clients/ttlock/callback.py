@@ -140,7 +140,8 @@ def _decode_records(values: list[str]) -> list[Any]:
     for value in values:
         try:
             items = json.loads(value)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
+            # RecursionError: nesting deeper than the interpreter allows (an attack, never TTLock).
             raise CallbackFormatError("records is not JSON") from err
         if isinstance(items, dict):
             items = [items]
