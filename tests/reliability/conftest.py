@@ -27,6 +27,12 @@ from custom_components.minerva_iot.const import DOMAIN
 from simulators.milesight import MilesightSimulator
 from simulators.ttlock import TTLockSimulator
 
+from .faults import (  # noqa: F401 (fixtures)
+    SIMULATOR_HANG,
+    backoff,
+    local_dns,
+    short_timeouts,
+)
 from .harness import ClientFactory, Poster
 from .results import RESULTS, Results
 
@@ -100,6 +106,7 @@ async def milesight_cloud() -> AsyncGenerator[MilesightSimulator]:
         client_id=f"client-{secrets.token_hex(8)}",
         client_secret=f"cs-{secrets.token_urlsafe(24)}",
         webhook_secret=f"ws-{secrets.token_urlsafe(24)}",
+        timeout_delay=SIMULATOR_HANG,
     )
     await simulator.start(host="127.0.0.1", port=0)
     yield simulator
@@ -114,6 +121,7 @@ async def ttlock_cloud(hass: HomeAssistant, external_url: str) -> AsyncGenerator
         client_secret=f"tts-{secrets.token_urlsafe(24)}",
         username=f"owner-{secrets.token_hex(4)}@example.com",
         password=f"pw-{secrets.token_urlsafe(18)}",
+        hang_seconds=SIMULATOR_HANG,
     )
     await simulator.start(host="127.0.0.1", port=0)
     assert await async_setup_component(hass, "application_credentials", {})

@@ -63,6 +63,10 @@ class Results:
     known_bugs: Counter[str] = field(default_factory=Counter)
     # test node id -> outcome and duration of its call
     tests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # test node id -> the fault it injects and the outcome it checks (its result is in `tests`)
+    faults: dict[str, dict[str, str]] = field(default_factory=dict)
+    # test node id -> the durability case it checks
+    durability: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add_fuzz(self, name: str, handler: str, cases: int) -> None:
         """`cases` requests of property `name` went to `handler`."""
@@ -84,6 +88,23 @@ class Results:
         tally.refused += refused
         tally.counted += counted
         tally.state_changes += state_changes
+
+    def fault(self, vendor: str, fault: str, phase: str, outcome: str) -> None:
+        """The running test injects `fault` during `phase` and checks `outcome`.
+
+        Called before the checks: the row's verdict is the test's own result (passed, strict
+        xfail, failed), so a fault whose test fails is reported as failing, never as survived.
+        """
+        self.faults[_current_test()] = {
+            "vendor": vendor,
+            "fault": fault,
+            "phase": phase,
+            "outcome": outcome,
+        }
+
+    def durable(self, store: str, damage: str, outcome: str) -> None:
+        """The running test damages `store` and checks `outcome` (verdict: the test's result)."""
+        self.durability[_current_test()] = {"store": store, "damage": damage, "outcome": outcome}
 
     def malformed_http(self, count: int) -> None:
         """Requests aiohttp's parser refused (400) before Home Assistant saw them."""
@@ -107,6 +128,8 @@ class Results:
                 for bug, (_vendor, _types, summary) in KNOWN_BUGS.items()
             },
             "tests": self.tests,
+            "faults": self.faults,
+            "durability": self.durability,
             "environment": {
                 "python": platform.python_version(),
                 "home_assistant": HA_VERSION,
@@ -143,6 +166,10 @@ class Results:
             )
         for kind, leak in sorted(self.leaks.items()):
             lines.append(f"leak check {kind}: {leak['cycles']} cycles, {leak['verdict']}")
+        if self.faults:
+            lines.append(f"faults injected: {len(self.faults)} kinds")
+        if self.durability:
+            lines.append(f"damaged stores: {len(self.durability)} cases")
         for bug, count in sorted(self.known_bugs.items()):
             lines.append(f"known bug {bug}: reproduced by {count} fuzz cases")
         return lines
@@ -156,6 +183,12 @@ class Results:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.as_dict(), indent=2, sort_keys=True) + "\n")
         return path
+
+
+def _current_test() -> str:
+    """The node id of the running test (as pytest reports it)."""
+    current = os.environ.get("PYTEST_CURRENT_TEST", "")
+    return current.rsplit(" (", 1)[0]
 
 
 RESULTS = Results()
