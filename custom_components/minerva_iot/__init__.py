@@ -37,9 +37,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Unload an entry; webhooks are unregistered through entry.async_on_unload."""
-    if (vendor := find_vendor(entry)) is None:
-        return True  # its set-up failed: nothing was loaded
-    return await vendor.async_unload_entry(hass, entry)
+    # Only loaded entries are unloaded, and an entry of an unknown vendor never loads.
+    return await vendor_of(entry).async_unload_entry(hass, entry)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:

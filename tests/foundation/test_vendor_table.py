@@ -10,8 +10,10 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.migration import ENTRY_VERSION
@@ -54,6 +56,62 @@ async def test_unknown_vendor_fails_setup_with_a_clear_error(hass: HomeAssistant
     assert result["reason"] == "unknown_vendor"
     assert (await hass.config_entries.async_remove(entry.entry_id))["require_restart"] is False
     assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_devices_of_an_unknown_vendor_entry_can_be_deleted(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator
+) -> None:
+    """Nothing of an unknown vendor can come back, so its devices may go."""
+    assert await async_setup_component(hass, "config", {})
+    entry = _unknown_vendor_entry(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "zigbee_plug_1")}
+    )
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": entry.entry_id,
+            "device_id": device.id,
+        }
+    )
+    response = await client.receive_json()
+    assert response["success"], response
+    assert dr.async_get(hass).async_get(device.id) is None
+
+
+async def test_migration_leaves_ids_that_would_collide(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An id whose new form is already taken stays as it is (logged), nothing is merged."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={"vendor": "milesight", "webhook_secret": "s", "webhook_id": "b" * 32},
+        version=1,
+    )
+    entry.add_to_hass(hass)
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    old_device = devices.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "milesight_6136D0000000AB12")}
+    )
+    devices.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, "milesight_device_6136D0000000AB12")},
+    )
+    for unique_id in (
+        "milesight_6136D0000000AB12_temperature",
+        "milesight_device_6136D0000000AB12_temperature",
+    ):
+        entities.async_get_or_create("sensor", DOMAIN, unique_id, config_entry=entry)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.version == ENTRY_VERSION
+    assert devices.async_get(old_device.id).identifiers == old_device.identifiers
+    assert entities.async_get_entity_id("sensor", DOMAIN, "milesight_6136D0000000AB12_temperature")
+    assert "its new identifier is taken" in caplog.text
+    assert "its new unique id is taken" in caplog.text
 
 
 async def test_entries_newer_than_this_version_are_refused(hass: HomeAssistant) -> None:
