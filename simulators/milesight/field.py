@@ -363,4 +363,3 @@ def field_payload(rng: random.Random, device: SimulatedDevice) -> Payload | None
 def crossing_payload(rng: random.Random, device: SimulatedDevice) -> Payload:
     """The payload of a people counter's line-crossing EVENT."""
     return _vs133_crossing(rng, device)
-
