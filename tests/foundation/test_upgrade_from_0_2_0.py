@@ -63,9 +63,15 @@ from simulators.ttlock.model import (
 SNAPSHOT_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "storage_v0_2_0"
 EXTERNAL_URL = "https://ha.example.net"
 
-# Entity ids the current code adds deliberately to a 0.2.0 installation (none yet). Anything
-# else new, such as a `sensor.cold_store_temperature_2` next to a kept entity, is a duplicate.
-ADDED_SINCE_0_2_0: frozenset[str] = frozenset()
+# Entity ids the current code adds deliberately to a 0.2.0 installation. Anything else new,
+# such as a `sensor.cold_store_temperature_2` next to a kept entity, is a duplicate.
+ADDED_SINCE_0_2_0: frozenset[str] = frozenset(
+    {
+        # TTLock's callback self-test and last push, per account (issue 14 part 3).
+        "button.ttlock_demo_example_com_test_callback",
+        "sensor.ttlock_demo_example_com_last_callback_push",
+    }
+)
 
 # The Milesight API entry re-reads its devices' values from the cloud at start-up: its sensors and
 # binary sensors show this run's simulator values, so only their presence is compared.

@@ -1,4 +1,4 @@
-"""TTLock buttons: ask a lock for its real state on demand (wakes the lock, one API call)."""
+"""TTLock buttons: ask a lock for its real state (wakes the lock, one API call), test the callback."""
 
 from __future__ import annotations
 
@@ -12,18 +12,38 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import TTLockConfigEntry
-from .entity import LockDevice, TTLockEntity, TTLockEntityDescription, async_add_lock_entities
+from .entity import (
+    AccountDevice,
+    LockDevice,
+    TTLockDevice,
+    TTLockEntity,
+    TTLockEntityDescription,
+    async_add_account_entities,
+    async_add_lock_entities,
+)
 from .errors import async_run_command
+from .selftest import async_test_callback
 
 
 @dataclass(frozen=True, kw_only=True)
-class TTLockButtonDescription(ButtonEntityDescription, TTLockEntityDescription):
-    """What pressing the button asks of the lock."""
+class TTLockButtonDescription[D: TTLockDevice](ButtonEntityDescription, TTLockEntityDescription):
+    """What pressing the button asks of the device."""
 
-    press_fn: Callable[[LockDevice], Coroutine[Any, Any, None]]
+    press_fn: Callable[[D], Coroutine[Any, Any, None]]
 
 
-BUTTONS: tuple[TTLockButtonDescription, ...] = (
+ACCOUNT_BUTTONS: tuple[TTLockButtonDescription[AccountDevice], ...] = (
+    TTLockButtonDescription(
+        key="test_callback",
+        translation_key="ttlock_test_callback",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # A callback-shaped request to the public URL TTLock uses (selftest.py).
+        press_fn=lambda device: async_test_callback(
+            device.coordinator.hass, device.coordinator.config_entry
+        ),
+    ),
+)
+BUTTONS: tuple[TTLockButtonDescription[LockDevice], ...] = (
     TTLockButtonDescription(
         key="check_state",
         translation_key="ttlock_check_state",
@@ -40,14 +60,15 @@ async def async_setup_entry(
     entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """A check-state button per lock a gateway reaches."""
+    """The account's callback test; a check-state button per lock a gateway reaches."""
+    async_add_account_entities(entry, async_add_entities, ACCOUNT_BUTTONS, TTLockButton)
     async_add_lock_entities(entry, async_add_entities, BUTTONS, TTLockButton)
 
 
-class TTLockButton(TTLockEntity[LockDevice], ButtonEntity):
-    """A request to a lock."""
+class TTLockButton[D: TTLockDevice](TTLockEntity[D], ButtonEntity):
+    """A request to a lock or a test of the account."""
 
-    entity_description: TTLockButtonDescription
+    entity_description: TTLockButtonDescription[D]
 
     async def async_press(self) -> None:
         """Send the request."""

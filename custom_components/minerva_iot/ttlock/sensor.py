@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -32,7 +33,7 @@ from .entity import (
 class TTLockSensorDescription[D: TTLockDevice](SensorEntityDescription, TTLockEntityDescription):
     """A reading of a device."""
 
-    value_fn: Callable[[D], StateType]
+    value_fn: Callable[[D], StateType | datetime]
 
 
 LOCK_SENSORS: tuple[TTLockSensorDescription[LockDevice], ...] = (
@@ -47,6 +48,16 @@ LOCK_SENSORS: tuple[TTLockSensorDescription[LockDevice], ...] = (
     ),
 )
 ACCOUNT_SENSORS: tuple[TTLockSensorDescription[AccountDevice], ...] = (
+    TTLockSensorDescription(
+        key="last_callback_push",
+        translation_key="ttlock_last_callback_push",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # Changes with every push: disabled by default so the recorder stores no row per push
+        # (the "no push" repair watches the silence without it).
+        entity_registry_enabled_default=False,
+        value_fn=lambda device: device.coordinator.last_push,
+    ),
     TTLockSensorDescription(
         key="api_calls_today",
         translation_key="ttlock_api_calls_today",
@@ -75,6 +86,6 @@ class TTLockSensor[D: TTLockDevice](TTLockEntity[D], SensorEntity):
     entity_description: TTLockSensorDescription[D]
 
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> StateType | datetime:
         """The description's reading of the device."""
         return self.entity_description.value_fn(self.device)

@@ -5,6 +5,8 @@ entries of that application share one webhook id: the handler is registered with
 that loads, every push is handed to each loaded entry (each ignores locks it does not own), and the
 handler is unregistered when the last entry unloads. Pushes carry no signature: the unguessable URL
 is the only secret, so input is validated and capped, and the answer is always `success`.
+A request carrying the "Test callback" button's one-time token (selftest.py) only resolves that
+test: it is no push, confirms no callback URL and changes no lock.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from homeassistant.util.hass_dict import HassKey
 
 from custom_components.minerva_iot.clients.ttlock.callback import (
     CallbackFormatError,
-    CallbackPush,
     parse_callback,
 )
 from custom_components.minerva_iot.const import (
@@ -35,6 +36,7 @@ from custom_components.minerva_iot.const import (
     DOMAIN,
     VENDOR_TTLOCK,
 )
+from custom_components.minerva_iot.milesight.waiters import SelfTestWaiters
 from custom_components.minerva_iot.webhook_body import async_read_capped
 from custom_components.minerva_iot.webhook_url import (
     async_get_public_webhook_url,
@@ -54,12 +56,15 @@ MAX_BODY_BYTES = 64 * 1024
 
 ISSUE_CALLBACK_URL = "ttlock_callback_url"
 ISSUE_NO_PUBLIC_URL = "ttlock_no_public_url"
+# The form field of the "Test callback" request (never sent by TTLock).
+SELFTEST_FIELD = "minervaSelfTest"
 
 
 @dataclass
 class SharedWebhook:
-    """The entries (by entry id) currently served by one registered webhook id."""
+    """The entries (by entry id) served by one registered webhook id, and its self-tests."""
 
+    selftests: SelfTestWaiters
     receivers: dict[str, TTLockCoordinator] = field(default_factory=dict)
 
 
@@ -102,7 +107,7 @@ def async_attach_entry(
     shared = hass.data.setdefault(_WEBHOOKS, {})
     if webhook_id not in shared:
         webhook.async_register(hass, DOMAIN, "TTLock callback", webhook_id, _async_handle_webhook)
-        shared[webhook_id] = SharedWebhook()
+        shared[webhook_id] = SharedWebhook(SelfTestWaiters(hass))
     shared[webhook_id].receivers[entry.entry_id] = coordinator
 
     @callback
@@ -118,6 +123,11 @@ def async_attach_entry(
     return _detach
 
 
+def selftest_waiters(hass: HomeAssistant, webhook_id: str) -> SelfTestWaiters:
+    """The self-tests in flight on a registered webhook (its entry is loaded)."""
+    return hass.data[_WEBHOOKS][webhook_id].selftests
+
+
 async def _async_handle_webhook(
     hass: HomeAssistant, webhook_id: str, request: web.Request
 ) -> web.Response:
@@ -127,7 +137,12 @@ async def _async_handle_webhook(
     would tell a prober nothing useful either.
     """
     try:
-        push = await _async_read_push(request)
+        fields = await _async_read_fields(request)
+        if (token := _selftest_token(fields)) is not None:
+            if shared := hass.data.get(_WEBHOOKS, {}).get(webhook_id):
+                shared.selftests.resolve(token)
+            return web.Response(text="success")
+        push = parse_callback(fields)
     except CallbackFormatError as err:
         _LOGGER.debug("Ignoring a TTLock callback that is not a lock-records push: %s", err)
         return web.Response(text="success")
@@ -144,7 +159,7 @@ async def _async_handle_webhook(
     return web.Response(text="success")
 
 
-async def _async_read_push(request: web.Request) -> CallbackPush:
+async def _async_read_fields(request: web.Request) -> list[tuple[str, str]]:
     body = await async_read_capped(request, MAX_BODY_BYTES)
     if body is None:
         raise CallbackFormatError("body too large")
@@ -152,7 +167,11 @@ async def _async_read_push(request: web.Request) -> CallbackPush:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
         raise CallbackFormatError("body is not UTF-8") from err
-    return parse_callback(parse_qsl(text, keep_blank_values=True))
+    return parse_qsl(text, keep_blank_values=True)
+
+
+def _selftest_token(fields: list[tuple[str, str]]) -> str | None:
+    return next((value for name, value in fields if name == SELFTEST_FIELD), None)
 
 
 @callback
