@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 import logging
+from typing import Any
 from unittest import mock
 
 from aiohttp import web
@@ -52,11 +53,14 @@ def quiet_logs(verbose: bool) -> None:
 
 
 @asynccontextmanager
-async def running_home_assistant() -> AsyncIterator[HomeAssistant]:
+async def running_home_assistant(
+    storage: dict[str, Any] | None = None,
+) -> AsyncIterator[HomeAssistant]:
     """A running test instance of Home Assistant that can load ``custom_components``.
 
     Sockets are restricted to 127.0.0.1 exactly as in the test-suite. Loaded entries are
-    unloaded and the core stopped on exit.
+    unloaded and the core stopped on exit. ``storage`` (the in-memory ``.storage``) can be
+    handed to a second instance to restart with what the first one saved.
     """
     plugins.pytest_runtest_setup()  # loopback-only sockets, freezegun/HA datetime compatibility
     pytest_socket.enable_socket()  # the `socket_enabled` fixture: 127.0.0.1 stays the only host
@@ -65,7 +69,7 @@ async def running_home_assistant() -> AsyncIterator[HomeAssistant]:
         "homeassistant.helpers.aiohttp_client._async_make_resolver",
         return_value=AsyncResolver(),
     )
-    with mock_storage(), resolver:
+    with mock_storage(storage), resolver:
         async with async_test_home_assistant(asyncio.get_running_loop()) as hass:
             hass.data.pop(DATA_CUSTOM_COMPONENTS)
             frame.async_setup(hass)
