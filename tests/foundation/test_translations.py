@@ -102,17 +102,32 @@ def test_keys_computed_at_run_time_have_english_text(context: QualityContext) ->
         CONNECTIVITY_DESCRIPTION,
         sensor_description,
     )
+    from custom_components.minerva_iot.milesight.device_events import GROUP_TYPES
+    from custom_components.minerva_iot.milesight.event import EVENT_DESCRIPTIONS
+    from custom_components.minerva_iot.milesight.keys import RULES, TRANSLATION_KEYS, resolve
+    from custom_components.minerva_iot.milesight.models import DeviceState
     from custom_components.minerva_iot.milesight.selftest import WEBHOOK_TEST_PASSED_KEY
 
     strings = context.strings
     assert TRIGGER_TYPES
     for trigger in TRIGGER_TYPES:
         assert strings["device_automation"]["trigger_type"][trigger].strip(), trigger
-    tvoc = sensor_description("tvoc", None)
+    tvoc = sensor_description(resolve(DeviceState(sn="X"), "tvoc"))
     assert tvoc is not None
     assert tvoc.translation_key is not None
     assert strings["entity"]["sensor"][tvoc.translation_key]["name"]
     assert context.icons["entity"]["sensor"][tvoc.translation_key]["default"].startswith("mdi:")
+    # Names of catalogue keys and of the generic key rules (tables in milesight/keys.py).
+    entities = strings["entity"]
+    for key in {
+        *TRANSLATION_KEYS.values(),
+        *(r.translation_key for r in RULES if r.translation_key),
+    }:
+        assert entities["sensor"].get(key) or entities["binary_sensor"].get(key), key
+    # Every event type an event entity can show (milesight/device_events.py).
+    for description in EVENT_DESCRIPTIONS:
+        states = entities["event"][description.key]["state_attributes"]["event_type"]["state"]
+        assert set(GROUP_TYPES[description.group]) <= set(states), description.key
     # Sensors named by their device class carry no translation key (and so no own text).
     assert CONNECTIVITY_DESCRIPTION.translation_key is None
     # The webhook test's success notification is a `common` text, not an exception message.

@@ -15,6 +15,7 @@ from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issues
 from custom_components.minerva_iot.usage import ApiCallCounter
 
+from . import catalogue
 from .const import ALL_ISSUES, CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_SERVER_ADDRESS
 from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry, MilesightData
@@ -32,6 +33,8 @@ PLATFORMS: list[Platform] = list(PLATFORM_SETUPS)
 
 async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -> bool:
     """Set up a Milesight entry: stored fleet, API client (if any), platforms, webhook."""
+    # The device catalogue is a megabyte of JSON: read once per process, off the event loop.
+    await hass.async_add_executor_job(catalogue.load)
     fleet, health = FleetState(), WebhookHealth()
     api_calls = ApiCallCounter(time_zone=dt_util.get_default_time_zone())
     store = MilesightStore(hass, entry.entry_id, fleet, health, api_calls)

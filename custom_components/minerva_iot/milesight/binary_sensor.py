@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 
-from homeassistant.components.binary_sensor import BinarySensorEntity
+from homeassistant.components.binary_sensor import (
+    DOMAIN as BINARY_SENSOR_DOMAIN,
+    BinarySensorEntity,
+)
 from homeassistant.const import STATE_ON
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
@@ -20,7 +22,8 @@ from .descriptions import (
     binary_sensor_description,
     on_state,
 )
-from .entity import MilesightDeviceEntity, async_add_device_entities
+from .entity import MilesightDeviceEntity, PropertyCandidate, async_add_property_entities
+from .keys import resolve
 from .models import DeviceState
 
 
@@ -32,17 +35,30 @@ async def async_setup_entry(
     """Add binary sensors as devices report on/off keys; one connectivity sensor per device."""
     data = entry.runtime_data
 
-    def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
+    def candidates(device: DeviceState) -> Iterable[PropertyCandidate]:
         yield (
             CONNECTIVITY_KEY,
+            None,
             partial(MilesightBinarySensor, data, device.sn, CONNECTIVITY_DESCRIPTION),
         )
         for key in sorted(device.keys):
-            description = binary_sensor_description(key, device.hints.get(key))
+            description = binary_sensor_description(resolve(device, key))
             if description is not None:
-                yield key, partial(MilesightBinarySensor, data, device.sn, description)
+                factory = partial(MilesightBinarySensor, data, device.sn, description)
+                yield key, repr(description), factory
 
-    async_add_device_entities(entry, async_add_entities, candidates)
+    def platform_keys(device: DeviceState, key: str) -> bool:
+        return (
+            key == CONNECTIVITY_KEY or binary_sensor_description(resolve(device, key)) is not None
+        )
+
+    async_add_property_entities(
+        entry,
+        async_add_entities,
+        candidates,
+        domain=BINARY_SENSOR_DOMAIN,
+        platform_keys=platform_keys,
+    )
 
 
 class MilesightBinarySensor(MilesightDeviceEntity, BinarySensorEntity, RestoreEntity):

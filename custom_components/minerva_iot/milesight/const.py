@@ -24,6 +24,10 @@ MAX_REFRESH_MINUTES: Final = 1440
 EVENT_BUTTON_SHORT_PRESS: Final = "button_short_press"
 EVENT_BUTTON_LONG_PRESS: Final = "button_long_press"
 EVENT_BUTTON_DOUBLE_PRESS: Final = "button_double_press"
+# DS3604 single click (besides its short press), WS156 buttons pressed and released.
+EVENT_BUTTON_SINGLE_PRESS: Final = "button_single_press"
+EVENT_BUTTON_PRESS: Final = "button_press"
+EVENT_BUTTON_RELEASE: Final = "button_release"
 EVENT_ALARM: Final = "alarm"
 EVENT_ALARM_CLEARED: Final = "alarm_cleared"
 EVENT_DEVICE_EVENT: Final = "device_event"

@@ -1,16 +1,17 @@
-"""Entity descriptions of Milesight properties (reference §8 table, refined by the TSL).
+"""Entity descriptions of Milesight properties, from what keys.py resolved for each key.
 
-Known decoder keys get a device class, unit and state class; any other key becomes a plain
-sensor named after the thing model (or the key) so nothing a device reports is lost. Keys that
-only describe the device (serial, versions, LoRaWAN class...) are diagnostic and disabled by
-default: they change rarely and would clutter every device page.
+keys.py says what a key is (thing model, catalogue, generic rules, plain sensor); this module
+says it in Home Assistant's terms: device classes and units Home Assistant accepts together,
+state classes, categories, enum options, names. A unit the device's own thing model gives wins
+when the device class accepts it; when the catalogue could not settle a unit (firmware
+generations that disagree, nothing to choose) the sensor gets neither unit nor device class:
+a number shown as it comes is better than one a thousand times off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-import re
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.binary_sensor import (
@@ -18,17 +19,19 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.sensor import (
+    DEVICE_CLASS_STATE_CLASSES,
     SensorDeviceClass,
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.components.sensor.const import DEVICE_CLASS_UNITS
 from homeassistant.const import (
     CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
-    CONCENTRATION_PARTS_PER_BILLION,
-    CONCENTRATION_PARTS_PER_MILLION,
     LIGHT_LUX,
+    MAX_LENGTH_STATE_STATE,
     PERCENTAGE,
     EntityCategory,
+    UnitOfConductivity,
     UnitOfElectricCurrent,
     UnitOfElectricPotential,
     UnitOfEnergy,
@@ -38,9 +41,10 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
+from homeassistant.helpers.typing import UNDEFINED, UndefinedType
 
-from .device_events import is_event_key
-from .models import DeviceState, PropertyHint
+from .keys import KIND_BINARY, KIND_DIAGNOSTIC, KIND_SENSOR, KeySpec, key_name
+from .models import DeviceState
 
 CONNECTIVITY_KEY = "connectivity"
 
@@ -51,11 +55,13 @@ _UNIT_ALIASES: dict[str, str] = {
     "%": PERCENTAGE,
     "%rh": PERCENTAGE,
     "%r.h.": PERCENTAGE,
-    "ppm": CONCENTRATION_PARTS_PER_MILLION,
-    "ppb": CONCENTRATION_PARTS_PER_BILLION,
+    # Plain strings: the CONCENTRATION_PARTS_PER_* constants are deprecated in newer releases.
+    "ppm": "ppm",
+    "ppb": "ppb",
     "µg/m³": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
     "ug/m3": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
     "μg/m3": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
+    "µg/m3": CONCENTRATION_MICROGRAMS_PER_CUBIC_METER,
     "mg/m3": "mg/m³",
     "mg/m³": "mg/m³",
     "hpa": UnitOfPressure.HPA,
@@ -74,11 +80,22 @@ _UNIT_ALIASES: dict[str, str] = {
     "kwh": UnitOfEnergy.KILO_WATT_HOUR,
     "s": UnitOfTime.SECONDS,
     "min": UnitOfTime.MINUTES,
+    "µs/cm": UnitOfConductivity.MICROSIEMENS_PER_CM,
+    "μs/cm": UnitOfConductivity.MICROSIEMENS_PER_CM,
+    "us/cm": UnitOfConductivity.MICROSIEMENS_PER_CM,
+}
+_SENSOR_CLASSES = {device_class.value: device_class for device_class in SensorDeviceClass}
+_BINARY_CLASSES = {device_class.value: device_class for device_class in BinarySensorDeviceClass}
+_STATE_CLASSES = {state_class.value: state_class for state_class in SensorStateClass}
+# TVOC is an IAQ index on some models: a VOC device class only with a unit it accepts.
+_VOC_CLASSES = {
+    CONCENTRATION_MICROGRAMS_PER_CUBIC_METER: SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS,
+    "ppb": SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
 }
 
 
 def normalize_unit(unit: str | None) -> str | None:
-    """A TSL unit in Home Assistant's spelling (unknown units are kept as written)."""
+    """A unit in Home Assistant's spelling (unknown units are kept as written)."""
     if not unit or not unit.strip():
         return None
     return _UNIT_ALIASES.get(unit.strip().lower(), unit.strip())
@@ -86,189 +103,23 @@ def normalize_unit(unit: str | None) -> str | None:
 
 @dataclass(frozen=True, kw_only=True)
 class MilesightSensorEntityDescription(SensorEntityDescription):
-    """A sensor for one flattened property key; `enum` maps raw values to labels."""
+    """A sensor for one flattened property key; `spec` maps its raw values."""
 
     property_key: str
-    enum: dict[str, str] = field(default_factory=dict)
+    spec: KeySpec
 
 
 @dataclass(frozen=True, kw_only=True)
 class MilesightBinarySensorEntityDescription(BinarySensorEntityDescription):
-    """A binary sensor for one property key (on for `on_values`), or read by `is_on_fn`."""
+    """A binary sensor for one property key (read through `spec`), or read by `is_on_fn`."""
 
     property_key: str
-    on_values: frozenset[str] = frozenset()
-    enum: dict[str, str] = field(default_factory=dict)
+    spec: KeySpec | None = None
     # A state the device does not report as a property (None: the property's latest value).
     is_on_fn: Callable[[DeviceState], bool | None] | None = None
     # Push-first: only an OFFLINE report (or API status) makes a device unavailable.
     available_fn: Callable[[DeviceState], bool] = lambda device: device.online is not False
 
-
-@dataclass(frozen=True)
-class _SensorRule:
-    pattern: str
-    translation_key: str | None
-    device_class: SensorDeviceClass | None
-    unit: str | None
-    units: frozenset[str] = frozenset()
-    state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT
-    category: EntityCategory | None = None
-
-
-_TOTAL = SensorStateClass.TOTAL_INCREASING
-SENSOR_RULES: tuple[_SensorRule, ...] = (
-    _SensorRule(
-        r"temperature|celsius_temperature",
-        None,
-        SensorDeviceClass.TEMPERATURE,
-        "°C",
-        frozenset({"°C", "°F"}),
-    ),
-    _SensorRule(
-        r"temperature_chn(\d+)",
-        "temperature_channel",
-        SensorDeviceClass.TEMPERATURE,
-        "°C",
-        frozenset({"°C", "°F"}),
-    ),
-    _SensorRule(r"humidity", None, SensorDeviceClass.HUMIDITY, PERCENTAGE),
-    _SensorRule(
-        r"battery", None, SensorDeviceClass.BATTERY, PERCENTAGE, category=EntityCategory.DIAGNOSTIC
-    ),
-    _SensorRule(r"co2", None, SensorDeviceClass.CO2, CONCENTRATION_PARTS_PER_MILLION),
-    _SensorRule(
-        r"pressure",
-        None,
-        SensorDeviceClass.ATMOSPHERIC_PRESSURE,
-        UnitOfPressure.HPA,
-        frozenset({UnitOfPressure.HPA, UnitOfPressure.KPA, UnitOfPressure.PA}),
-    ),
-    _SensorRule(r"pm2_5", None, SensorDeviceClass.PM25, CONCENTRATION_MICROGRAMS_PER_CUBIC_METER),
-    _SensorRule(r"pm10", None, SensorDeviceClass.PM10, CONCENTRATION_MICROGRAMS_PER_CUBIC_METER),
-    _SensorRule(r"illumination", None, SensorDeviceClass.ILLUMINANCE, LIGHT_LUX),
-    _SensorRule(r"light_level", "light_level", None, None),
-    _SensorRule(r"hcho", "hcho", None, "mg/m³", frozenset({"mg/m³", "ppm"})),
-    _SensorRule(
-        r"o3",
-        "o3",
-        None,
-        CONCENTRATION_PARTS_PER_MILLION,
-        frozenset({CONCENTRATION_PARTS_PER_MILLION}),
-    ),
-    _SensorRule(
-        r"distance",
-        None,
-        SensorDeviceClass.DISTANCE,
-        UnitOfLength.MILLIMETERS,
-        frozenset({UnitOfLength.MILLIMETERS, UnitOfLength.CENTIMETERS, UnitOfLength.METERS}),
-    ),
-    _SensorRule(r"voltage", None, SensorDeviceClass.VOLTAGE, UnitOfElectricPotential.VOLT),
-    _SensorRule(
-        r"current",
-        None,
-        SensorDeviceClass.CURRENT,
-        UnitOfElectricCurrent.MILLIAMPERE,
-        frozenset({UnitOfElectricCurrent.MILLIAMPERE, UnitOfElectricCurrent.AMPERE}),
-    ),
-    _SensorRule(r"active_power|electric_power", None, SensorDeviceClass.POWER, UnitOfPower.WATT),
-    _SensorRule(r"power_factor", None, SensorDeviceClass.POWER_FACTOR, PERCENTAGE),
-    _SensorRule(
-        r"power_consumption",
-        None,
-        SensorDeviceClass.ENERGY,
-        UnitOfEnergy.WATT_HOUR,
-        frozenset({UnitOfEnergy.WATT_HOUR, UnitOfEnergy.KILO_WATT_HOUR}),
-        _TOTAL,
-    ),
-    _SensorRule(r"people_count_all", "people_count_all", None, None),
-    _SensorRule(r"people_count_max", "people_count_max", None, None),
-    _SensorRule(r"region_(\d+)_count", "region_count", None, None),
-    _SensorRule(r"line_(\d+)_total_in", "line_total_in", None, None, state_class=_TOTAL),
-    _SensorRule(r"line_(\d+)_total_out", "line_total_out", None, None, state_class=_TOTAL),
-    _SensorRule(r"line_(\d+)_period_in", "line_period_in", None, None),
-    _SensorRule(r"line_(\d+)_period_out", "line_period_out", None, None),
-)
-
-# Decoder keys that describe the device rather than its surroundings.
-DIAGNOSTIC_KEYS = frozenset(
-    {
-        "sn",
-        "firmware_version",
-        "hardware_version",
-        "ipso_version",
-        "tsl_version",
-        "lorawan_class",
-        "device_status",
-        "reset_event",
-        "power_on_event",
-    }
-)
-
-
-@dataclass(frozen=True)
-class _BinaryRule:
-    pattern: str
-    translation_key: str | None
-    device_class: BinarySensorDeviceClass
-    on_values: frozenset[str]
-    category: EntityCategory | None = None
-
-
-BINARY_RULES: tuple[_BinaryRule, ...] = (
-    _BinaryRule(r"pir", None, BinarySensorDeviceClass.MOTION, frozenset({"trigger", "1", "true"})),
-    _BinaryRule(
-        r"occupancy", None, BinarySensorDeviceClass.OCCUPANCY, frozenset({"occupied", "1", "true"})
-    ),
-    _BinaryRule(
-        r"region_(\d+)",
-        "region_occupancy",
-        BinarySensorDeviceClass.OCCUPANCY,
-        frozenset({"occupied", "1", "true"}),
-    ),
-    _BinaryRule(
-        r"magnet_status|magnet",
-        None,
-        BinarySensorDeviceClass.DOOR,
-        frozenset({"open", "1", "true"}),
-    ),
-    _BinaryRule(
-        r"magnet_chn(\d+)",
-        "door_channel",
-        BinarySensorDeviceClass.DOOR,
-        frozenset({"open", "1", "true"}),
-    ),
-    _BinaryRule(
-        r"leakage_status", None, BinarySensorDeviceClass.MOISTURE, frozenset({"leak", "1", "true"})
-    ),
-    _BinaryRule(
-        r"tamper_status",
-        None,
-        BinarySensorDeviceClass.TAMPER,
-        frozenset({"uninstalled", "triggered", "1", "true"}),
-        EntityCategory.DIAGNOSTIC,
-    ),
-    _BinaryRule(
-        r"daylight", None, BinarySensorDeviceClass.LIGHT, frozenset({"light", "1", "true"})
-    ),
-    _BinaryRule(
-        r"position", "tilt", BinarySensorDeviceClass.PROBLEM, frozenset({"tilt", "1", "true"})
-    ),
-    _BinaryRule(
-        r"socket_status", None, BinarySensorDeviceClass.POWER, frozenset({"on", "1", "true"})
-    ),
-    _BinaryRule(
-        r"switch_(\d+)",
-        "switch_channel",
-        BinarySensorDeviceClass.POWER,
-        frozenset({"on", "1", "true"}),
-    ),
-)
-
-_VOC_CLASSES = {
-    CONCENTRATION_MICROGRAMS_PER_CUBIC_METER: SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS,
-    CONCENTRATION_PARTS_PER_BILLION: SensorDeviceClass.VOLATILE_ORGANIC_COMPOUNDS_PARTS,
-}
 
 # ONLINE/OFFLINE as reported by MDP; always available, so that "offline" can be seen.
 CONNECTIVITY_DESCRIPTION = MilesightBinarySensorEntityDescription(
@@ -281,96 +132,127 @@ CONNECTIVITY_DESCRIPTION = MilesightBinarySensorEntityDescription(
 )
 
 
-def _match[RuleT: (_SensorRule, _BinaryRule)](
-    rules: tuple[RuleT, ...], key: str
-) -> tuple[RuleT, dict[str, str]] | None:
-    for rule in rules:
-        if match := re.fullmatch(rule.pattern, key):
-            return rule, ({"index": match.group(1)} if match.groups() else {})
-    return None
+def _unit_and_class(spec: KeySpec) -> tuple[str | None, SensorDeviceClass | None]:
+    """The unit and device class to show, checked against each other."""
+    unit = normalize_unit(spec.unit)
+    device_class = _SENSOR_CLASSES.get(spec.device_class or "")
+    thing_unit = normalize_unit(spec.thing_unit)
+    if device_class == SensorDeviceClass.ENUM:
+        return None, device_class
+    if thing_unit is not None:
+        if device_class is None or thing_unit in DEVICE_CLASS_UNITS.get(device_class, ()):
+            unit = thing_unit
+        elif spec.ambiguous:
+            return thing_unit, None
+    elif spec.ambiguous:
+        return None, None
+    if device_class is None and spec.key == "tvoc":
+        device_class = _VOC_CLASSES.get(unit or "")
+    if device_class is not None and unit not in DEVICE_CLASS_UNITS.get(device_class, {unit}):
+        device_class = None
+    return unit, device_class
 
 
-def binary_sensor_description(
-    key: str, hint: PropertyHint | None
-) -> MilesightBinarySensorEntityDescription | None:
-    """The binary sensor for a key, or None when the key is not an on/off property."""
-    found = _match(BINARY_RULES, key)
-    if found is None:
+def _name(spec: KeySpec, has_class: bool) -> tuple[str | UndefinedType, str | None]:
+    """(name, translation key): translated, named after the device class, or plain.
+
+    UNDEFINED lets Home Assistant name the entity after its translation key or device class
+    (None would give it no name of its own).
+    """
+    if spec.translation_key is not None:
+        return UNDEFINED, spec.translation_key
+    if spec.name is None:
+        return (UNDEFINED if has_class else key_name(spec.key)), None
+    return spec.name, None
+
+
+def _placeholders(spec: KeySpec, translation_key: str | None) -> dict[str, str] | None:
+    return {"index": spec.index} if translation_key and spec.index else None
+
+
+def sensor_description(spec: KeySpec) -> MilesightSensorEntityDescription | None:
+    """The sensor of a key (None for binary-sensor, event and ignored keys)."""
+    if spec.kind not in (KIND_SENSOR, KIND_DIAGNOSTIC):
         return None
-    rule, placeholders = found
-    return MilesightBinarySensorEntityDescription(
-        key=key,
-        property_key=key,
-        translation_key=rule.translation_key,
-        translation_placeholders=placeholders or None,
-        device_class=rule.device_class,
-        entity_category=rule.category,
-        on_values=rule.on_values,
-        enum=dict(hint.enum) if hint else {},
-    )
-
-
-def sensor_description(
-    key: str, hint: PropertyHint | None
-) -> MilesightSensorEntityDescription | None:
-    """The sensor for a key (None for binary-sensor and event keys)."""
-    if is_event_key(key) or binary_sensor_description(key, hint) is not None:
-        return None
-    tsl_unit = normalize_unit(hint.unit) if hint else None
-    enum = dict(hint.enum) if hint else {}
-    if found := _match(SENSOR_RULES, key):
-        rule, placeholders = found
-        unit = rule.unit
-        if tsl_unit and (tsl_unit in rule.units or (not rule.units and rule.unit is None)):
-            unit = tsl_unit
-        return MilesightSensorEntityDescription(
-            key=key,
-            property_key=key,
-            translation_key=rule.translation_key,
-            translation_placeholders=placeholders or None,
-            device_class=rule.device_class,
-            native_unit_of_measurement=unit,
-            state_class=rule.state_class,
-            entity_category=rule.category,
-        )
-    if key == "tvoc":
-        # TVOC is an IAQ index (or mg/m³) on some models: a device class only with a unit
-        # Home Assistant's VOC classes accept; a measurement in every case.
-        voc_class = _VOC_CLASSES.get(tsl_unit or "")
-        return MilesightSensorEntityDescription(
-            key=key,
-            property_key=key,
-            translation_key=None if voc_class else "tvoc",
-            device_class=voc_class,
-            native_unit_of_measurement=tsl_unit,
-            state_class=SensorStateClass.MEASUREMENT,
-        )
-    diagnostic = key.split(".", 1)[0] in DIAGNOSTIC_KEYS
+    unit, device_class = _unit_and_class(spec)
+    options: list[str] | None = None
+    if device_class == SensorDeviceClass.ENUM:
+        options = list(dict.fromkeys(str(value) for value in spec.values.values()))
+    elif device_class is None and spec.labels and not spec.values and unit is None:
+        device_class = SensorDeviceClass.ENUM
+        options = sorted(set(spec.labels.values()))
+    state_class = _STATE_CLASSES.get(spec.state_class or "")
+    if device_class == SensorDeviceClass.ENUM or (
+        device_class is not None
+        and state_class is not None
+        and state_class not in DEVICE_CLASS_STATE_CLASSES.get(device_class, {state_class})
+    ):
+        state_class = None
+    name, translation_key = _name(spec, device_class is not None)
+    if device_class == SensorDeviceClass.ENUM and translation_key is None and name is UNDEFINED:
+        name = key_name(spec.key)  # Home Assistant has no name for the enum class
     return MilesightSensorEntityDescription(
-        key=key,
-        property_key=key,
-        name=(
-            hint.name
-            if hint and hint.name
-            else key.replace("_", " ").replace(".", " ").capitalize()
-        ),
-        native_unit_of_measurement=None if enum else tsl_unit,
-        device_class=SensorDeviceClass.ENUM if enum else None,
-        options=sorted(set(enum.values())) if enum else None,
-        entity_category=EntityCategory.DIAGNOSTIC if diagnostic else None,
-        entity_registry_enabled_default=not diagnostic,
-        enum=enum,
+        key=spec.key,
+        property_key=spec.key,
+        spec=spec,
+        name=name,
+        translation_key=translation_key,
+        translation_placeholders=_placeholders(spec, translation_key),
+        device_class=device_class,
+        native_unit_of_measurement=unit,
+        state_class=state_class,
+        options=options,
+        entity_category=EntityCategory.DIAGNOSTIC if spec.diagnostic else None,
+        entity_registry_enabled_default=spec.enabled_default,
     )
+
+
+def binary_sensor_description(spec: KeySpec) -> MilesightBinarySensorEntityDescription | None:
+    """The binary sensor of a key, or None when the key is not an on/off property."""
+    if spec.kind != KIND_BINARY:
+        return None
+    device_class = _BINARY_CLASSES.get(spec.device_class or "")
+    name, translation_key = _name(spec, device_class is not None)
+    return MilesightBinarySensorEntityDescription(
+        key=spec.key,
+        property_key=spec.key,
+        spec=spec,
+        name=name,
+        translation_key=translation_key,
+        translation_placeholders=_placeholders(spec, translation_key),
+        device_class=device_class,
+        entity_category=EntityCategory.DIAGNOSTIC if spec.diagnostic else None,
+        entity_registry_enabled_default=spec.enabled_default,
+    )
+
+
+def sensor_state(description: MilesightSensorEntityDescription, value: Any) -> Any:
+    """A raw payload value in a form Home Assistant accepts for this sensor.
+
+    Home Assistant refuses (and logs an error for) a non-numeric state on a sensor with a
+    unit or state class and an enum state outside `options`: such values read as unknown.
+    """
+    spec = description.spec
+    if description.device_class == SensorDeviceClass.ENUM:
+        option = spec.mapped(value) if spec.values else spec.thing_label(value)
+        return option if option in (description.options or ()) else None
+    numeric = description.native_unit_of_measurement or description.state_class
+    if numeric or description.device_class is not None:
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                return None
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return value[:MAX_LENGTH_STATE_STATE]  # Home Assistant refuses longer states
+    return value
 
 
 def on_state(description: MilesightBinarySensorEntityDescription, value: Any) -> bool | None:
-    """Interpret a raw on/off value (string, number or TSL enum key)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    raw = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    label = description.enum.get(raw, raw)
-    return label.strip().lower() in description.on_values or raw.strip().lower() in (
-        description.on_values
-    )
+    """A binary sensor's state for a raw value (string, number, boolean or TSL enum key)."""
+    return None if description.spec is None else description.spec.is_on(value)

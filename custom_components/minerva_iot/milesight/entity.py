@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 
 from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -21,6 +23,7 @@ from .identifiers import (
     device_unique_id,
 )
 from .models import DeviceState
+from .tsl import is_template_key
 
 
 class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
@@ -84,6 +87,12 @@ class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):
 
 
 type EntityCandidates = Callable[[DeviceState], Iterable[tuple[Hashable, Callable[[], Entity]]]]
+# (property key, what its entity looks like, factory): a new look rebuilds the entity.
+type PropertyCandidate = tuple[str, Hashable, Callable[[], Entity]]
+type PropertyCandidates = Callable[[DeviceState], Iterable[PropertyCandidate]]
+# Whether a key of a device has its entity on the platform (for registry entries of keys that
+# moved to another platform, or are no readings, since they were created).
+type PlatformKeys = Callable[[DeviceState, str], bool]
 
 
 @callback
@@ -114,3 +123,123 @@ def async_add_device_entities(
         generation=fleet.generation,
         device_updates=data.updates,
     )
+
+
+@callback
+def async_add_property_entities(
+    entry: MilesightConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    candidates: PropertyCandidates,
+    *,
+    domain: str,
+    platform_keys: PlatformKeys,
+) -> None:
+    """Like `async_add_device_entities`, for entities of property keys whose look can change.
+
+    `candidates(device)` yields (key, look, factory). An entity whose look changed (the
+    device's model, firmware or thing model became known) is rebuilt under the same unique id,
+    so Home Assistant keeps its registry entry (name, area) and updates its unit and classes.
+    A key that left the platform (a text sensor that is a binary sensor now, a key that is no
+    reading) loses its entity and registry entry; so do such entries left from before, at
+    set-up (`platform_keys` says which keys belong to the platform `domain`).
+    """
+    tracker = _EntityTracker(entry, async_add_entities)
+    tracker.async_remove_stale_entries(domain, platform_keys)
+
+    def device_candidates(device: DeviceState) -> Iterable[tuple[Hashable, Callable[[], Entity]]]:
+        return tracker.versioned(device.sn, list(candidates(device)))
+
+    async_add_device_entities(entry, tracker.async_add, device_candidates)
+
+
+class _EntityTracker:
+    """The entities one platform built per (device, key), and how they looked."""
+
+    def __init__(
+        self, entry: MilesightConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        self._entry = entry
+        self._hass = entry.runtime_data.coordinator.hass
+        self._add_entities = async_add_entities
+        self._looks: dict[tuple[str, str], tuple[Hashable, int]] = {}
+        self._built: dict[str, dict[str, Entity]] = {}
+        self._replaced: list[Entity] = []
+
+    def versioned(
+        self, sn: str, candidates: list[PropertyCandidate]
+    ) -> list[tuple[Hashable, Callable[[], Entity]]]:
+        """Candidates keyed by (key, version): the version grows whenever the look changes."""
+        result: list[tuple[Hashable, Callable[[], Entity]]] = []
+        for key, look, factory in candidates:
+            previous = self._looks.get((sn, key))
+            version = 0 if previous is None else previous[1] + (previous[0] != look)
+            self._looks[(sn, key)] = (look, version)
+            result.append(((key, version), partial(self._build, sn, key, factory)))
+        keys = {key for key, _, _ in candidates}
+        for key, entity in list(self._built.get(sn, {}).items()):
+            if key not in keys:
+                self._retire(sn, key, entity)
+        return result
+
+    def _build(self, sn: str, key: str, factory: Callable[[], Entity]) -> Entity:
+        entity = factory()
+        if (old := self._built.setdefault(sn, {}).get(key)) is not None:
+            self._replaced.append(old)
+        self._built[sn][key] = entity
+        return entity
+
+    @callback
+    def async_add(
+        self,
+        new_entities: Iterable[Entity],
+        update_before_add: bool = False,
+        *,
+        config_subentry_id: str | None = None,
+    ) -> None:
+        """Add new entities; those that replace an entity wait until it is removed."""
+        new = list(new_entities)
+        replaced, self._replaced = self._replaced, []
+        if not replaced:
+            self._add_entities(new, update_before_add)
+            return
+
+        async def _replace() -> None:
+            for old in replaced:
+                if old.hass is not None:  # disabled entities were never added
+                    await old.async_remove()
+            self._add_entities(new, update_before_add)
+
+        self._entry.async_create_background_task(
+            self._hass, _replace(), "milesight_rebuild_entities"
+        )
+
+    def _retire(self, sn: str, key: str, entity: Entity) -> None:
+        """The key has no entity on this platform any more: remove it and its registry entry."""
+        del self._built[sn][key]
+        registry = er.async_get(self._hass)
+        if entity.entity_id and registry.async_get(entity.entity_id) is not None:
+            registry.async_remove(entity.entity_id)
+        elif entity.hass is not None:
+            self._entry.async_create_background_task(
+                self._hass, entity.async_remove(force_remove=True), "milesight_retire_entity"
+            )
+
+    @callback
+    def async_remove_stale_entries(self, domain: str, platform_keys: PlatformKeys) -> None:
+        """Registry entries of this platform for keys that now belong elsewhere (or nowhere)."""
+        fleet = self._entry.runtime_data.fleet
+        prefixes = {device_unique_id(sn, ""): sn for sn in fleet.devices}
+        registry = er.async_get(self._hass)
+        for registry_entry in er.async_entries_for_config_entry(registry, self._entry.entry_id):
+            if registry_entry.domain != domain:
+                continue
+            unique_id = registry_entry.unique_id
+            parts = unique_id.split("_")
+            for end in range(1, len(parts)):
+                prefix = "_".join(parts[:end]) + "_"
+                if (sn := prefixes.get(prefix)) is None:
+                    continue
+                key = unique_id[len(prefix) :]
+                if is_template_key(key) or not platform_keys(fleet.devices[sn], key):
+                    registry.async_remove(registry_entry.entity_id)
+                break

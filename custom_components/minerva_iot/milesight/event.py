@@ -1,4 +1,9 @@
-"""Milesight event entities: button presses (WS101) and device alarms."""
+"""Milesight event entities: button presses, alarms and status events (power on/off, reset).
+
+Each device has at most one of each, fed by every key of its group (device_events.py). Which
+event types an entity offers follows the device's model: a DS3604 has a single press besides
+its short press, a WS156 presses and releases, a GS101 reports faults and its end of life.
+"""
 
 from __future__ import annotations
 
@@ -11,27 +16,42 @@ from homeassistant.components.event import (
     EventEntity,
     EventEntityDescription,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import ALARM_EVENT_TYPES, BUTTON_EVENT_TYPES, BUTTON_MODELS
-from .data import MilesightConfigEntry
+from .data import MilesightConfigEntry, MilesightData
+from .device_events import GROUP_ALARM, GROUP_BUTTON, GROUP_STATUS, GROUP_TYPES, STATUS_TYPES
 from .entity import MilesightDeviceEntity, async_add_device_entities
+from .keys import catalogue_event_types
 from .models import DeviceEventRecord, DeviceState
 
 
 @dataclass(frozen=True, kw_only=True)
 class MilesightEventEntityDescription(EventEntityDescription):
-    """Which record of the device an event entity follows."""
+    """Which record of the device an event entity follows, and its event types by default."""
 
+    group: str
+    default_types: tuple[str, ...]
     record_fn: Callable[[DeviceState], DeviceEventRecord | None]
     exists_fn: Callable[[DeviceState], bool]
 
 
+def _model_types(device: DeviceState, group: str) -> list[str]:
+    """The event types of a group the catalogue's rows of the device's model fire."""
+    offered = catalogue_event_types(device.model, device.firmware_version)
+    return [event_type for event_type in GROUP_TYPES[group] if event_type in offered]
+
+
 def has_button(device: DeviceState) -> bool:
-    """A button device: a WS101, or any device that reported a press."""
-    return device.has_button or (device.model or "").upper().startswith(BUTTON_MODELS)
+    """A button device: one that reported a press, or whose model has a button."""
+    return (
+        device.has_button
+        or (device.model or "").upper().startswith(BUTTON_MODELS)
+        or bool(_model_types(device, GROUP_BUTTON))
+    )
 
 
 EVENT_DESCRIPTIONS: tuple[MilesightEventEntityDescription, ...] = (
@@ -39,18 +59,52 @@ EVENT_DESCRIPTIONS: tuple[MilesightEventEntityDescription, ...] = (
         key="button",
         translation_key="button",
         device_class=EventDeviceClass.BUTTON,
-        event_types=list(BUTTON_EVENT_TYPES),
+        group=GROUP_BUTTON,
+        default_types=BUTTON_EVENT_TYPES,
         record_fn=lambda device: device.last_button,
         exists_fn=has_button,
     ),
     MilesightEventEntityDescription(
         key="alarm",
         translation_key="alarm",
-        event_types=list(ALARM_EVENT_TYPES),
+        group=GROUP_ALARM,
+        default_types=ALARM_EVENT_TYPES,
         record_fn=lambda device: device.last_alarm,
         exists_fn=lambda device: device.has_alarm,
     ),
+    MilesightEventEntityDescription(
+        key="device_event",
+        translation_key="device_event",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        group=GROUP_STATUS,
+        default_types=STATUS_TYPES,
+        record_fn=lambda device: device.last_device_event,
+        exists_fn=lambda device: device.has_device_event,
+    ),
 )
+
+
+def event_types(description: MilesightEventEntityDescription, device: DeviceState) -> list[str]:
+    """The event types an entity offers for this device.
+
+    Buttons offer their model's presses (the default three without a catalogued model);
+    alarms `alarm`/`alarm_cleared` and what else the model reports; status events what the
+    model reports (all of them without a catalogued model). A type already recorded is
+    always offered.
+    """
+    model_types = _model_types(device, description.group)
+    if description.group == GROUP_BUTTON:
+        types = model_types or list(description.default_types)
+    elif description.group == GROUP_ALARM:
+        types = [
+            *description.default_types,
+            *(t for t in model_types if t not in ALARM_EVENT_TYPES),
+        ]
+    else:
+        types = model_types or list(description.default_types)
+    if (record := description.record_fn(device)) is not None and record.event_type not in types:
+        types.append(record.event_type)
+    return types
 
 
 async def async_setup_entry(
@@ -58,7 +112,7 @@ async def async_setup_entry(
     entry: MilesightConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a button / alarm event entity to devices that have (or had) one."""
+    """Add a button / alarm / status event entity to devices that have (or had) one."""
     data = entry.runtime_data
 
     def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
@@ -70,10 +124,20 @@ async def async_setup_entry(
 
 
 class MilesightEvent(MilesightDeviceEntity, EventEntity):
-    """Fires once per press / alarm; a refresh never re-fires an old one."""
+    """Fires once per press / alarm / status event; a refresh never re-fires an old one."""
 
     entity_description: MilesightEventEntityDescription
     _handled_seq: int | None = None
+
+    def __init__(
+        self, data: MilesightData, sn: str, description: MilesightEventEntityDescription
+    ) -> None:
+        """Offer the event types of the device's model."""
+        super().__init__(data, sn, description)
+        device = data.fleet.devices.get(sn)
+        self._attr_event_types = (
+            event_types(description, device) if device else list(description.default_types)
+        )
 
     async def async_added_to_hass(self) -> None:
         """Fire the event that made this entity appear (first press of a new device)."""
@@ -88,7 +152,12 @@ class MilesightEvent(MilesightDeviceEntity, EventEntity):
     @callback
     def _fire_if_new(self) -> None:
         device = self.device
-        record = self.entity_description.record_fn(device) if device else None
+        if device is None:
+            return
+        types = event_types(self.entity_description, device)
+        if types != self._attr_event_types:
+            self._attr_event_types = types  # the model (or firmware) became known
+        record = self.entity_description.record_fn(device)
         if record is None or record.seq == self._handled_seq:
             return
         self._handled_seq = record.seq

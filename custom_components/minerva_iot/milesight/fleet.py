@@ -17,11 +17,7 @@ from datetime import UTC, datetime
 import logging
 from typing import Any
 
-from custom_components.minerva_iot.clients.milesight import (
-    MilesightDevice,
-    ThingSpecification,
-    flatten_payload,
-)
+from custom_components.minerva_iot.clients.milesight import MilesightDevice, ThingSpecification
 from custom_components.minerva_iot.clients.milesight.webhook import (
     DATA_EVENT,
     DATA_OFFLINE,
@@ -35,27 +31,25 @@ from custom_components.minerva_iot.clients.milesight.webhook import (
 )
 from custom_components.minerva_iot.const import ATTR_PAYLOAD
 
-from .const import (
-    EVENT_BUTTON_DOUBLE_PRESS,
-    EVENT_BUTTON_LONG_PRESS,
-    EVENT_BUTTON_SHORT_PRESS,
-    EVENT_DEVICE_EVENT,
-    EVENT_SERVICE_RESULT,
-    EVENT_TASK_RESULT,
-    PRESS_DOUBLE,
-    PRESS_LONG,
-    PRESS_SHORT,
+from .const import EVENT_DEVICE_EVENT, EVENT_SERVICE_RESULT, EVENT_TASK_RESULT
+from .device_events import (
+    BUTTON_KEYS,
+    GROUP_ALARM,
+    GROUP_BUTTON,
+    alarm_name,
+    bus_event_type,
+    event_group,
+    event_state,
 )
-from .device_events import BUTTON_KEYS, alarm_name, alarm_state, alarms, button_press, is_event_key
+from .keys import KIND_EVENT, READING_KINDS, KeySpec, resolve
 from .models import DeviceEventRecord, DeviceState, PropertyHint
+from .tsl import DEFAULT_ARRAY_SIZE, array_positions, expand_arrays, flatten_values, is_template_key
 
 _LOGGER = logging.getLogger(__name__)
 
-_BUS_PRESS = {
-    PRESS_SHORT: EVENT_BUTTON_SHORT_PRESS,
-    PRESS_LONG: EVENT_BUTTON_LONG_PRESS,
-    PRESS_DOUBLE: EVENT_BUTTON_DOUBLE_PRESS,
-}
+# Keys that name the device's versions in its uplinks: webhook-only entries learn the firmware
+# (which chooses the catalogue's firmware generation) from them.
+_VERSION_KEYS = ("firmware_version", "hardware_version")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +89,17 @@ class Changes:
         return self
 
 
-def _entity_shape(device: DeviceState) -> tuple[int, bool, bool, str | None]:
-    """What decides which entities a device has: a difference means new entities may be due."""
-    return len(device.keys), device.has_button, device.has_alarm, device.model
+def _entity_shape(device: DeviceState) -> tuple[int, bool, bool, bool, str | None, str | None]:
+    """What decides which entities a device has and how they look (model and firmware choose
+    the catalogue's rows): a difference means new or re-described entities may be due."""
+    return (
+        len(device.keys),
+        device.has_button,
+        device.has_alarm,
+        device.has_device_event,
+        device.model,
+        device.firmware_version,
+    )
 
 
 def _registry_shape(device: DeviceState) -> tuple[str | None, ...]:
@@ -123,6 +125,9 @@ class FleetState:
         for raw in stored:
             if isinstance(raw, dict) and isinstance(raw.get("sn"), str) and raw["sn"]:
                 device = DeviceState.from_dict(raw)
+                # Stores written before arrays were expanded hold `x._item.y` templates.
+                device.hints = expand_arrays(device.hints)
+                device.keys = {key for key in device.keys if not is_template_key(key)}
                 self.devices[device.sn] = device
 
     def as_stored(self) -> list[dict[str, Any]]:
@@ -181,7 +186,7 @@ class FleetState:
         device.dev_eui = profile.dev_eui or device.dev_eui
         # A delivery names only devices it changed: even a new device is news to entities.
         changes.changed.add(device.sn)
-        flat = flatten_payload(event.payload)
+        flat = flatten_values(event.payload)
         base = {"sn": device.sn, "model": device.model, ATTR_PAYLOAD: event.payload}
         if event.data_type == DATA_PROPERTY:
             changes |= self._apply_values(device, flat, event.timestamp)
@@ -222,40 +227,64 @@ class FleetState:
             _LOGGER.debug("Milesight historical_data of %s not applied", device.sn)
             changes.events.append(BusEvent(device.sn, EVENT_DEVICE_EVENT, tsl))
             return
-        if event.tsl_id:
-            # A TSL event may carry only the inside of its struct (`{"status": ...}` for
-            # `button_event`): also read it under the event's id.
-            flat = {**flat, **flatten_payload({event.tsl_id: event.payload})}
         self._set_online(device, True, changes)
         changes.events.append(BusEvent(device.sn, EVENT_DEVICE_EVENT, tsl))
-        if not self._device_events(device, flat, base, changes) and (
+        # A TSL event may carry only the inside of its struct (`{"status": ...}` for
+        # `button_event`): its keys are read under the event's id too, and those that form an
+        # event there are not readings.
+        scoped = {
+            f"{event.tsl_id}.{key}": value
+            for key, value in flat.items()
+            if event.tsl_id and resolve(device, f"{event.tsl_id}.{key}").kind == KIND_EVENT
+        }
+        readings = {
+            key: value for key, value in flat.items() if f"{event.tsl_id}.{key}" not in scoped
+        }
+        # The rest are readings, as in a PROPERTY uplink: MDP's own EVENT example is a people
+        # counter's line crossing, and Milesight's receiver stores EVENT data like property
+        # data (MscWebhookService.handleDeviceData).
+        changes |= self._apply_values(device, readings, event.timestamp)
+        if not self._device_events(device, {**readings, **scoped}, base, changes) and (
             name := alarm_name(event.tsl_id or "")
         ):
-            self._alarm(device, name, event.tsl_id, base, changes)
+            # An alarm event whose payload has no alarm key: its state fields tell raised from
+            # released (the event's id names the alarm, it is not its value).
+            state, value = event_state(flat)
+            self._fire(device, state, {"alarm": name, "value": value}, base, changes)
 
     def _device_events(
         self, device: DeviceState, flat: dict[str, Any], base: dict[str, Any], changes: Changes
     ) -> bool:
-        """Button presses and alarms in a payload; True when there was one."""
+        """Button presses, alarms and status events in a payload; True when there was one."""
         fired = False
-        if (press := button_press(flat)) is not None:
-            device.has_button = True
-            device.last_button = self._record(press, {})
-            changes.events.append(BusEvent(device.sn, _BUS_PRESS[press], base))
-            changes.persist = fired = True
-        for name, value, _state in alarms(flat):
-            self._alarm(device, name, value, base, changes)
+        for key, value in flat.items():
+            spec = resolve(device, key)
+            if spec.kind != KIND_EVENT or (event_type := spec.event_type(value)) is None:
+                continue
+            attributes = _event_attributes(spec, event_type, value)
+            self._fire(device, event_type, attributes, base, changes)
             fired = True
         return fired
 
-    def _alarm(
-        self, device: DeviceState, name: str, value: Any, base: dict[str, Any], changes: Changes
+    def _fire(
+        self,
+        device: DeviceState,
+        event_type: str,
+        attributes: dict[str, Any],
+        base: dict[str, Any],
+        changes: Changes,
     ) -> None:
-        state = alarm_state(value)
-        attributes = {"alarm": name, "value": value}
-        device.has_alarm = True
-        device.last_alarm = self._record(state, attributes)
-        changes.events.append(BusEvent(device.sn, state, {**base, **attributes}))
+        """Record an event for its event entity and fire its bus event (if it has one)."""
+        record = self._record(event_type, attributes)
+        group = event_group(event_type)
+        if group == GROUP_BUTTON:
+            device.has_button, device.last_button = True, record
+        elif group == GROUP_ALARM:
+            device.has_alarm, device.last_alarm = True, record
+        else:
+            device.has_device_event, device.last_device_event = True, record
+        if (bus_type := bus_event_type(event_type)) is not None:
+            changes.events.append(BusEvent(device.sn, bus_type, {**base, **attributes}))
         changes.persist = True
 
     def _record(self, event_type: str, attributes: dict[str, Any]) -> DeviceEventRecord:
@@ -304,9 +333,10 @@ class FleetState:
     def set_thing_model(self, sn: str, spec: ThingSpecification, firmware: str | None) -> None:
         """Keep the parts of the thing model the entities use (cached for `firmware`)."""
         device = self.devices[sn]
-        device.hints = {
-            key: PropertyHint.from_thing_property(prop) for key, prop in spec.properties.items()
-        }
+        # Array properties as Milesight's own client expands them (tsl.py): `x[0]`…`x[n]`.
+        device.hints = expand_arrays(
+            {key: PropertyHint.from_thing_property(prop) for key, prop in spec.properties.items()}
+        )
         device.tsl_loaded = True
         device.tsl_firmware = firmware
 
@@ -319,7 +349,10 @@ class FleetState:
         device = self.devices[sn]
         changes = Changes()
         for key, hint in device.hints.items():
-            if not hint.is_reading or _flag_event_key(device, key) or key in device.keys:
+            if not hint.is_reading or key in device.keys:
+                continue
+            if (spec := resolve(device, key)).kind not in READING_KINDS:
+                _flag_event_entity(device, spec, None)
                 continue
             device.keys.add(key)
             changes.new_entities.add(sn)
@@ -352,8 +385,16 @@ class FleetState:
         newer value of the same key: MDP may deliver out of order when it retries.
         """
         changes = Changes(changed={device.sn})
+        flat = flatten_values(flat)  # arrays of history reads arrive whole
+        for key in _VERSION_KEYS:
+            _note_version(device, key, flat.get(key))
         for key, value in flat.items():
-            if _flag_event_key(device, key) or isinstance(value, list | dict):
+            if isinstance(value, list | dict):
+                continue
+            if (spec := resolve(device, key)).kind not in READING_KINDS:
+                _flag_event_entity(device, spec, value)
+                continue
+            if key not in device.keys and not _may_add(device, key):
                 continue
             if measured_at is not None:
                 if measured_at < device.measured_at.get(key, measured_at):
@@ -374,12 +415,50 @@ class FleetState:
             changes.persist = True
 
 
-def _flag_event_key(device: DeviceState, key: str) -> bool:
-    """True for a button / alarm key (an event, not a state); flags the device as having one."""
-    if key in BUTTON_KEYS:
-        device.has_button = True
-        return True
-    if is_event_key(key):
-        device.has_alarm = True
-        return True
-    return False
+def _flag_event_entity(device: DeviceState, spec: KeySpec, value: Any) -> None:
+    """An event key seen without firing (API reads, thing model): its event entity is due.
+
+    With a value, the group of the event it stands for; without, every group the key can fire.
+    """
+    if spec.kind != KIND_EVENT:
+        return
+    if value is not None:
+        types = {spec.event_type(value)} - {None}
+    else:
+        types = {v for v in spec.values.values() if isinstance(v, str)}
+        if not types:
+            types = {"short_press" if spec.key in BUTTON_KEYS else "alarm"}
+    for event_type in types:
+        if (group := event_group(str(event_type))) == GROUP_BUTTON:
+            device.has_button = True
+        elif group == GROUP_ALARM:
+            device.has_alarm = True
+        else:
+            device.has_device_event = True
+
+
+def _event_attributes(spec: KeySpec, event_type: str, value: Any) -> dict[str, Any]:
+    """What an event record tells besides its type: which button, which alarm and its value."""
+    group = event_group(event_type)
+    if group == GROUP_BUTTON:
+        return {} if spec.index is None else {"button": spec.index}
+    if group == GROUP_ALARM:
+        return {"alarm": alarm_name(spec.key) or spec.key, "value": value}
+    return {"value": value}
+
+
+def _may_add(device: DeviceState, key: str) -> bool:
+    """A key not seen before gets an entity unless it is an array element beyond what the
+    thing model declares (Milesight's default size without one): payload arrays can be long."""
+    return key in device.hints or all(
+        position < DEFAULT_ARRAY_SIZE for position in array_positions(key)
+    )
+
+
+def _note_version(device: DeviceState, key: str, value: Any) -> None:
+    """A version the device reports (`v1.3`) when it differs from the known one (`V1.3`)."""
+    if not isinstance(value, str) or not value.strip():
+        return
+    known = getattr(device, key)
+    if known is None or known.strip().lower().lstrip("v") != value.strip().lower().lstrip("v"):
+        setattr(device, key, value.strip())

@@ -26,6 +26,8 @@ class PropertyHint:
     enum: dict[str, str] = field(default_factory=dict)
     access_mode: str | None = None
     hidden: bool = False
+    # Elements of an ARRAY property (its validator's maxSize; None: Milesight's default).
+    max_size: int | None = None
 
     @classmethod
     def from_thing_property(cls, prop: ThingProperty) -> PropertyHint:
@@ -37,6 +39,7 @@ class PropertyHint:
             enum=dict(prop.enum),
             access_mode=prop.access_mode,
             hidden=prop.hidden,
+            max_size=prop.max_size,
         )
 
     @property
@@ -60,6 +63,7 @@ class PropertyHint:
             "enum": self.enum,
             "access_mode": self.access_mode,
             "hidden": self.hidden,
+            "max_size": self.max_size,
         }
 
     @classmethod
@@ -72,6 +76,7 @@ class PropertyHint:
             enum=dict(raw.get("enum") or {}),
             access_mode=raw.get("access_mode"),
             hidden=bool(raw.get("hidden")),
+            max_size=raw["max_size"] if isinstance(raw.get("max_size"), int) else None,
         )
 
 
@@ -106,8 +111,11 @@ class DeviceState:
     last_seen: datetime | None = None
     has_button: bool = False
     has_alarm: bool = False
+    # Reported a status event (power on/off, reset: device_events.STATUS_TYPES).
+    has_device_event: bool = False
     last_button: DeviceEventRecord | None = None
     last_alarm: DeviceEventRecord | None = None
+    last_device_event: DeviceEventRecord | None = None
     tsl_loaded: bool = False
     # Firmware the cached thing model was read for: another firmware re-reads it.
     tsl_firmware: str | None = None
@@ -126,6 +134,7 @@ class DeviceState:
             "hints": {key: hint.as_dict() for key, hint in self.hints.items()},
             "has_button": self.has_button,
             "has_alarm": self.has_alarm,
+            "has_device_event": self.has_device_event,
             "tsl_loaded": self.tsl_loaded,
             "tsl_firmware": self.tsl_firmware,
             "online": self.online,
@@ -148,6 +157,7 @@ class DeviceState:
             },
             has_button=bool(raw.get("has_button")),
             has_alarm=bool(raw.get("has_alarm")),
+            has_device_event=bool(raw.get("has_device_event")),
             tsl_loaded=bool(raw.get("tsl_loaded")),
             tsl_firmware=raw.get("tsl_firmware"),
             # An OFFLINE device stays unavailable across a restart until it reports again.

@@ -9,22 +9,28 @@ from functools import partial
 from typing import Any
 
 from homeassistant.components.sensor import (
+    DOMAIN as SENSOR_DOMAIN,
     RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import MAX_LENGTH_STATE_STATE, EntityCategory
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .const import HEALTH_UPDATES_KEY
 from .data import MilesightConfigEntry, MilesightData
-from .descriptions import MilesightSensorEntityDescription, sensor_description
-from .entity import MilesightDeviceEntity, MilesightEntryEntity, async_add_device_entities
+from .descriptions import MilesightSensorEntityDescription, sensor_description, sensor_state
+from .entity import (
+    MilesightDeviceEntity,
+    MilesightEntryEntity,
+    PropertyCandidate,
+    async_add_property_entities,
+)
+from .keys import resolve
 from .models import DeviceState
 
 ENUM = SensorDeviceClass.ENUM
@@ -96,13 +102,25 @@ async def async_setup_entry(
         if description.exists_fn(data)
     )
 
-    def candidates(device: DeviceState) -> Iterable[tuple[str, Callable[[], Entity]]]:
+    def candidates(device: DeviceState) -> Iterable[PropertyCandidate]:
         for key in sorted(device.keys):
-            description = sensor_description(key, device.hints.get(key))
+            description = sensor_description(resolve(device, key))
             if description is not None:
-                yield key, partial(MilesightPropertySensor, data, device.sn, description)
+                factory = partial(MilesightPropertySensor, data, device.sn, description)
+                yield key, repr(description), factory
 
-    async_add_device_entities(entry, async_add_entities, candidates)
+    async_add_property_entities(
+        entry,
+        async_add_entities,
+        candidates,
+        domain=SENSOR_DOMAIN,
+        platform_keys=_is_sensor_key,
+    )
+
+
+def _is_sensor_key(device: DeviceState, key: str) -> bool:
+    """Keys with an entity on this platform: sensor properties."""
+    return sensor_description(resolve(device, key)) is not None
 
 
 class MilesightPropertySensor(MilesightDeviceEntity, RestoreSensor):
@@ -119,41 +137,12 @@ class MilesightPropertySensor(MilesightDeviceEntity, RestoreSensor):
 
     @property
     def native_value(self) -> Any:
-        """Current value, mapped through the TSL enum labels when there are some."""
+        """Current value, mapped as the key's catalogue row or thing model says."""
         device = self.device
         key = self.entity_description.property_key
         if device is None or key not in device.values:
             return self._restored
-        return self._to_state(device.values[key])
-
-    def _to_state(self, value: Any) -> Any:
-        """A raw payload value in a form Home Assistant accepts for this description.
-
-        Home Assistant refuses (and logs an error for) a non-numeric state on a sensor with a
-        unit or state class and an enum state outside `options`: such values read as unknown.
-        """
-        description = self.entity_description
-        if description.enum:
-            if isinstance(value, bool):  # BOOL mappings are keyed 0/1 or false/true
-                return description.enum.get(
-                    str(int(value)), description.enum.get(str(value).lower())
-                )
-            raw = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-            return description.enum.get(raw)
-        numeric = description.native_unit_of_measurement or description.state_class
-        if numeric or (description.device_class and description.device_class != ENUM):
-            if isinstance(value, bool):
-                return None
-            try:
-                return float(value) if isinstance(value, str) else value
-            except ValueError:
-                return None
-        if isinstance(value, bool):
-            return str(value).lower()
-        if isinstance(value, str):
-            # Home Assistant refuses states longer than 255 characters.
-            return value[:MAX_LENGTH_STATE_STATE]
-        return value
+        return sensor_state(self.entity_description, device.values[key])
 
 
 class MilesightHealthSensor(MilesightEntryEntity, SensorEntity):

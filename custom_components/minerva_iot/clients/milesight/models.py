@@ -86,6 +86,8 @@ class ThingProperty:
     enum: dict[str, str]
     access_mode: str | None
     hidden: bool = False
+    # An ARRAY property's element count (dataSpec.validator.maxSize), if the model gives one.
+    max_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def _parse_property(
         for mapping in mappings
         if isinstance(mapping, dict) and mapping.get("key") is not None
     }
+    max_size = _as_dict(spec.get("validator")).get("maxSize")
     return ThingProperty(
         key=key,
         name=_optional_str(item.get("name")),
@@ -152,4 +155,5 @@ def _parse_property(
         enum=enum,
         access_mode=_optional_str(item.get("accessMode")),
         hidden=item.get("hidden") is True,
+        max_size=max_size if isinstance(max_size, int) and not isinstance(max_size, bool) else None,
     )

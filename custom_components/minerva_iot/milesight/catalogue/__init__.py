@@ -337,7 +337,16 @@ def _find(
     ]
     if not hits:
         return None
-    disagree = len({_comparable(found[0].data) for _, found in hits}) > 1
+    # A generation the firmware is too old for is out of the question: it cannot disagree.
+    major = _firmware_major(firmware)
+    eligible = [
+        (member, found)
+        for member, found in hits
+        if major is None
+        or member.firmware_major_at_least is None
+        or member.firmware_major_at_least <= major
+    ]
+    disagree = len({_comparable(found[0].data) for _, found in eligible or hits}) > 1
     if family and disagree:
         return None
     member, (row, index) = hits[0]
@@ -345,6 +354,36 @@ def _find(
         _firmware_major(firmware) is not None and member.firmware_major_at_least is not None
     )
     return _entry(member, row, index, ambiguous=disagree and not chosen_by_firmware)
+
+
+def lookup_container(
+    model: str | None, key: str, firmware: str | None = None
+) -> CatalogueEntry | None:
+    """The ``ignore`` row of a container that holds ``key`` (``event[0].temperature`` in a
+    decoder's ``event`` list, ``raw[3]``): its members are not readings either.
+
+    Only ``ignore`` rows cover their members: a reading's parts are catalogued one by one.
+    """
+    if not model or (resolved := load().resolve(model)) is None:
+        return None
+    how, members = resolved
+    parts = normalise_key(key).split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        found = _find(members, ".".join(parts[:end]), firmware, family=how == "family")
+        if found is not None and found.kind == "ignore":
+            return _replace(found, key=key)
+    return None
+
+
+def model_entries(model: str, firmware: str | None = None) -> list[ModelEntry]:
+    """The decoders a reported model string matches, in the order a lookup tries them."""
+    resolved = load().resolve(model)
+    return _preferred(resolved[1], firmware) if resolved else []
+
+
+def is_loaded() -> bool:
+    """Whether the family files were read (so a lookup does no file I/O)."""
+    return load.cache_info().currsize > 0
 
 
 def models() -> Iterator[ModelEntry]:
