@@ -59,13 +59,15 @@ async def test_setup_creates_devices_and_entities(
     assert hass.states.get("event.front_door_activity").state == STATE_UNKNOWN
     calls = hass.states.get("sensor.ttlock_demo_example_com_api_calls_today")
     assert calls is not None
-    assert int(calls.state) == sum(sim.calls.values()) == 8
+    assert int(calls.state) == sum(sim.calls.values()) == 10
 
     # One account-level poll, per-lock details and the one-time state query of each lock.
     assert sim.calls["lock/list"] == 1
     assert sim.calls["gateway/list"] == 1
     assert sim.calls["lock/detail"] == 2
     assert sim.calls["gateway/listByLock"] == 2
+    # The passcode calendars read each keypad lock's passcodes on the slow tier.
+    assert sim.calls["lock/listKeyboardPwd"] == 2
     assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
 
     entities = er.async_get(hass)

@@ -6,11 +6,12 @@ from homeassistant.const import Platform
 
 from custom_components.minerva_iot.vendor import PlatformSetup
 
-from . import binary_sensor, button, event, lock, number, sensor, switch
+from . import binary_sensor, button, calendar, event, lock, number, sensor, switch
 
 PLATFORM_SETUPS: dict[Platform, PlatformSetup] = {
     Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
     Platform.BUTTON: button.async_setup_entry,
+    Platform.CALENDAR: calendar.async_setup_entry,
     Platform.EVENT: event.async_setup_entry,
     Platform.LOCK: lock.async_setup_entry,
     Platform.NUMBER: number.async_setup_entry,
