@@ -70,9 +70,9 @@ ADDED_SINCE_0_2_0: frozenset[str] = frozenset(
         # TTLock's callback self-test and last push, per account (issue 14 part 3).
         "button.ttlock_demo_example_com_test_callback",
         "sensor.ttlock_demo_example_com_last_callback_push",
-        # The passcode calendar of each lock with a keypad (issue 14 part 4).
-        "calendar.front_door_passcodes",
-        "calendar.garden_gate_passcodes",
+        # TTLock learned auto-lock delay per lock (issue 12), diagnostic, disabled by default.
+        "sensor.front_door_learned_auto_lock_delay",
+        "sensor.garden_gate_learned_auto_lock_delay",
     }
 )
 

@@ -61,13 +61,13 @@ async def test_setup_creates_devices_and_entities(
     assert calls is not None
     assert int(calls.state) == sum(sim.calls.values()) == 10
 
-    # One account-level poll, per-lock details and the one-time state query of each lock.
+    # One account-level poll, per-lock details (with the passage schedule of locks that have
+    # passage mode) and the one-time state query of each lock.
     assert sim.calls["lock/list"] == 1
     assert sim.calls["gateway/list"] == 1
     assert sim.calls["lock/detail"] == 2
     assert sim.calls["gateway/listByLock"] == 2
-    # The passcode calendars read each keypad lock's passcodes on the slow tier.
-    assert sim.calls["lock/listKeyboardPwd"] == 2
+    assert sim.calls["lock/getPassageModeConfiguration"] == 2
     assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
 
     entities = er.async_get(hass)

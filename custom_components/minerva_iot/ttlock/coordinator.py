@@ -2,7 +2,8 @@
 
 Callback pushes are the primary source of lock state. Polling is cheap and account-wide: one
 `lock/list` and one `gateway/list` per poll. Per-lock `lock/detail` (auto-lock time, passage mode)
-runs on a slow tier, and so does the opt-in safety re-check (`queryOpenState`, which wakes the
+and the passage schedule (`lock/getPassageModeConfiguration`, also after every change) run on a
+slow tier, and so does the opt-in safety re-check (`queryOpenState`, which wakes the
 lock and drains its batteries: off by default). `queryOpenState` otherwise runs only once for a
 lock whose state Home Assistant never knew, when a command's confirming push did not arrive, or
 when the user presses "Check lock state".
@@ -20,6 +21,7 @@ in time, by asking the lock once.
 from __future__ import annotations
 
 from collections.abc import Callable
+import contextlib
 from datetime import datetime
 from functools import partial
 import logging
@@ -62,10 +64,9 @@ from .issues import (
     async_raise_account_issue,
 )
 from .options import TTLockOptions
-from .passcode_cache import PasscodeCache
 from .records import async_fire_record_event, record_kind
 from .state import TTLockAccount
-from .tracking import LockTracker, now_ms, record_time
+from .tracking import LockTracker, now_ms
 
 if TYPE_CHECKING:
     from .data import TTLockConfigEntry
@@ -126,9 +127,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         )
         # Event entities (context RECORDS), and the records of the update being reported.
         self._record_reporters: list[CALLBACK_TYPE] = []
-        # Passcodes per lock for the calendars: slow tier and after passcode actions only.
-        self.passcodes = PasscodeCache(client)
-        self._passcode_rereads: set[int] = set()
         self._new_records: dict[int, list[TTLockRecord]] = {}
 
     # ---------------------------------------------------------------------- listeners
@@ -156,6 +154,10 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     # ------------------------------------------------------------------------ polling
 
+    async def _async_setup(self) -> None:
+        """What the locks taught before (clock offsets, auto-lock delays), before any record."""
+        await self.tracker.learning.async_load()
+
     async def _async_update_data(self) -> TTLockAccount:
         now = dt_util.utcnow()
         if self.quota_backoff.active:
@@ -176,7 +178,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 list(self.account.locks) if slow_tier_due else self._locks_without_details()
             )
             if slow_tier_due:
-                await self.passcodes.async_refresh(self._passcode_locks())
                 await self._async_safety_recheck()
         except TTLockAuthError as err:
             self.auth_failed = True
@@ -253,31 +254,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         for gateway_id in removed_gateways:
             self.forget_gateway(gateway_id)
 
-    def _passcode_locks(self) -> list[int]:
-        return [
-            lock.lock_id for lock in self.account.locks.values() if lock.supports(Feature.PASSCODE)
-        ]
-
-    @callback
-    def async_passcodes_changed(self, lock_id: int) -> None:
-        """A passcode action changed the lock's passcodes: re-read them (one list, not per query)."""
-        if lock_id in self._passcode_rereads:
-            return
-        self._passcode_rereads.add(lock_id)
-        self.config_entry.async_create_task(
-            self.hass, self._async_reread_passcodes(lock_id), f"TTLock passcodes of {lock_id}"
-        )
-
-    async def _async_reread_passcodes(self, lock_id: int) -> None:
-        try:
-            await self.passcodes.async_refresh([lock_id])
-        except TTLockError as err:
-            _LOGGER.debug("Passcodes of TTLock lock %s not re-read: %s", lock_id, err)
-            return
-        finally:
-            self._passcode_rereads.discard(lock_id)
-        self.async_update_listeners()
-
     def device_removals(self, identifier: str) -> int:
         """How often the device `identifier` was removed (its entities went with it)."""
         return self._device_removals.get(identifier, 0)
@@ -296,7 +272,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.account.states.pop(lock_id, None)
         self.account.details.pop(lock_id, None)
         self._details_skipped.discard(lock_id)
-        self.passcodes.forget(lock_id)
         self.tracker.forget(lock_id)
         async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
 
@@ -325,6 +300,35 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 state.battery = detail.battery
             if detail.sound_enabled is not None:
                 state.sound_enabled = detail.sound_enabled
+            if lock.supports(Feature.PASSAGE_MODE):
+                await self._async_read_passage(lock_id)
+            self.tracker.passage.update(lock_id)
+
+    async def _async_read_passage(self, lock_id: int) -> None:
+        """The lock's passage schedule (a cloud read, no lock woken); a failure keeps the last.
+
+        Account-wide refusals still fail the poll.
+        """
+        try:
+            config = await self.client.async_get_passage_mode_config(lock_id)
+        except _ACCOUNT_ERRORS:
+            raise
+        except TTLockError as err:
+            _LOGGER.debug("Passage schedule of TTLock lock %s not read: %s", lock_id, err)
+            return
+        state = self.account.state(lock_id)
+        state.passage_config = config
+        state.passage_mode = config.enabled
+
+    async def _async_reread_passage(self, lock_id: int) -> None:
+        """After a passage-mode change: the schedule as the cloud now has it.
+
+        An account-wide refusal is left to the next poll to report.
+        """
+        with contextlib.suppress(*_ACCOUNT_ERRORS):
+            await self._async_read_passage(lock_id)
+        self.tracker.passage.update(lock_id)
+        self.async_update_listeners()
 
     async def _async_safety_recheck(self) -> None:
         """If the user allows it, ask every reachable lock whether it is locked (wakes it).
@@ -385,6 +389,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             sound_enabled=sound_enabled,
         )
         self.async_update_listeners()
+        if passage_mode is not None:
+            self.config_entry.async_create_task(
+                self.hass,
+                self._async_reread_passage(lock_id),
+                f"TTLock passage schedule of {lock_id}",
+            )
 
     # -------------------------------------------------------------------------- pushes
 
@@ -396,10 +406,10 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         entities, then `minerva_iot_event` for automations.
         """
         now = now_ms()
-        records = sorted(
-            (record for record in push.records if record.lock_id in self.account.locks),
-            key=lambda record: record_time(record, now),
-        )
+        records = [record for record in push.records if record.lock_id in self.account.locks]
+        # Ordered on the cloud's clock: each lock's offset learned from these records too.
+        self.tracker.observe_clocks(records)
+        records.sort(key=lambda record: self.tracker.record_time(record, now))
         if not records:
             return
         for record in records:
@@ -419,6 +429,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             async_fire_record_event(self.hass, self.config_entry.entry_id, record, kind)
 
     async def async_shutdown(self) -> None:
-        """Cancel the timers on unload."""
+        """Cancel the timers and keep what the locks taught on unload."""
         await super().async_shutdown()
         self.tracker.cancel_all()
+        await self.tracker.learning.async_save()

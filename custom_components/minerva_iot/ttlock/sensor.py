@@ -1,4 +1,4 @@
-"""TTLock sensors: battery per lock, API calls today for the account."""
+"""TTLock sensors: battery and learned auto-lock delay per lock, API calls today for the account."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, EntityCategory
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -45,6 +45,18 @@ LOCK_SENSORS: tuple[TTLockSensorDescription[LockDevice], ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         # From pushes (electricQuantity) and the lock list.
         value_fn=lambda device: device.status.battery,
+    ),
+    TTLockSensorDescription(
+        key="learned_auto_lock_delay",
+        translation_key="ttlock_learned_auto_lock_delay",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        # From the lock's auto-lock records (learning.py): what a lock reporting no auto-lock
+        # time is assumed to relock after, unless the per-lock option says otherwise.
+        value_fn=lambda device: device.coordinator.tracker.learning.relock_seconds(device.lock_id),
     ),
 )
 ACCOUNT_SENSORS: tuple[TTLockSensorDescription[AccountDevice], ...] = (

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLock, TTLockRecord
+from custom_components.minerva_iot.clients.ttlock import (
+    PassageState,
+    TTLockGateway,
+    TTLockLock,
+    TTLockPassageConfig,
+    TTLockRecord,
+)
 
 
 @dataclass
@@ -14,7 +20,12 @@ class TTLockLockStatus:
     locked: bool | None = None
     door_open: bool | None = None
     battery: int | None = None
+    # Passage mode switched on (configured), not "unlocked now": that is `passage`.
     passage_mode: bool | None = None
+    # The weekly schedule (lock/getPassageModeConfiguration; None: not read) and what it means
+    # now: active or not, and until when (passage.PassageWatch, updated at its boundaries).
+    passage_config: TTLockPassageConfig | None = None
+    passage: PassageState | None = None
     auto_lock_seconds: int | None = None
     sound_enabled: bool | None = None
     # The gateway the cloud relays this lock's commands through (gateway/listByLock).

@@ -1,12 +1,18 @@
 """What the integration believes about each lock's bolt and door, from records, commands and time.
 
-A lock reports a lock, unlock or door change as a record (callback push), and nothing when it
-relocks by itself: after an unlock it is assumed locked once its auto-lock delay has passed,
-unless passage mode is on or the delay is unknown/off. A newer lock/unlock record or command
-cancels the pending relock; an open door holds it, and the door closing starts it again
-(reference §10). A command's effect is assumed at once (the lock answers slowly, through its
-gateway) and confirmed by its push or, when none comes in time, by asking the lock once. A record
-older than the newest lock/unlock already applied changes nothing (late pushes).
+A lock reports a lock, unlock or door change as a record (callback push), and mostly nothing
+when it relocks by itself: after an unlock it is assumed locked once its relock delay has passed
+(the per-lock option, else the reported auto-lock time, else the delay learned from its auto-lock
+records: learning.py), unless passage mode holds it open at that moment (its schedule, judged by
+the lock's clock: passage.py) or no delay is known. A newer lock/unlock record or command cancels
+the pending relock; an open door holds it, and the door closing starts it again (reference §10).
+A command's effect is assumed at once (the lock answers slowly, through its gateway) and
+confirmed by its push or, when none comes in time, by asking the lock once.
+
+Records are dated on the cloud's clock: lockDate corrected by the lock's learned clock offset, and
+never after serverDate. So the relock delay counts from when the lock really acted, however far
+its clock is off, and a record older than the newest lock/unlock applied changes nothing (late
+pushes).
 """
 
 from __future__ import annotations
@@ -31,14 +37,18 @@ from custom_components.minerva_iot.clients.ttlock.callback import (
 
 from .const import COMMAND_CONFIRM_TIMEOUT
 from .issues import async_delete_remote_unlock_issue
+from .learning import TTLockLearning, configured_relock_seconds
+from .passage import PassageWatch
 from .state import TTLockAccount
 
 _LOGGER = logging.getLogger(__name__)
 
 # A record cannot have happened after the cloud received it, nor after now: a lock clock that is
-# ahead (or a forged push) must not make every later record look late. Within this much, a
-# lock's clock is taken as right (drift, jitter), which keeps the order of a batch of records.
+# ahead (or a forged push) must not make every later record look late. Without a learned offset
+# (a record without serverDate), a lock's clock within this much is taken as right.
 RECORD_CLOCK_TOLERANCE_MS = 30_000
+# The auto-lock record's method (record type 45).
+AUTO_LOCK_METHOD = "auto_lock"
 
 type AskLock = Callable[[int], Coroutine[Any, Any, None]]
 # A callback, or a coroutine function (run as a task when the timer fires).
@@ -76,28 +86,23 @@ class LockTimers:
             self.cancel(lock_id)
 
 
-def upload_delay(record: TTLockRecord) -> float:
-    """Seconds between the lock's record and its upload (the lock's timers ran meanwhile)."""
-    if record.server_date and record.lock_date:
-        return max(0.0, (record.server_date - record.lock_date) / 1000)
-    return 0.0
-
-
 def now_ms() -> int:
     """Now, in the milliseconds records are dated in."""
     return int(dt_util.utcnow().timestamp() * 1000)
 
 
-def record_time(record: TTLockRecord, now: int) -> int:
-    """When a record happened, as far as it can be trusted (ms; `now` in ms too).
+def record_time(record: TTLockRecord, now: int, clock_offset_ms: int | None = None) -> int:
+    """When a record happened on the cloud's clock (ms; `now` in ms too).
 
-    Its lockDate (a record synced late from the lock keeps its older date), unless that is ahead
-    of the cloud's upload time (serverDate) or of now, whichever is earlier: then that time.
+    Its lockDate less the lock's clock offset (a record synced late from the lock keeps its older
+    date), but never after the cloud's upload time (serverDate) or now, whichever is earlier.
     """
     received = min(record.server_date or now, now)
-    if record.lock_date > received + RECORD_CLOCK_TOLERANCE_MS:
-        return received
-    return record.lock_date
+    if clock_offset_ms is None:
+        if record.lock_date > received + RECORD_CLOCK_TOLERANCE_MS:
+            return received
+        return record.lock_date
+    return min(record.lock_date - clock_offset_ms, received)
 
 
 class LockTracker:
@@ -120,9 +125,31 @@ class LockTracker:
         self._ask_lock = ask_lock
         self._relock = LockTimers(hass)
         self._confirmations = LockTimers(hass)
+        # Loaded by the coordinator before its first update.
+        self.learning = TTLockLearning(hass, entry.entry_id)
+        self.passage = PassageWatch(
+            hass, account, clock_offset_ms=self.learning.clock_offset_ms, on_change=on_change
+        )
+
+    def record_time(self, record: TTLockRecord, now: int | None = None) -> int:
+        """When `record` happened on the cloud's clock (ms), by its lock's learned offset."""
+        return record_time(
+            record,
+            now_ms() if now is None else now,
+            self.learning.clock_offset_ms(record.lock_id),
+        )
+
+    def observe_clocks(self, records: list[TTLockRecord]) -> None:
+        """Learn the locks' clock offsets from `records` (before they are ordered and applied)."""
+        for record in records:
+            self.learning.observe_clock(record)
+        for lock_id in {record.lock_id for record in records}:
+            # The lock's schedule runs on its clock: its boundaries move with it.
+            self.passage.clock_moved(lock_id)
 
     def apply_record(self, record: TTLockRecord) -> None:
         """One record: its battery reading; lock and door state when it is known and succeeded."""
+        self.observe_clocks([record])
         state = self._account.state(record.lock_id)
         if record.electric_quantity is not None:
             state.battery = record.electric_quantity
@@ -136,16 +163,20 @@ class LockTracker:
             state.door_open = True
             # An open door does not lock itself: wait for the door to close.
             self._relock.cancel(record.lock_id)
+            self.learning.relock_stops(record.lock_id)
         elif info.kind is RecordKind.DOOR_CLOSED:
             state.door_open = False
             # The lock's auto-lock delay runs again from the door closing (reference §10: that
             # relock is not reported either).
             if state.locked is False:
-                self._schedule_relock(record.lock_id, already_elapsed=upload_delay(record))
+                self.learning.relock_starts(record.lock_id, record.lock_date)
+                self._schedule_relock(
+                    record.lock_id, already_elapsed=_seconds_since(self.record_time(record))
+                )
 
     def _apply_bolt_record(self, record: TTLockRecord, info: RecordType) -> None:
         state = self._account.state(record.lock_id)
-        happened = record_time(record, now_ms())
+        happened = self.record_time(record)
         if state.last_bolt_time is not None and happened < state.last_bolt_time:
             return  # a late push: the state already reflects a newer lock/unlock
         state.last_bolt_record = record
@@ -154,11 +185,16 @@ class LockTracker:
         self._relock.cancel(record.lock_id)
         if info.kind is RecordKind.LOCKED:
             state.locked = True
+            if info.method == AUTO_LOCK_METHOD:
+                self.learning.auto_locked(record.lock_id, record.lock_date)
+            else:
+                self.learning.relock_stops(record.lock_id)
             return
         state.locked = False
         if info.method == "gateway":  # a remote unlock worked: Remote Unlock is on again
             async_delete_remote_unlock_issue(self._hass, self._entry, record.lock_id)
-        self._schedule_relock(record.lock_id, already_elapsed=upload_delay(record))
+        self.learning.relock_starts(record.lock_id, record.lock_date)
+        self._schedule_relock(record.lock_id, already_elapsed=_seconds_since(happened))
 
     def commanded_bolt(self, lock_id: int, *, locked: bool) -> None:
         """A lock or unlock went through: assume it, and ask the lock if no push confirms it."""
@@ -185,14 +221,17 @@ class LockTracker:
         auto_lock_seconds: int | None,
         sound_enabled: bool | None,
     ) -> None:
-        """A settings change went through; while passage mode is on, no relock is assumed."""
+        """A settings change went through; while passage mode holds the lock open, no relock."""
         state = self._account.state(lock_id)
         if passage_mode is not None:
             state.passage_mode = passage_mode
-            if passage_mode:
+            self.passage.update(lock_id)
+            if self.passage.holds_open(lock_id):
                 self._relock.cancel(lock_id)
         if auto_lock_seconds is not None:
             state.auto_lock_seconds = auto_lock_seconds
+            # Set by the user: a delay learned before no longer holds.
+            self.learning.forget_relock(lock_id)
         if sound_enabled is not None:
             state.sound_enabled = sound_enabled
 
@@ -208,27 +247,50 @@ class LockTracker:
             self._schedule_relock(lock_id, already_elapsed=seconds_ago)
 
     def forget(self, lock_id: int) -> None:
-        """The lock is gone: no timer of it may fire."""
+        """The lock is gone: no timer of it may fire, nothing it taught is kept."""
         self._relock.cancel(lock_id)
         self._confirmations.cancel(lock_id)
+        self.passage.forget(lock_id)
+        self.learning.forget(lock_id)
 
     def cancel_all(self) -> None:
         """Entry unloading: no timer may fire afterwards."""
         self._relock.cancel_all()
         self._confirmations.cancel_all()
+        self.passage.cancel_all()
+
+    def relock_seconds(self, lock_id: int) -> float | None:
+        """How long after an unlock the lock relocks by itself, as far as is known (None: never).
+
+        The user's per-lock option first, then the auto-lock time the lock reports, then the
+        delay learned from its auto-lock records (for locks reporting -1, 0 or nothing).
+        """
+        if (configured := configured_relock_seconds(self._entry, lock_id)) is not None:
+            return float(configured)
+        reported = self._account.state(lock_id).auto_lock_seconds
+        if reported is not None and reported > 0:
+            return float(reported)
+        return self.learning.relock_seconds(lock_id)
 
     def _schedule_relock(self, lock_id: int, *, already_elapsed: float) -> None:
         """Assume a relock after the lock's delay (`already_elapsed` s of it passed unseen)."""
         self._relock.cancel(lock_id)
-        state = self._account.state(lock_id)
-        seconds = state.auto_lock_seconds
-        if state.passage_mode or seconds is None or seconds <= 0:
+        seconds = self.relock_seconds(lock_id)
+        if seconds is None or self.passage.holds_open(lock_id):
             return
         self._relock.start(lock_id, seconds - already_elapsed, partial(self._relocked, lock_id))
 
     @callback
-    def _relocked(self, lock_id: int, _now: datetime) -> None:
-        """The auto-lock delay after an unlock has passed: assume the lock locked itself."""
-        if lock_id in self._account.locks:
+    def _relocked(self, lock_id: int, now: datetime) -> None:
+        """The relock delay after an unlock has passed: assume the lock locked itself.
+
+        Unless a passage period began meanwhile: the lock then stays open (by its own clock).
+        """
+        if lock_id in self._account.locks and not self.passage.holds_open(lock_id, now):
             self._account.state(lock_id).locked = True
             self._on_change()
+
+
+def _seconds_since(happened_ms: int) -> float:
+    """Seconds from a record's time (ms, on the cloud's clock) to now: that much of a delay ran."""
+    return max(0.0, (now_ms() - happened_ms) / 1000)

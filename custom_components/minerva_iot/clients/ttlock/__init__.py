@@ -36,11 +36,22 @@ from .models import (
     TTLockPasscode,
     TTLockRecord,
 )
+from .passage import (
+    ALL_DAY_EVERY_DAY,
+    MAX_PASSAGE_PERIODS,
+    PassagePeriod,
+    PassageState,
+    TTLockPassageConfig,
+)
 
 __all__ = [
+    "ALL_DAY_EVERY_DAY",
+    "MAX_PASSAGE_PERIODS",
     "REGION_HOSTS",
     "Feature",
     "OpenState",
+    "PassagePeriod",
+    "PassageState",
     "TTLockActionableError",
     "TTLockAppNotApprovedError",
     "TTLockAuth",
@@ -59,6 +70,7 @@ __all__ = [
     "TTLockNotFoundError",
     "TTLockNotSupportedError",
     "TTLockOpenStatus",
+    "TTLockPassageConfig",
     "TTLockPasscode",
     "TTLockPermissionError",
     "TTLockQuotaExceededError",

@@ -28,6 +28,7 @@ from .models import (
     TTLockRecord,
     optional_int,
 )
+from .passage import TTLockPassageConfig
 
 __all__ = ["TTLockClient"]
 
@@ -82,6 +83,19 @@ class TTLockClient(TTLockApiBase):
         size = max(1, min(page_size, RECORD_LIST_MAX_PAGE_SIZE))
         items = await self._async_pages("lockRecord/list", params, size)
         return parse_each(items, lambda item: TTLockRecord.from_api(item, lock_id=lock_id))
+
+    async def async_get_passage_mode_config(self, lock_id: int) -> TTLockPassageConfig:
+        """The passage-mode schedule of ``lock_id`` (v3/lock/getPassageModeConfiguration).
+
+        A cloud read: it does not wake the lock.
+        """
+        body = await self._async_call(
+            "GET", "lock/getPassageModeConfiguration", {"lockId": lock_id}
+        )
+        try:
+            return TTLockPassageConfig.from_api(body)
+        except ValueError as err:
+            raise TTLockError(f"TTLock answered an unreadable passage schedule: {err}") from err
 
     async def async_list_passcodes(self, lock_id: int) -> list[TTLockPasscode]:
         """Passcodes of ``lock_id`` (v3/lock/listKeyboardPwd, all pages, newest first)."""

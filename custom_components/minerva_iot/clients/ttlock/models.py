@@ -149,6 +149,11 @@ class TTLockLock:
         return _on_off(self.raw.get("lockSound"))
 
     @property
+    def timezone_raw_offset(self) -> int | None:
+        """``timezoneRawOffset`` of lock/detail: the lock's time zone, in ms from UTC."""
+        return optional_int(self.raw.get("timezoneRawOffset"))
+
+    @property
     def remotely_reachable(self) -> bool:
         """hass-ttlock's rule: commands can reach the lock through a gateway or its own WiFi."""
         return self.has_gateway or self.supports(Feature.WIFI_LOCK)

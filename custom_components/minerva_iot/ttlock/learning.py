@@ -1,0 +1,243 @@
+"""What the integration learns about each lock from its records, kept across restarts.
+
+- **Its clock.** Lock clocks run seconds to minutes ahead of or behind the cloud's (PR #170:
+  lockDate 76-80 s after serverDate). Each record with both dates gives lockDate - serverDate: the
+  lock's offset less the record's upload delay. An upload delay only ever lowers a sample (a
+  record synced late, a batch uploaded together), so the offset is near the top of the samples:
+  the upper quartile of a lock's recent ones, which one odd record cannot move (the median would
+  follow a few late records). A record is then dated on the cloud's clock (lockDate - offset)
+  however wrong the lock's clock is. An offset within `CLOCK_RIGHT_WITHIN_MS` cannot be told from
+  an upload delay: the lock's clock is then taken as right. A sample beyond
+  `MAX_CLOCK_OFFSET_MS` is not a clock but a record synced much later (an app uploading Bluetooth
+  records) and is not used.
+- **Its auto-lock delay.** Many locks that relock report `autoLockTime` -1 or nothing (#67, #178,
+  #182). One that pushes an auto-lock record (type 45) after an unlock shows its delay: the time
+  from the unlock, or from the door closing after it, to the auto-lock record, both on the lock's
+  own clock (its offset cancels out). The median of the last few is the learned delay.
+
+The user can also set the delay by hand per lock (option `relock_after_s`). Everything is stored
+per entry; a store that cannot be read gives a clean start, never a failed set-up.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+import logging
+import math
+from statistics import median
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.storage import Store
+
+from custom_components.minerva_iot.clients.ttlock import TTLockRecord
+from custom_components.minerva_iot.const import DOMAIN
+
+_LOGGER = logging.getLogger(__name__)
+
+STORAGE_VERSION = 1
+# Learned values change with pushes; a minute's delay gathers a burst into one write.
+SAVE_DELAY = 60
+
+# Per-lock options (entry.options["locks"][str(lock_id)]), written by the options flow.
+CONF_LOCKS = "locks"
+CONF_RELOCK_AFTER = "relock_after_s"
+
+CLOCK_SAMPLES = 9
+CLOCK_RIGHT_WITHIN_MS = 5_000
+MAX_CLOCK_OFFSET_MS = 30 * 60 * 1000
+RELOCK_SAMPLES = 5
+# The learned delay stays within what a lock can be set to (the auto-lock number's 900 s
+# maximum, *unconfirmed*); a longer interval is an auto-lock record that came much later.
+MIN_RELOCK_S = 1.0
+MAX_RELOCK_S = 900.0
+
+
+def configured_relock_seconds(entry: ConfigEntry, lock_id: int) -> int | None:
+    """The per-lock option "assume it relocks after N seconds" (None: not set)."""
+    locks = entry.options.get(CONF_LOCKS)
+    options = locks.get(str(lock_id)) if isinstance(locks, Mapping) else None
+    seconds = options.get(CONF_RELOCK_AFTER) if isinstance(options, Mapping) else None
+    if isinstance(seconds, int) and not isinstance(seconds, bool) and seconds > 0:
+        return seconds
+    return None
+
+
+@dataclass
+class LockLearning:
+    """What one lock's records taught: its clock and its auto-lock delay."""
+
+    # (lockDate, serverDate) of recent records: the pair, so a record seen twice (push, then
+    # lockRecord/list) counts once.
+    clock_samples: deque[tuple[int, int]] = field(
+        default_factory=lambda: deque(maxlen=CLOCK_SAMPLES)
+    )
+    relock_intervals: deque[float] = field(default_factory=lambda: deque(maxlen=RELOCK_SAMPLES))
+    # Lock-clock time a relock counts from (the unlock, or the door closing after it); not kept.
+    relock_from: int | None = None
+
+    @property
+    def clock_offset_ms(self) -> int | None:
+        """How far the lock's clock is ahead of the cloud's (ms; None: no sample yet)."""
+        if not self.clock_samples:
+            return None
+        samples = sorted(lock - server for lock, server in self.clock_samples)
+        offset = samples[math.ceil(0.75 * (len(samples) - 1))]
+        return 0 if abs(offset) <= CLOCK_RIGHT_WITHIN_MS else offset
+
+    @property
+    def relock_seconds(self) -> float | None:
+        """The learned auto-lock delay (None: no auto-lock record followed an unlock yet)."""
+        return float(median(self.relock_intervals)) if self.relock_intervals else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form."""
+        return {
+            "clock_samples": [list(sample) for sample in self.clock_samples],
+            "relock_intervals": list(self.relock_intervals),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> LockLearning:
+        """Read the stored form; whatever is malformed is dropped."""
+        learning = cls()
+        if not isinstance(data, Mapping):
+            return learning
+        for sample in _list(data.get("clock_samples")):
+            if (
+                isinstance(sample, list)
+                and len(sample) == 2
+                and all(_is_int(value) for value in sample)
+                and abs(sample[0] - sample[1]) <= MAX_CLOCK_OFFSET_MS
+            ):
+                learning.clock_samples.append((sample[0], sample[1]))
+        for interval in _list(data.get("relock_intervals")):
+            if _is_number(interval) and MIN_RELOCK_S <= interval <= MAX_RELOCK_S:
+                learning.relock_intervals.append(float(interval))
+        return learning
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _list(value: Any) -> Iterable[Any]:
+    return value if isinstance(value, list) else ()
+
+
+class TTLockLearning:
+    """The learned values of an entry's locks, and their store."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """One store file per entry."""
+        self._store = _store(hass, entry_id)
+        self._locks: dict[int, LockLearning] = {}
+
+    async def async_load(self) -> None:
+        """Carry on from what was learned before; an unreadable store starts afresh."""
+        try:
+            data = await self._store.async_load()
+        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
+            # Home Assistant sets a file with broken JSON aside itself; a file with the wrong
+            # shape is ignored here (it is overwritten at the next save).
+            _LOGGER.warning("Ignoring the learned TTLock lock values: %s", err)
+            data = None
+        locks = data.get("locks") if isinstance(data, Mapping) else None
+        if not isinstance(locks, Mapping):
+            return
+        for lock_id, learned in locks.items():
+            if isinstance(lock_id, str) and lock_id.isdigit():
+                self._locks[int(lock_id)] = LockLearning.from_dict(learned)
+
+    def lock(self, lock_id: int) -> LockLearning:
+        """What `lock_id` taught so far (created empty on first use)."""
+        return self._locks.setdefault(lock_id, LockLearning())
+
+    def clock_offset_ms(self, lock_id: int) -> int | None:
+        """The lock's learned clock offset (ms ahead of the cloud), None when unknown."""
+        learning = self._locks.get(lock_id)
+        return learning.clock_offset_ms if learning else None
+
+    def relock_seconds(self, lock_id: int) -> float | None:
+        """The lock's learned auto-lock delay, None when unknown."""
+        learning = self._locks.get(lock_id)
+        return learning.relock_seconds if learning else None
+
+    @callback
+    def observe_clock(self, record: TTLockRecord) -> None:
+        """A record with both dates is a sample of its lock's clock offset."""
+        if not record.server_date or not record.lock_date:
+            return
+        if abs(record.lock_date - record.server_date) > MAX_CLOCK_OFFSET_MS:
+            return
+        samples = self.lock(record.lock_id).clock_samples
+        sample = (record.lock_date, record.server_date)
+        if sample not in samples:
+            samples.append(sample)
+            self._schedule_save()
+
+    @callback
+    def relock_starts(self, lock_id: int, lock_ms: int) -> None:
+        """An unlock, or the door closing while unlocked: the auto-lock delay runs from here."""
+        self.lock(lock_id).relock_from = lock_ms
+
+    @callback
+    def relock_stops(self, lock_id: int) -> None:
+        """The door opened or the lock was locked otherwise: no auto-lock interval to measure."""
+        self.lock(lock_id).relock_from = None
+
+    @callback
+    def auto_locked(self, lock_id: int, lock_ms: int) -> None:
+        """An auto-lock record: the time since the relock started is a sample of the delay."""
+        learning = self.lock(lock_id)
+        started, learning.relock_from = learning.relock_from, None
+        if started is None:
+            return
+        interval = (lock_ms - started) / 1000
+        if MIN_RELOCK_S <= interval <= MAX_RELOCK_S:
+            learning.relock_intervals.append(interval)
+            self._schedule_save()
+
+    @callback
+    def forget_relock(self, lock_id: int) -> None:
+        """The user changed the lock's auto-lock delay: what was learned no longer holds."""
+        learning = self._locks.get(lock_id)
+        if learning is not None and learning.relock_intervals:
+            learning.relock_intervals.clear()
+            self._schedule_save()
+
+    @callback
+    def forget(self, lock_id: int) -> None:
+        """The lock is gone."""
+        if self._locks.pop(lock_id, None) is not None:
+            self._schedule_save()
+
+    async def async_save(self) -> None:
+        """Save now (the entry unloads)."""
+        await self._store.async_save(self._data())
+
+    @callback
+    def _schedule_save(self) -> None:
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+
+    def _data(self) -> dict[str, Any]:
+        return {
+            "locks": {str(lock_id): learned.as_dict() for lock_id, learned in self._locks.items()}
+        }
+
+
+async def async_remove_learning(hass: HomeAssistant, entry_id: str) -> None:
+    """The entry is deleted: so is what its locks taught."""
+    await _store(hass, entry_id).async_remove()
+
+
+def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.ttlock_learned.{entry_id}")
