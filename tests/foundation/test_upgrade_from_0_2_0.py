@@ -73,6 +73,9 @@ ADDED_SINCE_0_2_0: frozenset[str] = frozenset(
         # TTLock learned auto-lock delay per lock (issue 12), diagnostic, disabled by default.
         "sensor.front_door_learned_auto_lock_delay",
         "sensor.garden_gate_learned_auto_lock_delay",
+        # The passcode calendar of each lock with a keypad (issue 14 part 4).
+        "calendar.front_door_passcodes",
+        "calendar.garden_gate_passcodes",
     }
 )
 

@@ -59,7 +59,7 @@ async def test_setup_creates_devices_and_entities(
     assert hass.states.get("event.front_door_activity").state == STATE_UNKNOWN
     calls = hass.states.get("sensor.ttlock_demo_example_com_api_calls_today")
     assert calls is not None
-    assert int(calls.state) == sum(sim.calls.values()) == 10
+    assert int(calls.state) == sum(sim.calls.values()) == 12
 
     # One account-level poll, per-lock details (with the passage schedule of locks that have
     # passage mode) and the one-time state query of each lock.
@@ -68,6 +68,8 @@ async def test_setup_creates_devices_and_entities(
     assert sim.calls["lock/detail"] == 2
     assert sim.calls["gateway/listByLock"] == 2
     assert sim.calls["lock/getPassageModeConfiguration"] == 2
+    # The passcode calendars read each keypad lock's passcodes on the slow tier.
+    assert sim.calls["lock/listKeyboardPwd"] == 2
     assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
 
     entities = er.async_get(hass)

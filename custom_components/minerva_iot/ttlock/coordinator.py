@@ -64,6 +64,7 @@ from .issues import (
     async_raise_account_issue,
 )
 from .options import TTLockOptions
+from .passcode_cache import PasscodeCache
 from .records import async_fire_record_event, record_kind
 from .state import TTLockAccount
 from .tracking import LockTracker, now_ms
@@ -127,6 +128,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         )
         # Event entities (context RECORDS), and the records of the update being reported.
         self._record_reporters: list[CALLBACK_TYPE] = []
+        # Passcodes per lock for the calendars: slow tier and after passcode actions only.
+        self.passcodes = PasscodeCache(client)
+        self._passcode_rereads: set[int] = set()
         self._new_records: dict[int, list[TTLockRecord]] = {}
 
     # ---------------------------------------------------------------------- listeners
@@ -178,6 +182,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 list(self.account.locks) if slow_tier_due else self._locks_without_details()
             )
             if slow_tier_due:
+                await self.passcodes.async_refresh(self._passcode_locks())
                 await self._async_safety_recheck()
         except TTLockAuthError as err:
             self.auth_failed = True
@@ -254,6 +259,31 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         for gateway_id in removed_gateways:
             self.forget_gateway(gateway_id)
 
+    def _passcode_locks(self) -> list[int]:
+        return [
+            lock.lock_id for lock in self.account.locks.values() if lock.supports(Feature.PASSCODE)
+        ]
+
+    @callback
+    def async_passcodes_changed(self, lock_id: int) -> None:
+        """A passcode action changed the lock's passcodes: re-read them (one list, not per query)."""
+        if lock_id in self._passcode_rereads:
+            return
+        self._passcode_rereads.add(lock_id)
+        self.config_entry.async_create_task(
+            self.hass, self._async_reread_passcodes(lock_id), f"TTLock passcodes of {lock_id}"
+        )
+
+    async def _async_reread_passcodes(self, lock_id: int) -> None:
+        try:
+            await self.passcodes.async_refresh([lock_id])
+        except TTLockError as err:
+            _LOGGER.debug("Passcodes of TTLock lock %s not re-read: %s", lock_id, err)
+            return
+        finally:
+            self._passcode_rereads.discard(lock_id)
+        self.async_update_listeners()
+
     def device_removals(self, identifier: str) -> int:
         """How often the device `identifier` was removed (its entities went with it)."""
         return self._device_removals.get(identifier, 0)
@@ -272,6 +302,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.account.states.pop(lock_id, None)
         self.account.details.pop(lock_id, None)
         self._details_skipped.discard(lock_id)
+        self.passcodes.forget(lock_id)
         self.tracker.forget(lock_id)
         async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
 
