@@ -3,8 +3,9 @@
 Each command is a ``lock.unlock`` / ``lock.lock`` action on the lock entity (Home Assistant's own
 interface). With the callback configured, the simulator pushes the record to the entry's webhook
 (served by Home Assistant's HTTP application on 127.0.0.1); without it, nothing confirms the
-command. The clock then moves past the confirmation timeout, so a missing push costs its
-``queryOpenState`` inside the figures.
+command. The clock then moves past the confirmation timeout (6 minutes), so a missing push costs
+its confirming ``lockRecord/list`` read (a cloud read: it wakes no lock) inside the figures. The
+entry polls once a day here (the longest poll interval), so no poll falls between the commands.
 """
 
 from __future__ import annotations
@@ -28,11 +29,19 @@ from benchmarks.harness import (
 )
 from benchmarks.ttlock_account import WEBHOOK_ID, add_entry, populate
 from custom_components.minerva_iot.const import EVENT_MINERVA
-from custom_components.minerva_iot.ttlock.const import COMMAND_CONFIRM_TIMEOUT
+from custom_components.minerva_iot.ttlock.const import (
+    COMMAND_CONFIRM_TIMEOUT,
+    CONF_POLL_MINUTES,
+    MAX_POLL_MINUTES,
+)
 from simulators.ttlock import TTLockSimulator
 
 # After a command, the clock moves just past the confirmation timeout.
 STEP = COMMAND_CONFIRM_TIMEOUT + timedelta(seconds=1)
+# The commands' entry polls as rarely as it can: the figures are the commands' own calls.
+COMMAND_OPTIONS = {CONF_POLL_MINUTES: MAX_POLL_MINUTES}
+# How many commands fit (clock steps of STEP) before the entry's first scheduled poll.
+MAX_COMMANDS = (timedelta(minutes=MAX_POLL_MINUTES) - timedelta(seconds=1)) // STEP
 # Event-loop turns allowed for a push to travel simulator → HA (real I/O on loopback).
 PUSH_WAIT_TURNS = 20000
 
@@ -64,14 +73,15 @@ def lock_entity_id(hass: HomeAssistant, entry_id: str) -> str:
 
 
 async def measure_commands(commands: int, with_push: bool) -> CommandCost:
-    """Alternate unlock / lock ``commands`` times on one lock with the default options."""
+    """Alternate unlock / lock ``commands`` times on one lock (default options but the poll)."""
     sim = TTLockSimulator()
     populate(sim, 1)
     with simulated_clock() as clock:
         await sim.start(host="127.0.0.1", port=0)
         try:
             async with running_home_assistant() as hass:
-                entry = await add_entry(hass, sim, {})  # sets up HTTP (a dependency) too
+                # Sets up HTTP (a dependency) too.
+                entry = await add_entry(hass, sim, COMMAND_OPTIONS)
                 async with http_client(hass) as client:
                     return await _run_commands(
                         hass, clock, sim, client, entry.entry_id, commands, with_push

@@ -39,8 +39,9 @@ ICU_QUOTE = re.compile(r"'\{")
 SAME_AS_ENGLISH: dict[str, frozenset[str]] = {
     "*": frozenset({"TVOC", "TTLock", "Milesight", "URL", "API", "OAuth", "Webhook"}),
     "de": frozenset({"Alarm", "Name", "Region"}),
+    "es": frozenset({"No"}),
     "fr": frozenset({"Ozone"}),
-    "it": frozenset({"Password"}),
+    "it": frozenset({"Password", "No"}),
     "nl": frozenset({"Alarm", "Formaldehyde"}),
 }
 

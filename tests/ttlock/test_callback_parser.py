@@ -95,5 +95,40 @@ def test_record_types() -> None:
     assert describe_record_type(30).kind is RecordKind.DOOR_CLOSED
     assert describe_record_type(29).kind is RecordKind.ALARM
     assert describe_record_type(58).kind is RecordKind.FAILED_ATTEMPT
-    assert describe_record_type(32).kind is RecordKind.OTHER
+    assert describe_record_type(32).kind is RecordKind.UNLOCKED  # opened from inside
+    assert describe_record_type(59).kind is RecordKind.OTHER
     assert describe_record_type(999) is None
+
+
+def test_console_test_push() -> None:
+    """The console's test push as captured in hass-ttlock #128, and what is not one."""
+    record = json.dumps(
+        [
+            {
+                "lockId": 232332,
+                "electricQuantity": 85,
+                "serverDate": 1722198569590,
+                "recordTypeFromLock": 4,
+                "recordType": 4,
+                "success": 1,
+                "lockMac": "22:22:22:22:22:22",
+                "keyboardPwd": "123456",
+                "lockDate": 1722198569590,
+            }
+        ]
+    )
+    captured = [
+        ("lockId", "222"),
+        ("notifyType", "1"),
+        ("records", record),
+        ("admin", "test@ttlock.com"),
+        ("lockMac", "22:22:22:22:22:22"),
+    ]
+    assert parse_callback(captured).is_console_test
+    # Without the admin field, its fake lock 232332 still gives it away.
+    assert parse_callback(captured[:3]).is_console_test
+    assert not parse_callback([("lockId", "222"), ("records", "[]")]).is_console_test
+    assert not parse_callback([("lockId", "4711001"), ("admin", "test@ttlock.com")]).is_console_test
+    # Real pushes have recordTypeFromLock and no recordId.
+    (pushed,) = parse_callback(captured).records
+    assert (pushed.record_type_from_lock, pushed.record_id) == (4, None)

@@ -291,10 +291,21 @@ async def test_reconfigure_with_another_account_aborts(
     assert result["reason"] == "wrong_account"
 
 
-async def test_options_flow(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Options start at init and continue to the TTLock step."""
+async def _account_options(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
+    """The options flow, at the account's settings (menu: account or a lock)."""
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.options.async_init(entry.entry_id)
+        assert result["type"] is FlowResultType.MENU
+        assert result["step_id"] == "ttlock_options_menu"
+        assert result["menu_options"] == ["ttlock_options", "ttlock_lock_pick"]
+        return await hass.config_entries.options.async_configure(
+            result["flow_id"], {"next_step_id": "ttlock_options"}
+        )
+
+
+async def test_options_flow(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Options start at init and continue to the TTLock menu, then the account's step."""
+    result = await _account_options(hass, entry)
     assert result["step_id"] == "ttlock_options"
     # The form offers the defaults; the lock-waking re-check is off unless the user opts in.
     defaults = {
@@ -310,8 +321,7 @@ async def test_options_flow(hass: HomeAssistant, entry: MockConfigEntry) -> None
     assert entry.options == {"poll_minutes": 60, "slow_hours": 12, "safety_recheck": True}
 
     # Reopened, the form shows the saved choice instead of the default.
-    with patch(SETUP, return_value=True):
-        result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await _account_options(hass, entry)
     saved = {
         str(key): key.default() for key in result["data_schema"].schema if callable(key.default)
     }

@@ -97,20 +97,21 @@ async def test_lock_without_lock_command(
     assert err.value.translation_key == "ttlock_lock_not_supported"
 
 
-async def test_missing_confirmation_checks_the_lock_once(
+async def test_missing_confirmation_reads_the_records_once(
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
 ) -> None:
-    """No push after a command: one queryOpenState tells the truth."""
+    """No push after a command: after six minutes one lockRecord/list (no lock woken) shows
+    what the cloud recorded since (test_confirmation.py has the timing cases)."""
     await _unlock(hass, "lock.back_door")
-    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
-    sim.locks[BACK_DOOR].locked = True  # somebody locked it by hand, no push arrived
-    freezer.tick(timedelta(seconds=46))
+    await sim.operate_by_hand(BACK_DOOR, True)  # locked by hand, its push lost as well
+    freezer.tick(timedelta(minutes=6, seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES + 1
+    assert sim.calls["lockRecord/list"] == 1
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
     assert hass.states.get("lock.back_door").state == LockState.LOCKED
 
 
@@ -121,13 +122,14 @@ async def test_confirming_push_cancels_the_check(
     loaded_entry: MockConfigEntry,
     post_callback: PostCallback,
 ) -> None:
-    """The push of the gateway unlock arrives: no extra call wakes the lock."""
+    """The push of the gateway unlock arrives: no extra call, no lock woken."""
     await _unlock(hass, "lock.back_door")
     await post_callback(sim.build_callback(BACK_DOOR, 12))
-    freezer.tick(timedelta(seconds=46))
+    freezer.tick(timedelta(minutes=6, seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
+    assert sim.calls["lockRecord/list"] == 0
 
 
 async def test_auto_relock_is_inferred(
@@ -252,13 +254,14 @@ async def test_failed_confirmation_keeps_the_assumed_state(
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
 ) -> None:
-    """The check after a command fails (gateway offline): the assumed state stays, no error."""
+    """The read after a command fails: the assumed state stays, no error, no lock woken."""
     await _unlock(hass, "lock.back_door")
-    sim.fail_next(1, "gateway_offline")
-    freezer.tick(timedelta(seconds=46))
+    sim.fail_next(1, "errcode:-3:invalid parameter", endpoint="lockRecord/list")
+    freezer.tick(timedelta(minutes=6, seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES + 1
+    assert sim.calls["lockRecord/list"] == 1
+    assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
     assert hass.states.get("lock.back_door").state == LockState.UNLOCKED
 
 

@@ -116,12 +116,21 @@ async def test_no_push_for_days_warns_until_the_next_push(
     assert issue.severity is ir.IssueSeverity.WARNING
     assert issue.translation_placeholders["days"] == "7"
 
-    # The developer portal's test push names a made-up lock (222): it proves nothing here.
-    test_push = {"notifyType": "1", "lockId": "222", "admin": "test@ttlock.com", "records": "[]"}
-    assert await post_callback(test_push) == "success"
+    # A push of another account's lock proves nothing about this entry's locks.
+    assert await post_callback(sim.build_callback(FRONT_DOOR, 7, lockId=5000001)) == "success"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
 
     await post_callback(sim.build_callback(FRONT_DOOR, 7))
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+    # The developer console's test push (lockId 222, admin test@ttlock.com: #128) proves the
+    # callback route works: it resolves the warning too (test_record_types.py has its shape).
+    freezer.tick(timedelta(days=7, minutes=31))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    test_push = {"notifyType": "1", "lockId": "222", "admin": "test@ttlock.com", "records": "[]"}
+    assert await post_callback(test_push) == "success"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 

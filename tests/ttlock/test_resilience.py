@@ -260,17 +260,21 @@ async def test_safety_recheck_skips_unreachable_locks_and_stops_on_quota(
     entry: MockConfigEntry,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """Bluetooth-only locks are never woken; a quota refusal still stops the whole poll."""
+    """Bluetooth-only locks are never woken; a quota refusal still stops the whole poll.
+
+    The back door lists no gateway: asked once at first sight whether the cloud reaches it
+    (refused, -2012, wakes nothing), never again, and never re-checked.
+    """
     hass.config_entries.async_update_entry(entry, options={"safety_recheck": True})
     sim.locks[BACK_DOOR].gateway_id = None
     sim.locks[BACK_DOOR].feature_value = "1"
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert sim.calls["lock/queryOpenState"] == 1
+    assert sim.calls["lock/queryOpenState"] == 2
 
     sim.fail_next(1, "quota", endpoint="lock/queryOpenState")
     await _poll(hass, freezer, timedelta(hours=6))
-    assert sim.calls["lock/queryOpenState"] == 2
+    assert sim.calls["lock/queryOpenState"] == 3
     assert issue_registry.async_get_issue(DOMAIN, f"ttlock_quota_exceeded_{entry.entry_id}")
     # The quota pause does not blank the entities (push-first).
     assert hass.states.get("sensor.front_door_battery").state == "87"

@@ -59,7 +59,7 @@ async def test_setup_creates_devices_and_entities(
     assert hass.states.get("event.front_door_activity").state == STATE_UNKNOWN
     calls = hass.states.get("sensor.ttlock_demo_example_com_api_calls_today")
     assert calls is not None
-    assert int(calls.state) == sum(sim.calls.values()) == 12
+    assert int(calls.state) == sum(sim.calls.values()) == 13
 
     # One account-level poll, per-lock details (with the passage schedule of locks that have
     # passage mode) and the one-time state query of each lock.
@@ -67,10 +67,12 @@ async def test_setup_creates_devices_and_entities(
     assert sim.calls["gateway/list"] == 1
     assert sim.calls["lock/detail"] == 2
     assert sim.calls["gateway/listByLock"] == 2
-    assert sim.calls["lock/getPassageModeConfiguration"] == 2
     # The passcode calendars read each keypad lock's passcodes on the slow tier.
     assert sim.calls["lock/listKeyboardPwd"] == 2
+    assert sim.calls["lock/getPassageModeConfiguration"] == 2
     assert sim.calls["lock/queryOpenState"] == FIRST_SETUP_STATE_QUERIES
+    # Whether the front door (featureValue bit 13) really has a door sensor: a cloud read.
+    assert sim.calls["doorSensor/query"] == 1
 
     entities = er.async_get(hass)
     assert entities.async_get("lock.front_door").unique_id == f"ttlock_lock_{FRONT_DOOR}_lock"
@@ -133,6 +135,9 @@ async def test_options_change_reloads_but_token_refresh_does_not(
     assert sim.calls["lock/list"] == 1
 
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "ttlock_options"}
+    )
     await hass.config_entries.options.async_configure(
         result["flow_id"], {"poll_minutes": 10, "slow_hours": 2, "safety_recheck": False}
     )

@@ -127,7 +127,8 @@ async def test_failed_and_unknown_records_do_not_change_state(
     loaded_entry: MockConfigEntry,
     post_callback: PostCallback,
 ) -> None:
-    """A failed attempt is an event but no state change; unknown types spoil nothing."""
+    """A failed attempt is an event but no state change; unknown types spoil nothing (they are
+    reported as `other` and change no state either)."""
     await post_callback(sim.build_callback(FRONT_DOOR, APP_LOCK))
     events = async_capture_events(hass, EVENT_MINERVA)
     failed = json.loads(sim.build_callback(FRONT_DOOR, PASSCODE_UNLOCK, success=False)["records"])
@@ -139,11 +140,12 @@ async def test_failed_and_unknown_records_do_not_change_state(
     assert hass.states.get("lock.front_door").state == LockState.LOCKED
     assert hass.states.get("lock.front_door").attributes["changed_by"] != "Guest code"
     # A refused passcode is a failed attempt, never an "unlocked" trigger.
-    assert [event.data["type"] for event in events] == ["failed_attempt"]
+    assert [event.data["type"] for event in events] == ["failed_attempt", "other"]
+    assert events[1].data["record"]["method"] == "unknown"
     assert events[0].data["record"]["success"] is False
     assert events[0].data["record"]["method"] == "passcode"
     event_state = hass.states.get("event.front_door_activity")
-    assert event_state.attributes["event_type"] == "failed_attempt"
+    assert event_state.attributes["event_type"] == "other"
 
 
 async def test_unknown_locks_and_malformed_pushes(

@@ -22,6 +22,7 @@ from .data import TTLockConfigEntry, TTLockData
 from .identifiers import gateway_id_of_device, lock_id_of_device
 from .issues import async_delete_all_entry_issues
 from .learning import async_remove_learning
+from .observed import async_remove_observations
 from .platforms import PLATFORM_SETUPS
 from .services import async_setup_services as _async_setup_services
 from .usage import TTLockUsageStore, async_remove_usage
@@ -94,6 +95,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     async_delete_all_entry_issues(hass, entry.entry_id)
     await async_remove_usage(hass, entry.entry_id)
     await async_remove_learning(hass, entry.entry_id)
+    await async_remove_observations(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

@@ -10,11 +10,9 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
-from custom_components.minerva_iot.clients.ttlock import Feature
 
 from .data import TTLockConfigEntry
 from .entity import (
@@ -26,6 +24,7 @@ from .entity import (
     async_add_gateway_entities,
     async_add_lock_entities,
 )
+from .reachability import DOOR_ENTITY_KEY
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +36,18 @@ class TTLockBinarySensorDescription[D: TTLockDevice](
     value_fn: Callable[[D], bool | None]
 
 
+def _has_door_sensor(device: LockDevice) -> bool:
+    """A door sensor the cloud or a door record confirmed (feature bit 13 alone is no sensor).
+
+    One an earlier version created stays while nothing is known yet; it is removed from the
+    registry once the cloud says there is no sensor (coordinator, devices.py).
+    """
+    known = device.door_sensor
+    if known is None:
+        return device.registered(Platform.BINARY_SENSOR, DOOR_ENTITY_KEY)
+    return known
+
+
 def _gateway_online(device: GatewayDevice) -> bool | None:
     gateway = device.cloud_gateway
     return gateway.is_online if gateway else None
@@ -44,12 +55,10 @@ def _gateway_online(device: GatewayDevice) -> bool | None:
 
 LOCK_BINARY_SENSORS: tuple[TTLockBinarySensorDescription[LockDevice], ...] = (
     TTLockBinarySensorDescription(
-        key="door",
+        key=DOOR_ENTITY_KEY,
         device_class=BinarySensorDeviceClass.DOOR,
-        exists_fn=lambda lock: (
-            lock.supports(Feature.DOOR_SENSOR) or lock.supports(Feature.WIRELESS_DOOR_SENSOR)
-        ),
-        # From the door-sensor records (30 closed, 31 open); on = open.
+        exists_fn=_has_door_sensor,
+        # From the door-sensor records (30 closed, 31 open) and state queries; on = open.
         value_fn=lambda device: device.status.door_open,
     ),
 )

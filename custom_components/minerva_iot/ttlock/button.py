@@ -48,7 +48,7 @@ BUTTONS: tuple[TTLockButtonDescription[LockDevice], ...] = (
         key="check_state",
         translation_key="ttlock_check_state",
         entity_category=EntityCategory.DIAGNOSTIC,
-        exists_fn=lambda lock: lock.remotely_reachable,
+        exists_fn=lambda device: device.controllable,
         # queryOpenState: is the lock locked?
         press_fn=lambda device: device.coordinator.async_check_state(device.lock_id),
     ),
@@ -60,7 +60,7 @@ async def async_setup_entry(
     entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """The account's callback test; a check-state button per lock a gateway reaches."""
+    """The account's callback test; a check-state button per lock the cloud reaches."""
     async_add_account_entities(entry, async_add_entities, ACCOUNT_BUTTONS, TTLockButton)
     async_add_lock_entities(entry, async_add_entities, BUTTONS, TTLockButton)
 

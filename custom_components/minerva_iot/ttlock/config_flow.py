@@ -1,8 +1,8 @@
-"""TTLock steps of the config flow: application credential, app login, reauth, reconfigure, options.
+"""TTLock steps of the config flow: application credential, app login, reauth, reconfigure.
 
 TTLock has no browser authorisation, so the OAuth2 base flow's `auth` step is replaced by a form
 (region, app username, password, optional API URL) that performs the password grant itself and
-shows errors in place instead of aborting.
+shows errors in place instead of aborting. The options flow is in options_flow.py.
 """
 
 from __future__ import annotations
@@ -15,10 +15,6 @@ import aiohttp
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlowResult
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.selector import (
-    BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -36,25 +32,14 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockInvalidGrantError,
     TTLockTransientError,
 )
-from custom_components.minerva_iot.compat import OptionsFlowWithReload
 from custom_components.minerva_iot.const import CONF_VENDOR, CONF_WEBHOOK_ID, VENDOR_TTLOCK
 
 from .auth import ImplementationUnavailableError, TTLockAuthImplementation, api_host_for
 from .const import (
     CONF_API_URL,
-    CONF_POLL_MINUTES,
     CONF_REGION,
-    CONF_SAFETY_RECHECK,
-    CONF_SLOW_HOURS,
     CONF_USERNAME,
-    DEFAULT_POLL_MINUTES,
     DEFAULT_REGION,
-    DEFAULT_SAFETY_RECHECK,
-    DEFAULT_SLOW_HOURS,
-    MAX_POLL_MINUTES,
-    MAX_SLOW_HOURS,
-    MIN_POLL_MINUTES,
-    MIN_SLOW_HOURS,
     REGIONS,
 )
 from .webhook import async_shared_webhook_id
@@ -259,57 +244,3 @@ class TTLockFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         return self.async_update_reload_and_abort(
             entry, data_updates=self._entry_data(login, token), reason=reason
         )
-
-
-class TTLockOptionsFlow(OptionsFlowWithReload):
-    """TTLock options: poll intervals and the safety re-check of the lock state."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Continue to the TTLock-named step."""
-        return await self.async_step_ttlock_options()
-
-    async def async_step_ttlock_options(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Poll interval, slow-tier interval, safety re-check on/off."""
-        if user_input is not None:
-            return self.async_create_entry(
-                data={
-                    CONF_POLL_MINUTES: int(user_input[CONF_POLL_MINUTES]),
-                    CONF_SLOW_HOURS: int(user_input[CONF_SLOW_HOURS]),
-                    CONF_SAFETY_RECHECK: bool(user_input[CONF_SAFETY_RECHECK]),
-                }
-            )
-        options = self.config_entry.options
-        schema = vol.Schema(
-            {
-                vol.Required(
-                    CONF_POLL_MINUTES,
-                    default=options.get(CONF_POLL_MINUTES, DEFAULT_POLL_MINUTES),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_POLL_MINUTES,
-                        max=MAX_POLL_MINUTES,
-                        step=1,
-                        unit_of_measurement="min",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
-                vol.Required(
-                    CONF_SLOW_HOURS, default=options.get(CONF_SLOW_HOURS, DEFAULT_SLOW_HOURS)
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SLOW_HOURS,
-                        max=MAX_SLOW_HOURS,
-                        step=1,
-                        unit_of_measurement="h",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
-                vol.Required(
-                    CONF_SAFETY_RECHECK,
-                    default=options.get(CONF_SAFETY_RECHECK, DEFAULT_SAFETY_RECHECK),
-                ): BooleanSelector(),
-            }
-        )
-        return self.async_show_form(step_id="ttlock_options", data_schema=schema)

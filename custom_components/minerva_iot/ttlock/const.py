@@ -33,8 +33,23 @@ MAX_POLL_MINUTES: Final = 1440
 MIN_SLOW_HOURS: Final = 1
 MAX_SLOW_HOURS: Final = 48
 
-# How long a command waits for its confirming push before asking the lock (queryOpenState).
-COMMAND_CONFIRM_TIMEOUT: Final = timedelta(seconds=45)
+# Per-lock options: entry.options[CONF_LOCKS][str(lock id)] = {CONF_REMOTE: one of
+# REMOTE_CHOICES, CONF_RELOCK_AFTER: seconds (absent: not set)}.
+CONF_LOCKS: Final = "locks"
+# The options flow's lock picker field (its value: a lock id).
+CONF_PICKED_LOCK: Final = "lock"
+CONF_REMOTE: Final = "remote"
+CONF_RELOCK_AFTER: Final = "relock_after_s"
+REMOTE_AUTO: Final = "auto"
+REMOTE_YES: Final = "yes"
+REMOTE_NO: Final = "no"
+REMOTE_CHOICES: Final = (REMOTE_AUTO, REMOTE_YES, REMOTE_NO)
+# The option's range; 900 s is also the auto-lock number's maximum (unconfirmed).
+MAX_RELOCK_AFTER_S: Final = 900
+
+# How long a lock or unlock command waits for its confirming push before one lockRecord/list read
+# (pushes arrive one to five minutes late: hass-ttlock #22, #72, #129).
+COMMAND_CONFIRM_TIMEOUT: Final = timedelta(minutes=6)
 # Pushes were confirmed once but none arrived for this long while locks have gateways: warn.
 NO_PUSH_WARNING: Final = timedelta(days=7)
 # After errcode 30006 (monthly quota exhausted) the cloud is left alone this long.

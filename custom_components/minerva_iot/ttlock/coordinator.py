@@ -4,9 +4,10 @@ Callback pushes are the primary source of lock state. Polling is cheap and accou
 `lock/list` and one `gateway/list` per poll. Per-lock `lock/detail` (auto-lock time, passage mode)
 and the passage schedule (`lock/getPassageModeConfiguration`, also after every change) run on a
 slow tier, and so does the opt-in safety re-check (`queryOpenState`, which wakes the
-lock and drains its batteries: off by default). `queryOpenState` otherwise runs only once for a
-lock whose state Home Assistant never knew, when a command's confirming push did not arrive, or
-when the user presses "Check lock state".
+lock and drains its batteries: off by default), and the door-sensor read (`doorSensor/query`)
+of locks that may have one. `queryOpenState` otherwise runs only once for a lock whose state
+Home Assistant never knew (or whose reachability it does not know: reachability.py), when the user
+presses "Check lock state", or, with the opt-in re-check, when a command stays unconfirmed.
 
 A push is merged into the lock states first; then the coordinator's listeners run: every entity
 shows the new state, and only then do the event entities (listening with the `RECORDS` context)
@@ -15,18 +16,19 @@ before the lock state it implies.
 
 Commands (commands.py) call the client and hand their effect to `async_commanded_bolt` or
 `async_commanded_settings`; a lock or unlock is then confirmed by its push, or, when none arrives
-in time, by asking the lock once.
+in time, by one read of the lock's records (`async_apply_records`, like a push).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 import contextlib
 from datetime import datetime
 from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -43,17 +45,18 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockGateway,
     TTLockLock,
     TTLockNotFoundError,
+    TTLockOpenStatus,
     TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRecord,
     TTLockValidationError,
 )
-from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush
+from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush, RecordKind
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.issues import async_delete_entry_issue
 
 from .const import QUOTA_BACKOFF
-from .devices import async_sync_devices
+from .devices import async_remove_lock_entity, async_sync_devices
 from .identifiers import gateway_identifier, lock_identifier
 from .issues import (
     ISSUE_CLOCK_SKEW,
@@ -65,9 +68,10 @@ from .issues import (
 )
 from .options import TTLockOptions
 from .passcode_cache import PasscodeCache
-from .records import async_fire_record_event, record_kind
+from .reachability import DOOR_ENTITY_KEY, LockReachability
+from .records import SeenRecords, async_fire_record_event, record_kind
 from .state import TTLockAccount
-from .tracking import LockTracker, now_ms
+from .tracking import Confirm, LockTracker, now_ms
 
 if TYPE_CHECKING:
     from .data import TTLockConfigEntry
@@ -86,6 +90,7 @@ EMPTY_LIST_BELIEVED_AFTER = 3
 RECORDS = "records"
 # After a second, third... quota refusal in a row the pause doubles, up to a day.
 QUOTA_MAX_PAUSE_S = 24 * 3600
+_DOOR_KINDS = (RecordKind.DOOR_OPENED, RecordKind.DOOR_CLOSED)
 
 
 class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
@@ -124,8 +129,11 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             entry,
             self.account,
             on_change=self.async_update_listeners,
-            ask_lock=self.async_check_state,
         )
+        # Which locks are controllable and have a door sensor (options, listings, sightings).
+        self.reach = LockReachability(hass, entry.entry_id, self.account, self.options)
+        # Records already applied (a late push of one the confirmation read found, a repeat).
+        self._seen_records = SeenRecords()
         # Event entities (context RECORDS), and the records of the update being reported.
         self._record_reporters: list[CALLBACK_TYPE] = []
         # Passcodes per lock for the calendars: slow tier and after passcode actions only.
@@ -161,6 +169,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
     async def _async_setup(self) -> None:
         """What the locks taught before (clock offsets, auto-lock delays), before any record."""
         await self.tracker.learning.async_load()
+        await self.reach.async_load()
 
     async def _async_update_data(self) -> TTLockAccount:
         now = dt_util.utcnow()
@@ -181,6 +190,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             await self._async_lock_details(
                 list(self.account.locks) if slow_tier_due else self._locks_without_details()
             )
+            await self._async_learn_reach(slow_tier_due)
             if slow_tier_due:
                 await self.passcodes.async_refresh(self._passcode_locks())
                 await self._async_safety_recheck()
@@ -213,8 +223,8 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         async_check_push_silence(
             self.hass,
             self.config_entry,
-            locks_can_push=any(lock.remotely_reachable for lock in self.account.locks.values()),
-            silent_for=now - (self.last_push or self._push_watch_since),
+            locks_can_push=any(self.reach.controllable(lock_id) for lock_id in self.account.locks),
+            silent_for=now - max(self.last_push or self._push_watch_since, self._push_watch_since),
         )
         return self.account
 
@@ -304,6 +314,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self._details_skipped.discard(lock_id)
         self.passcodes.forget(lock_id)
         self.tracker.forget(lock_id)
+        self.reach.forget(lock_id)
         async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
 
     async def _async_lock_details(self, lock_ids: list[int]) -> None:
@@ -370,7 +381,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         if not self.options.safety_recheck:
             return
         for lock in list(self.account.locks.values()):
-            if not lock.remotely_reachable:
+            if not self.reach.controllable(lock.lock_id):
                 continue
             try:
                 await self.async_query_open_state(lock.lock_id)
@@ -379,12 +390,37 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             except TTLockError as err:
                 _LOGGER.debug("Safety re-check of TTLock lock %s failed: %s", lock.lock_id, err)
 
+    async def _async_learn_reach(self, slow_tier_due: bool) -> None:
+        """Ask locks never seen reachable once; read door sensors on the slow tier.
+
+        A door entity registered (by 0.2.0) for a lock the cloud says has no sensor is removed,
+        not left without an entity behind it.
+        """
+        for lock_id, status in (await self.reach.async_probe(self.client)).items():
+            self._state_queried.add(lock_id)
+            self.reach.saw_reached(lock_id)
+            self._apply_open_status(lock_id, status)
+        if slow_tier_due:
+            for lock_id in await self.reach.async_query_door_sensors(self.client):
+                async_remove_lock_entity(
+                    self.hass, lock_id, Platform.BINARY_SENSOR, DOOR_ENTITY_KEY
+                )
+
     async def async_query_open_state(self, lock_id: int) -> None:
-        """Ask the lock whether it is locked (wakes it through its gateway)."""
+        """Ask the lock whether it is locked (wakes it through its gateway or WiFi)."""
         self._state_queried.add(lock_id)
-        open_state = await self.client.async_query_open_state(lock_id)
-        if open_state is not OpenState.UNKNOWN:
-            self.account.state(lock_id).locked = open_state is OpenState.LOCKED
+        status = await self.client.async_query_open_status(lock_id)
+        self.reach.saw_reached(lock_id)
+        self._apply_open_status(lock_id, status)
+
+    def _apply_open_status(self, lock_id: int, status: TTLockOpenStatus) -> None:
+        """The bolt, and the door when the answer carries a door sensor's state."""
+        state = self.account.state(lock_id)
+        if status.state is not OpenState.UNKNOWN:
+            state.locked = status.state is OpenState.LOCKED
+        if status.door_closed is not None:
+            state.door_open = not status.door_closed
+            self.reach.saw_door_sensor(lock_id)
 
     async def async_check_state(self, lock_id: int) -> None:
         """On demand (button, first sight of a lock): ask the lock and show the answer."""
@@ -398,9 +434,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
     # ----------------------------------------------------------------------- commands
 
     @callback
-    def async_commanded_bolt(self, lock_id: int, *, locked: bool) -> None:
-        """A lock or unlock command went through: assume it until its push or the check."""
-        self.tracker.commanded_bolt(lock_id, locked=locked)
+    def async_commanded_bolt(
+        self, lock_id: int, *, locked: bool, sent_ms: int, confirm: Confirm
+    ) -> None:
+        """A lock or unlock command went through: assume it until its record (or `confirm`)."""
+        self.reach.saw_reached(lock_id)
+        self.tracker.commanded_bolt(lock_id, locked=locked, sent_ms=sent_ms, confirm=confirm)
         self.async_update_listeners()
 
     @callback
@@ -413,6 +452,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         sound_enabled: bool | None = None,
     ) -> None:
         """A settings command went through: show the new settings."""
+        self.reach.saw_reached(lock_id)
         self.tracker.commanded_settings(
             lock_id,
             passage_mode=passage_mode,
@@ -431,13 +471,35 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     @callback
     def async_handle_push(self, push: CallbackPush) -> None:
-        """Apply a push's records, oldest first, to the locks this account owns (others ignored).
+        """A push: the records of the locks this account owns (others are ignored).
 
-        The merged states are shown first, then the records of a known type are reported: event
-        entities, then `minerva_iot_event` for automations.
+        The developer console's test push proves the Callback URL works and concerns no lock.
+        """
+        if push.is_console_test:
+            _LOGGER.info("TTLock console test push received: the callback URL works")
+            self._push_watch_since = dt_util.utcnow()
+            async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
+            return
+        if any(record.lock_id in self.account.locks for record in push.records):
+            self.last_push = dt_util.utcnow()
+            async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
+        self.async_apply_records(push.records)
+
+    @callback
+    def async_apply_records(self, records: Iterable[TTLockRecord]) -> None:
+        """Apply records, oldest first, to the locks this account owns (others ignored).
+
+        From pushes and from the read that confirms a command (commands.py); a record applied
+        before (its late push, a repeat) is dropped. A lock with records is reachable, one with a
+        door record has a door sensor. The merged states are shown first, then the records are
+        reported: event entities, then `minerva_iot_event` for automations.
         """
         now = now_ms()
-        records = [record for record in push.records if record.lock_id in self.account.locks]
+        records = [
+            record
+            for record in records
+            if record.lock_id in self.account.locks and self._seen_records.first_time(record)
+        ]
         # Ordered on the cloud's clock: each lock's offset learned from these records too.
         self.tracker.observe_clocks(records)
         records.sort(key=lambda record: self.tracker.record_time(record, now))
@@ -445,13 +507,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             return
         for record in records:
             self.tracker.apply_record(record)
-        reported = [
-            (record, kind) for record in records if (kind := record_kind(record)) is not None
-        ]
+            self.reach.saw_reached(record.lock_id)
+            if record.success and record_kind(record) in _DOOR_KINDS:
+                self.reach.saw_door_sensor(record.lock_id)
+        reported = [(record, record_kind(record)) for record in records]
         for record, _kind in reported:
             self._new_records.setdefault(record.lock_id, []).append(record)
-        self.last_push = dt_util.utcnow()
-        async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
         try:
             self.async_update_listeners()
         finally:
@@ -464,3 +525,4 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         await super().async_shutdown()
         self.tracker.cancel_all()
         await self.tracker.learning.async_save()
+        await self.reach.observations.async_save()

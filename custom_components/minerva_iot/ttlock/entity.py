@@ -4,8 +4,9 @@ An entity belongs to a lock, a gateway or the account's service device (`LockDev
 `GatewayDevice`, `AccountDevice`): that device gives it its unique id, device info and
 availability, and is what its description's functions read (`value_fn`) or act on. Each platform
 has one entity class and describes its entities with those functions; a lock's entity exists when
-its description's `exists_fn` accepts the lock (features, gateway). Lock and gateway entities come
-and go with the cloud's lists (the shared dynamic_entities.py), without a reload.
+its description's `exists_fn` accepts the lock's device (features, whether the cloud reaches it,
+a door sensor). Lock and gateway entities come and go with the cloud's lists and what the
+integration learns of the locks (the shared dynamic_entities.py), without a reload.
 """
 
 from __future__ import annotations
@@ -16,19 +17,25 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
+from homeassistant.const import Platform
 from homeassistant.core import callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import CONNECTION_BLUETOOTH, DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.entity_platform import (
+    AddConfigEntryEntitiesCallback,
+    async_get_current_platform,
+)
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from custom_components.minerva_iot.clients.ttlock import TTLockGateway, TTLockLock
+from custom_components.minerva_iot.clients.ttlock import Feature, TTLockGateway, TTLockLock
 from custom_components.minerva_iot.compat import DEVICES_PER_ENTRY, async_get_entry_device
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
 
-from .const import GATEWAY_MODEL, MANUFACTURER
+from .const import GATEWAY_MODEL, MANUFACTURER, REMOTE_NO
 from .coordinator import TTLockCoordinator
+from .devices import async_remove_lock_entity
 from .identifiers import (
     account_identifier,
     account_unique_id,
@@ -84,6 +91,25 @@ class LockDevice(TTLockDevice):
     def status(self) -> TTLockLockStatus:
         """The lock's live state."""
         return self.coordinator.account.state(self.lock_id)
+
+    def supports(self, feature: Feature) -> bool:
+        """Whether the lock's featureValue (as last listed) has `feature`."""
+        return (self.cloud_lock or self._listed).supports(feature)
+
+    @property
+    def controllable(self) -> bool:
+        """Whether commands reach the lock: a gateway, WiFi, or the cloud seen reaching it."""
+        return self.coordinator.reach.controllable(self.lock_id)
+
+    @property
+    def door_sensor(self) -> bool | None:
+        """Whether a door sensor is bound to the lock (None: not known yet)."""
+        return self.coordinator.reach.door_sensor(self.lock_id)
+
+    def registered(self, platform: Platform, key: str) -> bool:
+        """Whether the entity `key` of the lock is in the entity registry (from before)."""
+        registry = er.async_get(self.coordinator.hass)
+        return registry.async_get_entity_id(platform, DOMAIN, self.unique_id(key)) is not None
 
     @property
     def available(self) -> bool:
@@ -188,7 +214,7 @@ class AccountDevice(TTLockDevice):
         return entry.unique_id or entry.entry_id
 
 
-def _every_lock(lock: TTLockLock) -> bool:
+def _every_lock(device: LockDevice) -> bool:
     return True
 
 
@@ -196,7 +222,7 @@ def _every_lock(lock: TTLockLock) -> bool:
 class TTLockEntityDescription(EntityDescription):
     """What every TTLock description has: which locks have the entity (lock entities only)."""
 
-    exists_fn: Callable[[TTLockLock], bool] = _every_lock
+    exists_fn: Callable[[LockDevice], bool] = _every_lock
 
 
 class TTLockEntity[D: TTLockDevice](CoordinatorEntity[TTLockCoordinator]):
@@ -237,17 +263,28 @@ def async_add_lock_entities[T: TTLockEntityDescription](
     descriptions: Iterable[T],
     build: Callable[[LockDevice, T], Entity],
 ) -> None:
-    """Add the entities of every lock now, and of locks the cloud lists later."""
+    """Add the entities of every lock now, and of locks the cloud lists later.
+
+    A lock the user set to "controllable remotely: no" loses the entities it had before (its
+    controls) from the registry, rather than keeping them as "no longer provided".
+    """
     coordinator = entry.runtime_data.coordinator
+    domain = async_get_current_platform().domain
+    for lock_id, lock in coordinator.account.locks.items():
+        if coordinator.options.remote_choice(lock_id) == REMOTE_NO:
+            device = LockDevice(coordinator, lock)
+            for description in descriptions:
+                if not description.exists_fn(device):
+                    async_remove_lock_entity(
+                        coordinator.hass, lock_id, Platform(domain), description.key
+                    )
 
     def candidates(lock_id: int) -> Iterator[tuple[str, Callable[[], Entity]]]:
         if (lock := coordinator.account.locks.get(lock_id)) is not None:
+            device = LockDevice(coordinator, lock)
             for description in descriptions:
-                if description.exists_fn(lock):
-                    yield (
-                        description.key,
-                        partial(build, LockDevice(coordinator, lock), description),
-                    )
+                if description.exists_fn(device):
+                    yield (description.key, partial(build, device, description))
 
     _async_add_listed(
         entry, async_add_entities, lambda: coordinator.account.locks, lock_identifier, candidates

@@ -1,8 +1,10 @@
-"""TTLock lock entities: lock / unlock through the gateway, state from pushes.
+"""TTLock lock entities: lock / unlock through the gateway or the lock's WiFi, state from pushes.
 
+A lock has one when the cloud reaches it (reachability.py: a gateway, WiFi, or seen answering).
 Locks are not woken just to learn their state (that drains their batteries): the state known when
 Home Assistant stopped is restored at start-up until a push or a check says otherwise. Only a lock
-whose state Home Assistant has never known (first set-up) is asked once.
+whose state Home Assistant has never known (first set-up) is asked once. A command's state shows
+as soon as the cloud accepted it, and its record confirms it later (commands.py).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
-from custom_components.minerva_iot.clients.ttlock import Feature, TTLockError, TTLockLock
+from custom_components.minerva_iot.clients.ttlock import Feature, TTLockError
 from custom_components.minerva_iot.const import DOMAIN
 
 from .commands import async_lock_command
+from .const import REMOTE_YES
 from .data import TTLockConfigEntry
 from .entity import LockDevice, TTLockEntity, TTLockEntityDescription, async_add_lock_entities
 from .errors import async_run_command
@@ -35,10 +38,16 @@ class TTLockLockDescription(LockEntityDescription, TTLockEntityDescription):
     """The lock itself."""
 
 
-def _has_lock_entity(lock: TTLockLock) -> bool:
-    """Padlocks and Bluetooth-only models cannot be commanded remotely: no lock entity."""
-    return any(
-        lock.supports(feature)
+def _has_lock_entity(device: LockDevice) -> bool:
+    """Locks the cloud reaches, unless their features say they cannot be unlocked remotely.
+
+    Padlocks (#187) and Bluetooth-only models have no lock entity, unless the user said the lock
+    is controllable remotely.
+    """
+    if not device.controllable:
+        return False
+    return device.coordinator.options.remote_choice(device.lock_id) == REMOTE_YES or any(
+        device.supports(feature)
         for feature in (Feature.GATEWAY_UNLOCK, Feature.LOCK_COMMAND, Feature.WIFI_LOCK)
     )
 
@@ -101,9 +110,8 @@ class TTLockLockControl(TTLockEntity[LockDevice], LockEntity, RestoreEntity):
 
     @property
     def available(self) -> bool:
-        """Only locks reachable through a gateway or WiFi accept commands."""
-        lock = self.device.cloud_lock
-        return super().available and lock is not None and lock.remotely_reachable
+        """Only locks the cloud reaches (gateway, WiFi) accept commands."""
+        return super().available and self.device.controllable
 
     @property
     def is_locked(self) -> bool | None:
@@ -117,16 +125,15 @@ class TTLockLockControl(TTLockEntity[LockDevice], LockEntity, RestoreEntity):
         return record.username if record else self._restored_changed_by
 
     async def async_lock(self, **kwargs: Any) -> None:
-        """Lock through the gateway."""
-        lock = self.device.cloud_lock
-        if lock is None or not lock.supports(Feature.LOCK_COMMAND):
+        """Lock through the gateway or WiFi."""
+        if not self.device.supports(Feature.LOCK_COMMAND):
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="ttlock_lock_not_supported"
             )
         await self._async_command(lock=True)
 
     async def async_unlock(self, **kwargs: Any) -> None:
-        """Unlock through the gateway."""
+        """Unlock through the gateway or WiFi."""
         await self._async_command(lock=False)
 
     async def _async_command(self, *, lock: bool) -> None:

@@ -50,7 +50,7 @@ NUMBERS: tuple[TTLockNumberDescription, ...] = (
         native_step=1,
         mode=NumberMode.BOX,
         entity_category=EntityCategory.CONFIG,
-        exists_fn=lambda lock: lock.supports(Feature.AUTO_LOCK_TIME) and lock.remotely_reachable,
+        exists_fn=lambda device: device.controllable and device.supports(Feature.AUTO_LOCK_TIME),
         value_fn=_auto_lock_seconds,
         set_fn=lambda device, value: async_set_auto_lock_time(
             device.coordinator, device.lock_id, int(value)
@@ -64,7 +64,7 @@ async def async_setup_entry(
     entry: TTLockConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """An auto-lock delay per lock with featureValue bit 4 that a gateway reaches."""
+    """An auto-lock delay per lock with featureValue bit 4 that the cloud reaches."""
     async_add_lock_entities(entry, async_add_entities, NUMBERS, TTLockNumber)
 
 

@@ -7,7 +7,10 @@ records: learning.py), unless passage mode holds it open at that moment (its sch
 the lock's clock: passage.py) or no delay is known. A newer lock/unlock record or command cancels
 the pending relock; an open door holds it, and the door closing starts it again (reference §10).
 A command's effect is assumed at once (the lock answers slowly, through its gateway) and
-confirmed by its push or, when none comes in time, by asking the lock once.
+confirmed by its record: its push, however late, or, when none came within
+`COMMAND_CONFIRM_TIMEOUT`, one read of the lock's records (commands.py). The confirming record
+names who operated the lock but changes neither the state nor the relock timer, which already
+follow the command; a record uploaded before the command changes nothing either.
 
 Records are dated on the cloud's clock: lockDate corrected by the lock's learned clock offset, and
 never after serverDate. So the relock delay counts from when the lock really acted, however far
@@ -18,6 +21,7 @@ pushes).
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 import logging
@@ -50,7 +54,13 @@ RECORD_CLOCK_TOLERANCE_MS = 30_000
 # The auto-lock record's method (record type 45).
 AUTO_LOCK_METHOD = "auto_lock"
 
-type AskLock = Callable[[int], Coroutine[Any, Any, None]]
+# How far the cloud's clock (a record's serverDate) may be behind Home Assistant's when it
+# uploads a command's record (both normally follow NTP). A larger difference only costs the
+# confirmation: the commanded state stays, and an older record still changes nothing.
+COMMAND_CLOCK_SLACK_MS = 10_000
+
+# Confirms a command whose record did not come in time (commands.async_confirm_command).
+type Confirm = Callable[[], Coroutine[Any, Any, None]]
 # A callback, or a coroutine function (run as a task when the timer fires).
 type TimerAction = Callable[[datetime], Coroutine[Any, Any, None] | None]
 
@@ -105,6 +115,24 @@ def record_time(record: TTLockRecord, now: int, clock_offset_ms: int | None = No
     return min(record.lock_date - clock_offset_ms, received)
 
 
+@dataclass(frozen=True)
+class PendingCommand:
+    """A lock or unlock Home Assistant sent, waiting for the record that confirms it."""
+
+    locked: bool
+    sent_ms: int
+
+    def precedes(self, record: TTLockRecord) -> bool:
+        """Whether the cloud received `record` after the command was sent."""
+        return received_since(record, self.sent_ms)
+
+
+def received_since(record: TTLockRecord, since_ms: int) -> bool:
+    """Whether the cloud received `record` after `since_ms` (Home Assistant's clock), by its
+    serverDate: the lock's own clock may be minutes off."""
+    return (record.server_date or record.lock_date) >= since_ms - COMMAND_CLOCK_SLACK_MS
+
+
 class LockTracker:
     """Applies records and commands to the account's lock states and runs the locks' timers."""
 
@@ -115,16 +143,15 @@ class LockTracker:
         account: TTLockAccount,
         *,
         on_change: Callable[[], None],
-        ask_lock: AskLock,
     ) -> None:
-        """`on_change()` after a timer changed a state; `ask_lock(id)` to confirm a command."""
+        """`on_change()` after a timer changed a state."""
         self._hass = hass
         self._entry = entry
         self._account = account
         self._on_change = on_change
-        self._ask_lock = ask_lock
         self._relock = LockTimers(hass)
         self._confirmations = LockTimers(hass)
+        self._commands: dict[int, PendingCommand] = {}
         # Loaded by the coordinator before its first update.
         self.learning = TTLockLearning(hass, entry.entry_id)
         self.passage = PassageWatch(
@@ -177,12 +204,16 @@ class LockTracker:
     def _apply_bolt_record(self, record: TTLockRecord, info: RecordType) -> None:
         state = self._account.state(record.lock_id)
         happened = self.record_time(record)
-        if state.last_bolt_time is not None and happened < state.last_bolt_time:
-            return  # a late push: the state already reflects a newer lock/unlock
+        confirming = self._confirms_command(record, info)
+        if confirming:
+            happened = max(happened, state.last_bolt_time or happened)
+        elif state.last_bolt_time is not None and happened < state.last_bolt_time:
+            return  # a late push: the state already reflects a newer lock/unlock or command
         state.last_bolt_record = record
         state.last_bolt_time = happened
         self._confirmations.cancel(record.lock_id)
-        self._relock.cancel(record.lock_id)
+        if not confirming:
+            self._relock.cancel(record.lock_id)
         if info.kind is RecordKind.LOCKED:
             state.locked = True
             if info.method == AUTO_LOCK_METHOD:
@@ -190,28 +221,60 @@ class LockTracker:
             else:
                 self.learning.relock_stops(record.lock_id)
             return
-        state.locked = False
+        if not confirming:  # the relock the command assumed may already have happened
+            state.locked = False
         if info.method == "gateway":  # a remote unlock worked: Remote Unlock is on again
             async_delete_remote_unlock_issue(self._hass, self._entry, record.lock_id)
         self.learning.relock_starts(record.lock_id, record.lock_date)
-        self._schedule_relock(record.lock_id, already_elapsed=_seconds_since(happened))
+        if not confirming:
+            self._schedule_relock(record.lock_id, already_elapsed=_seconds_since(happened))
 
-    def commanded_bolt(self, lock_id: int, *, locked: bool) -> None:
-        """A lock or unlock went through: assume it, and ask the lock if no push confirms it."""
+    def _confirms_command(self, record: TTLockRecord, info: RecordType) -> bool:
+        """Whether `record` reports the pending command of its lock (which it then settles).
+
+        A lock or unlock record received after the command settles it either way: one of the
+        same direction confirms it; one of the other direction is somebody acting after it.
+        """
+        command = self._commands.get(record.lock_id)
+        if command is None or not command.precedes(record):
+            return False
+        del self._commands[record.lock_id]
+        return (info.kind is RecordKind.LOCKED) == command.locked
+
+    def commanded_bolt(self, lock_id: int, *, locked: bool, sent_ms: int, confirm: Confirm) -> None:
+        """A lock or unlock sent at `sent_ms` went through: assume it until its record comes.
+
+        Older records arriving late change nothing; if no record confirms it within
+        `COMMAND_CONFIRM_TIMEOUT`, `confirm()` looks once.
+        """
         state = self._account.state(lock_id)
         state.locked = locked
+        state.last_bolt_time = max(sent_ms, state.last_bolt_time or sent_ms)
+        command = PendingCommand(locked=locked, sent_ms=sent_ms)
+        self._commands[lock_id] = command
         self._relock.cancel(lock_id)
         if not locked:
             self._schedule_relock(lock_id, already_elapsed=0.0)
         self._confirmations.start(
-            lock_id, COMMAND_CONFIRM_TIMEOUT.total_seconds(), partial(self._async_confirm, lock_id)
+            lock_id,
+            COMMAND_CONFIRM_TIMEOUT.total_seconds(),
+            partial(self._async_confirm, lock_id, command, confirm),
         )
 
-    async def _async_confirm(self, lock_id: int, _now: datetime) -> None:
+    def command_pending(self, lock_id: int) -> bool:
+        """Whether a command of the lock still waits for its record."""
+        return lock_id in self._commands
+
+    async def _async_confirm(
+        self, lock_id: int, command: PendingCommand, confirm: Confirm, _now: datetime
+    ) -> None:
         try:
-            await self._ask_lock(lock_id)
+            await confirm()
         except TTLockError as err:
             _LOGGER.debug("Could not confirm the state of lock %s: %s", lock_id, err)
+        finally:
+            if self._commands.get(lock_id) is command:
+                del self._commands[lock_id]
 
     def commanded_settings(
         self,
@@ -250,6 +313,7 @@ class LockTracker:
         """The lock is gone: no timer of it may fire, nothing it taught is kept."""
         self._relock.cancel(lock_id)
         self._confirmations.cancel(lock_id)
+        self._commands.pop(lock_id, None)
         self.passage.forget(lock_id)
         self.learning.forget(lock_id)
 

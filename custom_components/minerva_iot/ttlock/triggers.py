@@ -10,26 +10,33 @@ from __future__ import annotations
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from custom_components.minerva_iot.clients.ttlock import Feature, TTLockLock
 from custom_components.minerva_iot.clients.ttlock.callback import RecordKind
 
 from .data import TTLockConfigEntry
 from .identifiers import lock_id_of_device
+from .reachability import supports_door_sensor
 
 # A list comprehension (not a generator) so the quality checks can read the values statically.
 TRIGGER_TYPES: tuple[str, ...] = tuple([kind.value for kind in RecordKind])
 _DOOR_TYPES = frozenset({RecordKind.DOOR_OPENED.value, RecordKind.DOOR_CLOSED.value})
 
 
-def _lock_trigger_types(lock: TTLockLock) -> list[str]:
+def _lock_trigger_types(entry: TTLockConfigEntry, lock_id: int) -> list[str]:
     """What a known lock can report.
 
-    Records reach Home Assistant only as callback pushes, and only gateway or WiFi locks push
-    (reference §8): a Bluetooth-only lock fires nothing. Door records need a door sensor.
+    Records reach Home Assistant only as callback pushes, and only locks the cloud reaches push
+    (reference §8; reachability.py): a Bluetooth-only lock fires nothing. Door records need a
+    door sensor: one the cloud or a door record confirmed, or, while that is not known yet, the
+    featureValue's support for one.
     """
-    if not lock.remotely_reachable:
+    coordinator = entry.runtime_data.coordinator
+    reach = coordinator.reach
+    if not reach.controllable(lock_id):
         return []
-    if lock.supports(Feature.DOOR_SENSOR) or lock.supports(Feature.WIRELESS_DOOR_SENSOR):
+    door_sensor = reach.door_sensor(lock_id)
+    if door_sensor is None:
+        door_sensor = supports_door_sensor(coordinator.account.locks[lock_id])
+    if door_sensor:
         return list(TRIGGER_TYPES)
     return [kind for kind in TRIGGER_TYPES if kind not in _DOOR_TYPES]
 
@@ -43,11 +50,9 @@ def ttlock_trigger_types(entry: TTLockConfigEntry, device: DeviceEntry) -> list[
     lock_id = lock_id_of_device(device)
     if lock_id is None:
         return []
-    lock = (
-        entry.runtime_data.coordinator.account.locks.get(lock_id)
-        if entry.state is ConfigEntryState.LOADED
-        else None
-    )
-    if lock is None:
+    if (
+        entry.state is not ConfigEntryState.LOADED
+        or lock_id not in entry.runtime_data.coordinator.account.locks
+    ):
         return list(TRIGGER_TYPES)
-    return _lock_trigger_types(lock)
+    return _lock_trigger_types(entry, lock_id)

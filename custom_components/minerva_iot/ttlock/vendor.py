@@ -12,9 +12,10 @@ from . import (
     async_setup_services,
     async_unload_entry,
 )
-from .config_flow import TTLockFlowMixin, TTLockOptionsFlow
+from .config_flow import TTLockFlowMixin
 from .diagnostics import async_get_ttlock_diagnostics
 from .identifiers import migrate_v1_unique_id
+from .options_flow import TTLockOptionsFlow
 from .platforms import PLATFORM_SETUPS
 from .triggers import TRIGGER_TYPES, ttlock_trigger_types
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from .access import (
+    CredentialKind,
+    RandomPasscodeType,
+    TTLockCredential,
+    TTLockRandomPasscode,
+)
 from .auth import TTLockAuth, async_password_grant, async_refresh_grant, md5_password
 from .client import TTLockClient
 from .const import REGION_HOSTS
@@ -19,6 +25,7 @@ from .errors import (
     TTLockNoGatewayError,
     TTLockNotFoundError,
     TTLockNotSupportedError,
+    TTLockOutcomeUnknownError,
     TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRemoteUnlockDisabledError,
@@ -30,6 +37,7 @@ from .errors import (
 from .models import (
     Feature,
     OpenState,
+    TTLockDoorSensor,
     TTLockGateway,
     TTLockLock,
     TTLockOpenStatus,
@@ -48,10 +56,12 @@ __all__ = [
     "ALL_DAY_EVERY_DAY",
     "MAX_PASSAGE_PERIODS",
     "REGION_HOSTS",
+    "CredentialKind",
     "Feature",
     "OpenState",
     "PassagePeriod",
     "PassageState",
+    "RandomPasscodeType",
     "TTLockActionableError",
     "TTLockAppNotApprovedError",
     "TTLockAuth",
@@ -59,6 +69,8 @@ __all__ = [
     "TTLockClient",
     "TTLockClockSkewError",
     "TTLockConnectionError",
+    "TTLockCredential",
+    "TTLockDoorSensor",
     "TTLockError",
     "TTLockGateway",
     "TTLockGatewayOfflineError",
@@ -70,10 +82,12 @@ __all__ = [
     "TTLockNotFoundError",
     "TTLockNotSupportedError",
     "TTLockOpenStatus",
+    "TTLockOutcomeUnknownError",
     "TTLockPassageConfig",
     "TTLockPasscode",
     "TTLockPermissionError",
     "TTLockQuotaExceededError",
+    "TTLockRandomPasscode",
     "TTLockRecord",
     "TTLockRemoteUnlockDisabledError",
     "TTLockTokenExpiredError",

@@ -21,9 +21,11 @@ import aiohttp
 from .auth import TTLockAuth
 from .const import DEFAULT_TIMEOUT, MAX_PAGES
 from .errors import (
+    LOCK_NOT_REACHED_ERRCODES,
     RETRYABLE_ERRCODES,
     TTLockConnectionError,
     TTLockError,
+    TTLockOutcomeUnknownError,
     TTLockTokenExpiredError,
     TTLockTransientError,
 )
@@ -109,11 +111,16 @@ class TTLockApiBase:
         params: dict[str, Any] | None = None,
         *,
         idempotent: bool = True,
+        retry_errcodes: frozenset[int] = RETRYABLE_ERRCODES,
+        done_on_repeat: frozenset[int] = frozenset(),
     ) -> dict[str, Any]:
         """Call ``/v3/{path}`` with the common parameters, retrying transient failures.
 
-        A non-idempotent write is not repeated after a timeout or network error (it may have
-        reached the lock); it is repeated after an errcode that says the lock was not reached.
+        A non-idempotent write is not repeated after a timeout, a network error or an errcode
+        that may follow its effect (1 then raises ``TTLockOutcomeUnknownError``); it is repeated
+        after an errcode that says the lock was not reached. ``retry_errcodes`` are the codes an
+        idempotent call is repeated after; an errcode of ``done_on_repeat`` answering a repeat
+        means the first attempt took effect: the call succeeded.
         """
         url = f"{self._host}/v3/{path}"
         attempt = 0
@@ -135,29 +142,47 @@ class TTLockApiBase:
                 refreshed = True
                 await self._async_replace_rejected(token)
             except TTLockTransientError as err:
-                if attempt >= self._retries or not _should_retry(err, idempotent=idempotent):
+                if not idempotent and err.errcode == 1:
+                    raise TTLockOutcomeUnknownError(errcode=1, errmsg=err.errmsg) from err
+                retry = _should_retry(err, idempotent=idempotent, retry_errcodes=retry_errcodes)
+                if attempt >= self._retries or not retry:
                     raise
                 delay = min(self._retry_base_delay * 2**attempt, RETRY_MAX_DELAY)
                 _LOGGER.debug("TTLock %s failed (%s); retry in %.1f s", path, err, delay)
                 attempt += 1
                 await self._sleep(delay)
+            except TTLockError as err:
+                if attempt and err.errcode in done_on_repeat:
+                    _LOGGER.debug("TTLock %s: the first attempt took effect (%s)", path, err)
+                    return {"errcode": 0}
+                raise
 
     async def _async_command(
-        self, lock_id: int, path: str, params: dict[str, Any], *, idempotent: bool = True
+        self,
+        lock_id: int,
+        path: str,
+        params: dict[str, Any],
+        *,
+        idempotent: bool = True,
+        done_on_repeat: frozenset[int] = frozenset(),
     ) -> dict[str, Any]:
         """A call that wakes the lock: waits for other commands through the same gateway."""
         async with self._serializer.queue_for(lock_id):
             return await self._async_call(
-                "POST", path, {"lockId": lock_id, **params}, idempotent=idempotent
+                "POST",
+                path,
+                {"lockId": lock_id, **params},
+                idempotent=idempotent,
+                done_on_repeat=done_on_repeat,
             )
 
     async def _async_pages(
-        self, path: str, params: dict[str, Any], page_size: int
+        self, path: str, params: dict[str, Any], page_size: int, *, max_pages: int = MAX_PAGES
     ) -> list[dict[str, Any]]:
-        """Every ``list`` item of a paged GET endpoint (at most ``MAX_PAGES`` pages)."""
+        """Every ``list`` item of a paged GET endpoint (at most ``max_pages`` pages)."""
         items: list[dict[str, Any]] = []
         page_no = 1
-        while page_no <= MAX_PAGES:
+        while page_no <= min(max_pages, MAX_PAGES):
             body = await self._async_call(
                 "GET", path, {**params, "pageNo": page_no, "pageSize": page_size}
             )
@@ -172,10 +197,14 @@ class TTLockApiBase:
         return items
 
 
-def _should_retry(err: TTLockTransientError, *, idempotent: bool) -> bool:
+def _should_retry(
+    err: TTLockTransientError, *, idempotent: bool, retry_errcodes: frozenset[int]
+) -> bool:
     if isinstance(err, TTLockConnectionError):
         return idempotent
-    return err.errcode in RETRYABLE_ERRCODES
+    if not idempotent:
+        return err.errcode in LOCK_NOT_REACHED_ERRCODES
+    return err.errcode in retry_errcodes
 
 
 def parse_each[T](items: list[Any], parse: Callable[[dict[str, Any]], T]) -> list[T]:

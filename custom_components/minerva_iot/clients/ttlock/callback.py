@@ -18,6 +18,13 @@ from .models import TTLockRecord, optional_int
 # Pushes carry a handful of records; anything far larger is not a TTLock push.
 MAX_RECORDS_PER_PUSH = 200
 
+# The developer console's "test" button posts fake data (hass-ttlock #128, captured field for
+# field): top-level lockId 222 with admin test@ttlock.com, one record of lockId 232332, no
+# username. It proves the Callback URL works and concerns no real lock.
+CONSOLE_TEST_LOCK_ID = 222
+CONSOLE_TEST_RECORD_LOCK_ID = 232332
+CONSOLE_TEST_ADMIN = "test@ttlock.com"
+
 
 class CallbackFormatError(ValueError):
     """The push is not a TTLock lock-records notification."""
@@ -47,25 +54,42 @@ def _types(kind: RecordKind, methods: Mapping[int, str]) -> dict[int, RecordType
     return {code: RecordType(kind, method) for code, method in methods.items()}
 
 
-# Official "record type from cloud" list (reference §9); unknown codes are ignored by callers.
+# The cloud's record types (`recordType`, "record type from cloud"). The official list is not
+# mirrored publicly: meanings come from hass-ttlock's `models.py` (RecordType names and Event
+# descriptions), tonyldo/ttlockio's older copy of the list and the reference §9, as collected in
+# simulators/ttlock/field_facts.md §6. *unconfirmed* marks a type known only by a constant name;
+# *inferred* a kind the description implies without saying it. Types with no public meaning at all
+# (13-28, 38-41, 56, 70, 72-74, 87, 89, 90) are absent: callers report them as unknown and change
+# no state.
 RECORD_TYPES: dict[int, RecordType] = {
     **_types(
         RecordKind.UNLOCKED,
         {
-            1: "app",
+            1: "app",  # Bluetooth, from the app
+            3: "gateway",  # "gateway unlock" of the older list (*unconfirmed*)
             4: "passcode",
             7: "ic_card",
             8: "fingerprint",
             9: "wrist_strap",
             10: "mechanical_key",
-            12: "gateway",
+            12: "gateway",  # remote unlock through a gateway or WiFi (#42 captures)
+            32: "inside_handle",  # "open from inside" (*inferred*: the bolt was withdrawn)
             46: "button",
             49: "hotel_card",
             50: "high_temperature",
-            55: "remote",
+            55: "remote",  # key fob
             57: "qr_code",
-            63: "passage_mode",
+            63: "passage_mode",  # auto-unlock when a passage period starts
             67: "face",
+            75: "app_authorized_button",  # *unconfirmed*: a constant name only
+            76: "gateway_authorized_button",  # *unconfirmed*: a constant name only
+            77: "dual_app",  # 77-83: dual authentication
+            78: "dual_passcode",
+            79: "dual_fingerprint",
+            80: "dual_ic_card",
+            81: "dual_face",
+            82: "dual_remote",
+            83: "dual_palm_vein",
             84: "palm_vein",
             92: "admin_passcode",
         },
@@ -73,37 +97,58 @@ RECORD_TYPES: dict[int, RecordType] = {
     **_types(
         RecordKind.LOCKED,
         {
-            11: "app",
+            11: "app",  # "lock by app"; also what a remote lock command records
             33: "fingerprint",
             34: "passcode",
             35: "ic_card",
             36: "mechanical_key",
             45: "auto_lock",
             47: "button",
+            52: "deadlock_app",  # "dead lock with app" (*inferred*: a deadlock is locked)
+            53: "deadlock_passcode",  # "dead lock with passcode" (*inferred*)
             61: "qr_code",
             69: "face",
+            86: "palm_vein",  # PALM_VEIN_ATRESIA (*unconfirmed*: a constant name only)
         },
     ),
     30: RecordType(RecordKind.DOOR_CLOSED, "door_sensor"),
     31: RecordType(RecordKind.DOOR_OPENED, "door_sensor"),
     **_types(
         RecordKind.ALARM,
-        {29: "forced_open", 44: "tamper", 48: "system_locked", 64: "door_not_closed"},
+        {
+            29: "forced_open",  # "apply some force on the lock"
+            44: "tamper",
+            48: "system_locked",  # after too many invalid passcodes, fingerprints or cards
+            64: "door_not_closed",
+        },
     ),
     **_types(
         RecordKind.FAILED_ATTEMPT,
-        dict.fromkeys((51, 58, 62, 68, 71, 85, 88, 91), "failed_attempt"),
+        {
+            51: "ic_card",  # a deleted card
+            58: "qr_code",  # expired
+            62: "qr_code",  # the lock is double locked
+            68: "face",
+            71: "face",  # expired
+            85: "palm_vein",
+            88: "palm_vein",  # expired
+            91: "ic_card",
+        },
     ),
     **_types(
         RecordKind.OTHER,
         {
-            32: "opened_from_inside",
-            52: "deadlock_app",
-            53: "deadlock_passcode",
+            2: "parking_lock",  # "touch the parking lock"
+            5: "parking_lock",  # raise
+            6: "parking_lock",  # lower
+            37: "remote_control",  # "remote control" button: lock or unlock *unconfirmed*
+            42: "mailbox",  # post-office locks: new local mail
+            43: "mailbox",  # mail from other cities
+            54: "parking_lock",  # the car left
             59: "double_lock_on",
             60: "double_lock_off",
-            65: "unlock_timeout",
-            66: "lock_timeout",
+            65: "unlock_timeout",  # UNLOCK_TIMEOUT (*unconfirmed*: a constant name only)
+            66: "lock_timeout",  # LOCKOUT_TIMEOUT (*unconfirmed*: a constant name only)
         },
     ),
 }
@@ -124,6 +169,20 @@ class CallbackPush:
     admin: str | None
     records: list[TTLockRecord]
     skipped_records: int
+
+    @property
+    def is_console_test(self) -> bool:
+        """Whether this is the developer console's test push (see `CONSOLE_TEST_LOCK_ID`).
+
+        The top-level lockId 222 with the console's admin account, or with only records of its
+        fake lock 232332 (the capture's other fields are not documented: either suffices).
+        """
+        if self.lock_id != CONSOLE_TEST_LOCK_ID:
+            return False
+        return self.admin == CONSOLE_TEST_ADMIN or (
+            bool(self.records)
+            and all(record.lock_id == CONSOLE_TEST_RECORD_LOCK_ID for record in self.records)
+        )
 
 
 def _parse_record(raw: Any, default_lock_id: int) -> TTLockRecord | None:

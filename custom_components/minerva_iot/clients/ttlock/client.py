@@ -9,18 +9,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .base import TTLockApiBase, parse_each
+from .access import TTLockAccessApi
+from .base import parse_each
 from .const import (
     GATEWAY_LIST_MAX_PAGE_SIZE,
     LOCK_LIST_MAX_PAGE_SIZE,
+    MAX_PAGES,
     PASSCODE_LIST_PAGE_SIZE,
     RECORD_LIST_MAX_PAGE_SIZE,
     SETTING_SOUND,
     VIA_GATEWAY,
 )
-from .errors import TTLockError, TTLockNotSupportedError, TTLockRemoteUnlockDisabledError
+from .errors import (
+    ERRCODE_NO_PASSCODE,
+    RETRYABLE_ERRCODES,
+    TTLockError,
+    TTLockNotSupportedError,
+    TTLockRemoteUnlockDisabledError,
+)
 from .models import (
     OpenState,
+    TTLockDoorSensor,
     TTLockGateway,
     TTLockLock,
     TTLockOpenStatus,
@@ -32,8 +41,11 @@ from .passage import TTLockPassageConfig
 
 __all__ = ["TTLockClient"]
 
+# doorSensor/query's answers that mean "no sensor is bound" (see async_get_door_sensor).
+_NO_DOOR_SENSOR_ERRCODES = frozenset({1, -4043})
 
-class TTLockClient(TTLockApiBase):
+
+class TTLockClient(TTLockAccessApi):
     """Calls the TTLock cloud for one account (one access token)."""
 
     # --------------------------------------------------------------------------- reads
@@ -73,16 +85,41 @@ class TTLockClient(TTLockApiBase):
         start_ms: int | None = None,
         end_ms: int | None = None,
         page_size: int = 100,
+        max_pages: int = MAX_PAGES,
     ) -> list[TTLockRecord]:
-        """Records of ``lock_id`` (v3/lockRecord/list), optionally between two lock times."""
+        """Records of ``lock_id`` (v3/lockRecord/list), newest first, optionally between two lock
+        times and from at most ``max_pages`` pages (one page: one call). A cloud read: it does
+        not wake the lock.
+        """
         params: dict[str, Any] = {"lockId": lock_id}
         if start_ms is not None:
             params["startDate"] = start_ms
         if end_ms is not None:
             params["endDate"] = end_ms
         size = max(1, min(page_size, RECORD_LIST_MAX_PAGE_SIZE))
-        items = await self._async_pages("lockRecord/list", params, size)
+        items = await self._async_pages("lockRecord/list", params, size, max_pages=max_pages)
         return parse_each(items, lambda item: TTLockRecord.from_api(item, lock_id=lock_id))
+
+    async def async_get_door_sensor(self, lock_id: int) -> TTLockDoorSensor | None:
+        """The door sensor bound to ``lock_id`` (v3/doorSensor/query); None when none is.
+
+        A cloud read (it does not wake the lock). Without a bound sensor the cloud answers an
+        undocumented error: errcode 1 "failed or means no" (the simulator's choice, *unconfirmed*)
+        and -4043 "function not supported" are taken as "none"; errcode 1 is therefore an answer
+        here, not retried. Any other error raises.
+        """
+        try:
+            body = await self._async_call(
+                "POST",
+                "doorSensor/query",
+                {"lockId": lock_id},
+                retry_errcodes=RETRYABLE_ERRCODES - {1},
+            )
+        except TTLockError as err:
+            if err.errcode in _NO_DOOR_SENSOR_ERRCODES:
+                return None
+            raise
+        return TTLockDoorSensor.from_api(body)
 
     async def async_get_passage_mode_config(self, lock_id: int) -> TTLockPassageConfig:
         """The passage-mode schedule of ``lock_id`` (v3/lock/getPassageModeConfiguration).
@@ -209,22 +246,39 @@ class TTLockClient(TTLockApiBase):
         start_ms: int | None = None,
         end_ms: int | None = None,
     ) -> None:
-        """Rename a passcode, change its digits and/or its validity period (v3/keyboardPwd/change)."""
+        """Rename a passcode, change its digits and/or its validity period (v3/keyboardPwd/change).
+
+        A name alone is the cloud's: sent without ``changeType`` (passcode/update.md), it does
+        not wake the lock nor wait for the gateway. New digits are not repeated after a failure
+        that may have followed their effect (the repeat would meet -3007, its own code).
+        """
         if (start_ms is None) != (end_ms is None):
             raise ValueError("start_ms and end_ms must be given together")
-        params: dict[str, Any] = {"keyboardPwdId": passcode_id, "changeType": VIA_GATEWAY}
+        params: dict[str, Any] = {"keyboardPwdId": passcode_id}
         if name is not None:
             params["keyboardPwdName"] = name
+        if new_passcode is None and start_ms is None:
+            await self._async_call("POST", "keyboardPwd/change", {"lockId": lock_id, **params})
+            return
+        params["changeType"] = VIA_GATEWAY
         if new_passcode is not None:
             params["newKeyboardPwd"] = new_passcode
         if start_ms is not None:
             params.update(startDate=start_ms, endDate=end_ms)
-        await self._async_command(lock_id, "keyboardPwd/change", params)
+        await self._async_command(
+            lock_id, "keyboardPwd/change", params, idempotent=new_passcode is None
+        )
 
     async def async_delete_passcode(self, lock_id: int, passcode_id: int) -> None:
-        """Delete a passcode from the lock and the cloud."""
+        """Delete a passcode from the lock and the cloud.
+
+        Repeated after a failure that may have followed its effect (errcode 1, a timeout), a
+        delete answered -1007 "no password data" found the code gone: that is success. The
+        first attempt answered -1007 raises (the id was never there).
+        """
         await self._async_command(
             lock_id,
             "keyboardPwd/delete",
             {"keyboardPwdId": passcode_id, "deleteType": VIA_GATEWAY},
+            done_on_repeat=frozenset({ERRCODE_NO_PASSCODE}),
         )

@@ -88,6 +88,15 @@ class TTLockClockSkewError(TTLockActionableError):
     """80000: the ``date`` parameter is more than 5 minutes away from the cloud's clock."""
 
 
+class TTLockOutcomeUnknownError(TTLockError):
+    """errcode 1 ("failed or means no") answering a call that is not safe to repeat.
+
+    The cloud may have reached the lock before it answered (errorCode.md gives no more), so the
+    call is not repeated: a second passcode add would meet -3007 "the same passcode already
+    exists". The caller should look (list the passcodes) before trying again.
+    """
+
+
 class TTLockValidationError(TTLockError):
     """The request was refused because of its values (passcode rules, auto-lock period, ids)."""
 
@@ -102,6 +111,13 @@ class TTLockNotFoundError(TTLockError):
 
 # Codes the client retries with backoff: the same request usually succeeds a moment later.
 RETRYABLE_ERRCODES: frozenset[int] = frozenset({1, -3003, -3037, 90000})
+# The ones of them that say the lock was not reached (gateway busy, WiFi lock busy): only these
+# are retried for a call that is not safe to repeat. errcode 1 and 90000 may follow a call that
+# took effect.
+LOCK_NOT_REACHED_ERRCODES: frozenset[int] = frozenset({-3003, -3037})
+# "No password data of this lock" (errorCode.md): answering a repeated passcode delete, the
+# first attempt deleted it (that the cloud answers -1007 then is unconfirmed).
+ERRCODE_NO_PASSCODE = -1007
 
 _ERRCODE_CLASSES: dict[int, type[TTLockError]] = {
     10000: TTLockInvalidClientError,

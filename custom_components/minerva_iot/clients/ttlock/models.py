@@ -247,8 +247,33 @@ class TTLockRecord:
 
     @property
     def record_id(self) -> int | None:
-        """``recordId`` (only lockRecord/list items carry it)."""
+        """``recordId`` (only lockRecord/list items carry it; real pushes have none)."""
         return optional_int(self.raw.get("recordId"))
+
+    @property
+    def record_type_from_lock(self) -> int | None:
+        """``recordTypeFromLock``: the lock's own number for the record (pushes and lists)."""
+        return optional_int(self.raw.get("recordTypeFromLock"))
+
+
+@dataclass(frozen=True)
+class TTLockDoorSensor:
+    """The door sensor bound to a lock (v3/doorSensor/query)."""
+
+    door_sensor_id: int | None
+    name: str | None
+    battery: int | None
+    raw: dict[str, Any]
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> TTLockDoorSensor:
+        """Build from the doorSensor/query body."""
+        return cls(
+            door_sensor_id=optional_int(data.get("doorSensorId")),
+            name=optional_str(data.get("name")),
+            battery=optional_int(data.get("electricQuantity")),
+            raw=dict(data),
+        )
 
 
 @dataclass(frozen=True)
@@ -273,3 +298,13 @@ class TTLockPasscode:
             end=optional_int(data.get("endDate")) or None,
             raw=dict(data),
         )
+
+    @property
+    def passcode_type(self) -> int | None:
+        """``keyboardPwdType``: 1 one-time, 2 permanent, 3 period, 5-14 cyclic (passcode/get.md)."""
+        return optional_int(self.raw.get("keyboardPwdType"))
+
+    @property
+    def added_by(self) -> str | None:
+        """``senderUsername``: the account that added it."""
+        return optional_str(self.raw.get("senderUsername"))
