@@ -125,6 +125,27 @@ async def test_latest_values_follow_pages_and_lookback(
     assert only_recent == {"temperature": 149.0}
 
 
+async def test_history_page_newest_first_and_empty_without_data_storage(
+    client: MilesightClient, sim: MilesightSimulator
+) -> None:
+    """One page of rows with their ms times; none when device data storage is off."""
+    sensor = sim.devices[0]
+    sim.uplink_event(sensor.sn, {"temperature": 7.5})
+    newest_ts = sensor.history[-1][0]
+    page = await client.async_get_history_page(
+        sensor.device_id, start_ms=newest_ts - 1, end_ms=newest_ts + 1000, page_size=1
+    )
+    assert page.rows == [(newest_ts, {"temperature": 7.5})]
+    assert page.next_page_key is None
+    assert sim.history_queries[-1]["order"] == "desc"
+    sim.set_data_storage(sensor.sn, False)
+    sim.uplink_event(sensor.sn, {"temperature": 8.0})
+    page = await client.async_get_history_page(
+        sensor.device_id, start_ms=newest_ts + 1, end_ms=newest_ts + 60_000
+    )
+    assert page.rows == []
+
+
 async def test_pasted_full_url_still_works(
     sim: MilesightSimulator, session: aiohttp.ClientSession
 ) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+import time
+
 import aiohttp
 import pytest
 
@@ -42,14 +45,18 @@ def _client(raw: RawServer, session: aiohttp.ClientSession) -> MilesightClient:
             MilesightResponseError,
             None,
         ),
+        # No errCode is guessed into a rate limit: only HTTP 429 is one.
         (
             400,
             {"status": "Failed", "errCode": "rate_limit_exceeded"},
             {},
-            MilesightRateLimitError,
+            MilesightResponseError,
             None,
         ),
-        (429, "", {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, MilesightRateLimitError, None),
+        (429, "", {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, MilesightRateLimitError, 0.0),
+        (429, "", {"Retry-After": "soon"}, MilesightRateLimitError, None),
+        (429, "", {"Retry-After": "inf"}, MilesightRateLimitError, None),
+        (429, "", {}, MilesightRateLimitError, None),
         (429, "", {"Retry-After": "-5"}, MilesightRateLimitError, 0.0),
         (429, "", {"Retry-After": "2.5"}, MilesightRateLimitError, 2.5),
         (503, "", {}, MilesightConnectionError, None),
@@ -81,6 +88,21 @@ async def test_error_mapping_on_token_call(
         assert err.value.retry_after == retry_after
     if isinstance(body, dict):
         assert err.value.err_code == body.get("errCode")
+
+
+@pytest.mark.parametrize(
+    "header", ["Wed, 21 Oct 2099 07:28:00 GMT", "Wed, 21 Oct 2099 07:28:00 -0000"]
+)
+async def test_retry_after_as_http_date(
+    raw_server: RawServer, session: aiohttp.ClientSession, header: str
+) -> None:
+    """An HTTP date in Retry-After is the seconds until that date."""
+    raw_server.answer("/oauth/token", 429, "", {"Retry-After": header})
+    manager = MilesightTokenManager(session, raw_server.url, "id", "secret")
+    with pytest.raises(MilesightRateLimitError) as err:
+        await manager.async_get_token()
+    expected = datetime(2099, 10, 21, 7, 28, tzinfo=UTC).timestamp() - time.time()
+    assert err.value.retry_after == pytest.approx(expected, abs=60)
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,21 @@ def test_replayed_nonce() -> None:
         verifier.verify(headers, now=NOW + 1)
 
 
+def test_same_headers_and_body_are_a_redelivery() -> None:
+    """The same headers with the same body: a redelivery (True); with another body: a replay."""
+    verifier = WebhookVerifier("s3cret")
+    headers = build_signed_headers("s3cret", timestamp=NOW, nonce="once")
+    assert verifier.verify(headers, now=NOW, body=b"[1]") is False
+    assert verifier.verify(headers, now=NOW + 5, body=b"[1]") is True
+    with pytest.raises(WebhookReplayError):
+        verifier.verify(headers, now=NOW + 6, body=b"[2]")
+    with pytest.raises(WebhookReplayError):
+        verifier.verify(headers, now=NOW + 7)
+    # The freshness window still applies to a redelivery.
+    with pytest.raises(WebhookStaleError):
+        verifier.verify(headers, now=NOW + 301, body=b"[1]")
+
+
 def test_nonce_cache_expires_and_is_bounded() -> None:
     """Old nonces are forgotten after their lifetime; the cache never grows past its size."""
     cache = NonceCache(lifetime_s=10, max_size=2)

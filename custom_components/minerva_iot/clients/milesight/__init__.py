@@ -4,7 +4,7 @@ HA-free: imports only the standard library and aiohttp, the session is injected.
 """
 
 from .address import clean_credential, normalize_server_address
-from .client import DevicePage, MilesightClient
+from .client import DevicePage, HistoryPage, MilesightClient
 from .errors import (
     MilesightAuthError,
     MilesightConnectionError,
@@ -18,6 +18,7 @@ from .token import MilesightToken, MilesightTokenManager
 
 __all__ = [
     "DevicePage",
+    "HistoryPage",
     "MilesightAuthError",
     "MilesightClient",
     "MilesightConnectionError",

@@ -20,6 +20,7 @@ DEVICE_API = "/device/openapi/v1"
 MAX_SEARCH_PAGES = 100
 MAX_HISTORY_PAGES = 10
 HISTORY_PAGE_SIZE = 100
+SEARCH_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,14 @@ class DevicePage:
 
     devices: list[MilesightDevice]
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """One page of a device's stored uplinks: (ts in ms, properties) rows, and the cursor."""
+
+    rows: list[tuple[float, dict[str, Any]]]
+    next_page_key: str | None
 
 
 class MilesightClient:
@@ -111,7 +120,7 @@ class MilesightClient:
         )
 
     async def async_search_devices_page(
-        self, page_number: int = 1, *, page_size: int = 100
+        self, page_number: int = 1, *, page_size: int = SEARCH_PAGE_SIZE
     ) -> DevicePage:
         """Return one page of the Application's devices (``page_number`` is 1-based)."""
         data = await self._async_call(
@@ -129,7 +138,9 @@ class MilesightClient:
         devices = [MilesightDevice.from_api(item) for item in data.get("content") or []]
         return DevicePage(devices=devices, total=total)
 
-    async def async_search_devices(self, *, page_size: int = 100) -> list[MilesightDevice]:
+    async def async_search_devices(
+        self, *, page_size: int = SEARCH_PAGE_SIZE
+    ) -> list[MilesightDevice]:
         """Return every device of the Application, following all pages."""
         devices: list[MilesightDevice] = []
         for page_number in range(1, MAX_SEARCH_PAGES + 1):
@@ -153,6 +164,45 @@ class MilesightClient:
         )
         return ThingSpecification.from_api(data)
 
+    async def async_get_history_page(
+        self,
+        device_id: str,
+        *,
+        start_ms: int,
+        end_ms: int,
+        page_size: int = HISTORY_PAGE_SIZE,
+        order: str = "desc",
+        page_key: str | None = None,
+    ) -> HistoryPage:
+        """One page of the uplinks MDP stored for a device between two times (ms, inclusive).
+
+        Empty when "device data storage" is off for the device: MDP then keeps nothing.
+        A row without a numeric ``ts`` gets 0 (kept, ordered last).
+        """
+        params = {
+            "startTime": str(start_ms),
+            "endTime": str(end_ms),
+            "pageSize": str(page_size),
+            "order": order,
+        }
+        if page_key:
+            params["pageKey"] = page_key
+        data = await self._async_call(
+            "GET",
+            f"/devices/{device_id}/properties/history",
+            endpoint="devices/properties-history",
+            params=params,
+        )
+        if not isinstance(data, dict) or not isinstance(data.get("list", []), list):
+            raise MilesightResponseError("properties/history: unexpected body")
+        rows: list[tuple[float, dict[str, Any]]] = []
+        for row in data.get("list") or []:
+            if isinstance(row, dict) and isinstance(row.get("properties"), dict):
+                ts = row.get("ts")
+                rows.append((ts if isinstance(ts, int | float) else 0, row["properties"]))
+        next_key = data.get("nextPageKey")
+        return HistoryPage(rows, str(next_key) if next_key and data.get("list") else None)
+
     async def async_get_latest_values(
         self, device_id: str, *, lookback_s: int = 86400
     ) -> dict[str, Any]:
@@ -162,30 +212,15 @@ class MilesightClient:
         uplink, so rows are read newest first and merged per flattened key, newest value wins.
         """
         end_ms = int(time.time() * 1000)
-        params = {
-            "startTime": str(end_ms - lookback_s * 1000),
-            "endTime": str(end_ms),
-            "pageSize": str(HISTORY_PAGE_SIZE),
-            "order": "desc",
-        }
         rows: list[tuple[float, dict[str, Any]]] = []
+        page_key: str | None = None
         for _ in range(MAX_HISTORY_PAGES):
-            data = await self._async_call(
-                "GET",
-                f"/devices/{device_id}/properties/history",
-                endpoint="devices/properties-history",
-                params=params,
+            page = await self.async_get_history_page(
+                device_id, start_ms=end_ms - lookback_s * 1000, end_ms=end_ms, page_key=page_key
             )
-            if not isinstance(data, dict) or not isinstance(data.get("list", []), list):
-                raise MilesightResponseError("properties/history: unexpected body")
-            for row in data.get("list") or []:
-                if isinstance(row, dict) and isinstance(row.get("properties"), dict):
-                    ts = row.get("ts")
-                    rows.append((ts if isinstance(ts, int | float) else 0, row["properties"]))
-            next_key = data.get("nextPageKey")
-            if not next_key or not data.get("list"):
+            rows.extend(page.rows)
+            if (page_key := page.next_page_key) is None:
                 break
-            params = {**params, "pageKey": str(next_key)}
         # Sorting is stable, so rows without a timestamp keep the server's newest-first order.
         rows.sort(key=lambda row: row[0], reverse=True)
         latest: dict[str, Any] = {}

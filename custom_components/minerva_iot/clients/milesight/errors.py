@@ -35,7 +35,7 @@ class MilesightConnectionError(MilesightError):
 
 
 class MilesightRateLimitError(MilesightError):
-    """The cloud asked us to slow down (HTTP 429 or a rate-limit error code)."""
+    """The cloud asked us to slow down (HTTP 429); `retry_after` is its Retry-After in seconds."""
 
     def __init__(
         self,

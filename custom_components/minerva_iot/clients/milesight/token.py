@@ -16,6 +16,8 @@ from .transport import async_request_json
 TOKEN_PATH = "/oauth/token"
 # The documented lifetime, used when the answer does not say.
 DEFAULT_EXPIRES_IN = 3599
+# A new token is fetched this many seconds before the cached one expires.
+DEFAULT_REFRESH_MARGIN = 300
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class MilesightTokenManager:
         client_id: str,
         client_secret: str,
         *,
-        refresh_margin: float = 300,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         clock: Callable[[], float] | None = None,
         timeout: float = 30,
         on_request: Callable[[], None] | None = None,

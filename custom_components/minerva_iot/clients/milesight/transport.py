@@ -7,8 +7,12 @@ and ``status`` are checked because neither alone is reliable.
 
 from __future__ import annotations
 
+from datetime import UTC
+import email.utils
 import json
 import logging
+import math
+import time
 from typing import Any
 
 import aiohttp
@@ -24,19 +28,27 @@ from .errors import (
 _LOGGER = logging.getLogger(__name__)
 
 AUTH_ERROR_CODES = frozenset({"authentication_failed", "token_not_found"})
-# No list of codes is published; these are the spellings seen in comparable gateways.
-RATE_LIMIT_ERROR_CODES = frozenset(
-    {"too_many_requests", "rate_limit_exceeded", "request_limit_exceeded", "api_limit_exceeded"}
-)
+# A rate or quota limit is recognised by HTTP 429 only. No public source lists MDP's errCodes
+# for a limit (reference §3.3 and §11): an unknown code is a MilesightResponseError that names
+# it (`err_code`), never guessed into a rate limit.
+RATE_LIMIT_STATUS = 429
 
 
-def _retry_after(value: str | None) -> float | None:
+def _retry_after(value: str | None, now: float) -> float | None:
+    """Seconds from a Retry-After header: delay-seconds or an HTTP date (RFC 9110 §10.2.3)."""
     if value is None:
         return None
     try:
         seconds = float(value)
     except ValueError:
-        return None  # an HTTP date: rare enough to let the caller pick its own back-off
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None  # unreadable: the caller's own growing back-off applies
+        # HTTP dates are GMT; "-0000" (zone unknown, RFC 5322) parses naive: read it as GMT.
+        seconds = when.replace(tzinfo=when.tzinfo or UTC).timestamp() - now
+    if not math.isfinite(seconds):
+        return None
     return max(seconds, 0.0)
 
 
@@ -101,9 +113,11 @@ async def async_request_json(
             details["request_id"],
         )
     error: MilesightError | None = None
-    if status == 429 or err_code in RATE_LIMIT_ERROR_CODES:
+    if status == RATE_LIMIT_STATUS:
         error = MilesightRateLimitError(
-            f"{endpoint}: rate limited", retry_after=_retry_after(retry_after), **details
+            f"{endpoint}: rate limited",
+            retry_after=_retry_after(retry_after, time.time()),
+            **details,
         )
     elif status == 401 or err_code in AUTH_ERROR_CODES:
         error = MilesightAuthError(f"{endpoint}: unauthorized ({err_code})", **details)

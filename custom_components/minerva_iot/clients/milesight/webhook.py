@@ -3,7 +3,10 @@
 HA-free (stdlib only) so it can ship with the client library. MDP signs only
 `timestamp + nonce` (not the body), so a captured request could be replayed with another body
 inside the freshness window: the verifier therefore also remembers nonces, and callers
-de-duplicate `eventId`s with `EventIdCache`.
+de-duplicate `eventId`s with `EventIdCache`. The same headers with the same body are a
+redelivery, not a replay: whether MDP redelivers with the original headers is *unconfirmed*
+(field findings 6), and refusing one would count as a failed delivery towards MDP's suspension
+of the webhook, so `verify` tells the caller to answer it without applying it again.
 """
 
 from __future__ import annotations
@@ -85,25 +88,33 @@ def build_signed_headers(
 
 
 class NonceCache:
-    """Nonces seen recently; entries expire after the freshness window, size is bounded."""
+    """Nonces seen recently and a digest of the body each came with.
+
+    Entries expire after their lifetime (≥ the freshness window); the size is bounded.
+    """
 
     def __init__(self, lifetime_s: float = 2 * FRESHNESS_WINDOW_S, max_size: int = 4096) -> None:
         """Remember nonces for `lifetime_s` seconds (≥ the freshness window)."""
         self._lifetime = lifetime_s
         self._max_size = max_size
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._seen: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
 
-    def add(self, nonce: str, now: float) -> bool:
-        """Record a nonce; False when it was already seen (a replay)."""
+    def add(self, nonce: str, now: float, body_digest: bytes = b"") -> bool:
+        """Record a nonce; False when it was already seen (a replay, or a redelivery)."""
         while self._seen:
-            oldest, seen_at = next(iter(self._seen.items()))
+            oldest, (seen_at, _digest) = next(iter(self._seen.items()))
             if now - seen_at <= self._lifetime and len(self._seen) < self._max_size:
                 break
             del self._seen[oldest]
         if nonce in self._seen:
             return False
-        self._seen[nonce] = now
+        self._seen[nonce] = (now, body_digest)
         return True
+
+    def body_digest(self, nonce: str) -> bytes | None:
+        """The digest of the body first seen with `nonce` (None: not remembered)."""
+        seen = self._seen.get(nonce)
+        return None if seen is None else seen[1]
 
 
 class EventIdCache:
@@ -137,8 +148,15 @@ class WebhookVerifier:
         self._uuid = (uuid or "").strip().lower()
         self._nonces = NonceCache(lifetime_s=2 * window_s)
 
-    def verify(self, headers: Mapping[str, str], now: float | None = None) -> None:
-        """Raise a MilesightWebhookError subclass unless the headers are fresh, unique and signed."""
+    def verify(
+        self, headers: Mapping[str, str], now: float | None = None, *, body: bytes | None = None
+    ) -> bool:
+        """Raise a MilesightWebhookError subclass unless the headers are fresh, unique and signed.
+
+        With the `body`, a request repeating the headers *and* the body of one verified before
+        is a redelivery: True is returned, and the caller answers it without applying it again.
+        The same headers with another body stay a replay (WebhookReplayError).
+        """
         lowered = {key.lower(): value for key, value in headers.items()}
         timestamp = lowered.get(HEADER_TIMESTAMP, "").strip()
         nonce = lowered.get(HEADER_NONCE, "").strip()
@@ -161,8 +179,12 @@ class WebhookVerifier:
             raise WebhookStaleError("timestamp is not a number") from err
         if abs(now - sent_at) > self._window:
             raise WebhookStaleError("timestamp outside the freshness window")
-        if not self._nonces.add(nonce, now):
-            raise WebhookReplayError("nonce already used")
+        digest = b"" if body is None else hashlib.sha256(body).digest()
+        if self._nonces.add(nonce, now, digest):
+            return False
+        if body is not None and hmac.compare_digest(self._nonces.body_digest(nonce) or b"", digest):
+            return True
+        raise WebhookReplayError("nonce already used")
 
 
 @dataclass(frozen=True, slots=True)
