@@ -214,11 +214,13 @@ async def test_unreachable_api_at_setup_still_receives_pushes(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.meeting_room_temperature") is not None
     # The first sync is done: the entry is push-only again (no periodic refresh configured).
+    # Only the delivery watchdog asks once, with a new token, why the cold store went silent.
     calls = sum(sim.calls.values())
     freezer.tick(timedelta(hours=2))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert sum(sim.calls.values()) == calls
+    assert entry.runtime_data.watchdog.history_checks == 1
+    assert sum(sim.calls.values()) == calls + 2
 
 
 async def test_offline_status_from_api(hass: HomeAssistant, sim: MilesightSimulator) -> None:
@@ -373,12 +375,14 @@ async def test_rate_limit_at_setup_defers_the_first_sync(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert sum(sim.calls.values()) > calls
     assert hass.states.get("sensor.meeting_room_temperature") is not None
-    # After the deferred sync the entry is push-only again: no further API calls.
+    # After the deferred sync the entry is push-only again: no further API calls but the
+    # delivery watchdog's one question (and its token) about the cold store's silence.
     calls = sum(sim.calls.values())
     freezer.tick(timedelta(hours=2))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert sum(sim.calls.values()) == calls
+    assert entry.runtime_data.watchdog.history_checks == 1
+    assert sum(sim.calls.values()) == calls + 2
 
 
 async def test_deferred_first_sync_failing_retries_slowly(

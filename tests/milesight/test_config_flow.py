@@ -273,6 +273,8 @@ async def test_reauth(hass: HomeAssistant, sim: MilesightSimulator) -> None:
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert entry.data["client_secret"] == "new-secret"
+    # The reload the reauth scheduled runs now, not during the test's teardown.
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_reauth_of_webhook_only_entry_aborts(hass: HomeAssistant) -> None:

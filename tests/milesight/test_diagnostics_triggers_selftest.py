@@ -191,7 +191,9 @@ async def test_test_webhook_button(
     # The route works, but MDP itself has not delivered yet: the set-up issue stays and the
     # test delivery is neither applied nor counted as an MDP delivery.
     assert issue_registry.async_get_issue(DOMAIN, f"milesight_webhook_setup_{entry.entry_id}")
-    assert hass.states.get("sensor.milesight_webhook_last_webhook_delivery").state == "unknown"
+    assert hass.states.get("binary_sensor.milesight_webhook_webhook").attributes["status"] == (
+        "waiting"
+    )
 
     # The URL answers with an error, and the request does not reach this Home Assistant.
     await async_process_ha_core_config(hass, {"external_url": sim.url})

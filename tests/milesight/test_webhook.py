@@ -53,9 +53,8 @@ async def test_uplink_creates_device_and_entities_without_api(
     assert device.model == "EM300-TH"
     assert device.serial_number == COLD_STORE
     assert sum(sim.calls.values()) == 0
-    assert hass.states.get("sensor.milesight_webhook_last_webhook_delivery").state not in (
-        "unknown",
-        STATE_UNAVAILABLE,
+    assert hass.states.get("binary_sensor.milesight_webhook_webhook").attributes["status"] == (
+        "receiving"
     )
 
 

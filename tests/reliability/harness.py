@@ -29,6 +29,9 @@ from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
 OUR_LOGGER = "custom_components.minerva_iot"
 # The entity that counts refused deliveries changes with every refusal: that is its job.
 COUNTER_TRANSLATION_KEY = "rejected_deliveries"
+# Entities that report refusals (the counter, and the webhook's health: "refusing" after five
+# signature failures in a row), left out of the "nothing changed" checks.
+REFUSAL_TRANSLATION_KEYS = frozenset({COUNTER_TRANSLATION_KEY, "webhook"})
 
 type ClientFactory = Callable[[], Awaitable[TestClient]]
 
@@ -177,7 +180,7 @@ def our_entity_ids(hass: HomeAssistant) -> list[str]:
     return sorted(
         entry.entity_id
         for entry in er.async_get(hass).entities.values()
-        if entry.platform == DOMAIN and entry.translation_key != COUNTER_TRANSLATION_KEY
+        if entry.platform == DOMAIN and entry.translation_key not in REFUSAL_TRANSLATION_KEYS
     )
 
 
@@ -237,7 +240,7 @@ class Watch:
             if (
                 entity is not None
                 and entity.platform == DOMAIN
-                and entity.translation_key != COUNTER_TRANSLATION_KEY
+                and entity.translation_key not in REFUSAL_TRANSLATION_KEYS
             ):
                 self.state_changes.append(event.data["entity_id"])
 

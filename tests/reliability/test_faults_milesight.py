@@ -103,16 +103,7 @@ async def test_token_endpoint_failing_at_setup(
     "kind",
     [
         "http500",
-        pytest.param(
-            "429",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a 429 on a refresh logs two warnings, not one: the coordinator's "
-                "'quota or rate limit reached: no API call for 1 s' and DataUpdateCoordinator's "
-                "'Error fetching ... data' for the same refusal (steps: API entry, 15-min "
-                "refresh, sim.fail_next(1, '429', endpoint='device/search'), one refresh)",
-            ),
-        ),
+        "429",
         "error:403:ip_not_allowed",
         "error:500:internal_error",
     ],

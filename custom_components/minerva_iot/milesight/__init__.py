@@ -26,6 +26,7 @@ from .platforms import PLATFORM_SETUPS
 from .registry import MilesightDeviceRegistry
 from .store import MilesightStore, async_forget_stored_device, entry_store
 from .waiters import SelfTestWaiters
+from .watchdog import DeliveryWatchdog
 from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
 
 PLATFORMS: list[Platform] = list(PLATFORM_SETUPS)
@@ -64,7 +65,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) ->
         client=client,
         coordinator=coordinator,
         webhook=MilesightWebhookHandler(hass, entry),
+        watchdog=DeliveryWatchdog(hass, entry),
     )
+    # Before the entities exist: devices that went silent while Home Assistant was down start
+    # unavailable.
+    await entry.runtime_data.watchdog.async_start()
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_register_webhook(hass, entry, entry.runtime_data.webhook)
     entry.runtime_data.webhook_url = await async_publish_webhook_url(hass, entry)

@@ -23,6 +23,7 @@ from .descriptions import (
     on_state,
 )
 from .entity import MilesightDeviceEntity, PropertyCandidate, async_add_property_entities
+from .health_entities import health_binary_sensors
 from .keys import resolve
 from .models import DeviceState
 
@@ -34,6 +35,7 @@ async def async_setup_entry(
 ) -> None:
     """Add binary sensors as devices report on/off keys; one connectivity sensor per device."""
     data = entry.runtime_data
+    async_add_entities(health_binary_sensors(data))
 
     def candidates(device: DeviceState) -> Iterable[PropertyCandidate]:
         yield (

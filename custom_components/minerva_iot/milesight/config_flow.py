@@ -90,6 +90,7 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
     _milesight_entry: dict[str, Any]
     _milesight_title: str
     _milesight_dropped_path: str = ""
+    _milesight_webhook_url: str | None = None
 
     async def async_step_milesight(
         self, user_input: dict[str, Any] | None = None
@@ -223,6 +224,7 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
         if cloudhook_url:
             # webhook_url.py reuses (and on removal deletes) the stored cloudhook.
             self._milesight_entry[CONF_CLOUDHOOK_URL] = cloudhook_url
+        self._milesight_webhook_url = url
         if url is None:
             return self.async_show_form(step_id=STEP_FINISH_NO_URL)
         if self._milesight_dropped_path:
@@ -241,8 +243,23 @@ class MilesightFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
     async def async_step_milesight_finish(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Create the entry once the user has read the webhook instructions."""
-        return self.async_create_entry(title=self._milesight_title, data=self._milesight_entry)
+        """Create the entry once the user has read the webhook instructions.
+
+        The closing dialog says once more where the URL is: shown there, and in a repair issue
+        until MDP's first delivery (once Home Assistant has a public URL, if it has none yet).
+        """
+        if self._milesight_webhook_url is None:
+            return self.async_create_entry(
+                title=self._milesight_title,
+                data=self._milesight_entry,
+                description="milesight_webhook_url_missing",
+            )
+        return self.async_create_entry(
+            title=self._milesight_title,
+            data=self._milesight_entry,
+            description="milesight_webhook_url",
+            description_placeholders={"webhook_url": self._milesight_webhook_url},
+        )
 
     async def async_step_milesight_finish_path_dropped(
         self, user_input: dict[str, Any] | None = None

@@ -18,6 +18,8 @@ DEFAULT_SEED_FROM_API: Final = True
 DEFAULT_REFRESH_MINUTES: Final = 0
 MIN_REFRESH_MINUTES: Final = 15
 MAX_REFRESH_MINUTES: Final = 1440
+# API calls a day on MDP's free plan (a third-party plan summary, *unconfirmed*: reference §7).
+FREE_PLAN_DAILY_API_CALLS: Final = 1000
 
 # Types of the `minerva_iot_event` bus event and of the device triggers. Automations store
 # these strings: never rename them.
@@ -58,6 +60,13 @@ ISSUE_DELIVERIES_SUSPENDED: Final = "milesight_deliveries_suspended"
 ISSUE_PUSH_LIMIT: Final = "milesight_push_limit"
 ISSUE_SYSTEM_MESSAGE: Final = "milesight_system_message"
 ISSUE_REJECTED_DELIVERIES: Final = "milesight_rejected_deliveries"
+# The watchdog's silence issues (watchdog.py), one at a time: no API to ask, MDP has newer
+# readings than Home Assistant got (it stopped pushing), MDP has none either (devices quiet).
+ISSUE_WEBHOOK_SILENT: Final = "milesight_webhook_silent"
+ISSUE_PUSHES_STOPPED: Final = "milesight_pushes_stopped"
+ISSUE_DEVICES_QUIET: Final = "milesight_devices_quiet"
+SILENCE_ISSUES: Final = (ISSUE_WEBHOOK_SILENT, ISSUE_PUSHES_STOPPED, ISSUE_DEVICES_QUIET)
+ISSUE_RATE_LIMITED: Final = "milesight_rate_limited"
 ALL_ISSUES: Final = (
     ISSUE_WEBHOOK_SETUP,
     ISSUE_NO_EXTERNAL_URL,
@@ -65,6 +74,8 @@ ALL_ISSUES: Final = (
     ISSUE_PUSH_LIMIT,
     ISSUE_SYSTEM_MESSAGE,
     ISSUE_REJECTED_DELIVERIES,
+    *SILENCE_ISSUES,
+    ISSUE_RATE_LIMITED,
 )
 # Consecutive rejected deliveries before a repair issue suggests a rotated secret or clock skew.
 REJECTED_DELIVERIES_ISSUE_THRESHOLD: Final = 5

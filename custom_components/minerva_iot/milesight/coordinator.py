@@ -4,23 +4,27 @@ The API (when configured) is used once at start-up (device list, thing models, o
 latest values) and, only if the user enables it, for a slow periodic refresh: MDP quotas are
 small. A sync goes through the fleet (fleet.py) and ends with a full update of every entity
 (`async_update_listeners`); pushes update only the devices they touched (delivery.py). After a
-rate-limit answer no API call is made until the pause of `RateLimitBackoff` ends; a sync also
-drops the devices the Application no longer lists and re-reads the thing model of a device
-whose firmware changed. Without an API client the coordinator never polls: it only carries the
-entities' `CoordinatorEntity` plumbing.
+rate-limit answer (HTTP 429, from a sync or the watchdog's history call) no API call is made
+until the pause of `RateLimitBackoff` ends (the cloud's Retry-After, else a growing pause); a
+repair issue and the API-calls sensor say so until then. A sync also drops the devices the
+Application no longer lists and re-reads the thing model of a device whose firmware changed.
+Without an API client the coordinator never polls: it only carries the entities'
+`CoordinatorEntity` plumbing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 import logging
 import math
 import time
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.backoff import RateLimitBackoff
 from custom_components.minerva_iot.clients.milesight import (
@@ -30,11 +34,19 @@ from custom_components.minerva_iot.clients.milesight import (
     MilesightError,
     MilesightRateLimitError,
 )
+from custom_components.minerva_iot.clients.milesight.client import SEARCH_PAGE_SIZE
+from custom_components.minerva_iot.clients.milesight.token import (
+    DEFAULT_EXPIRES_IN,
+    DEFAULT_REFRESH_MARGIN,
+)
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.issues import async_delete_entry_issue, async_raise_entry_issue
 
 from .const import (
     DEFAULT_REFRESH_MINUTES,
     DEFAULT_SEED_FROM_API,
+    HEALTH_UPDATES_KEY,
+    ISSUE_RATE_LIMITED,
     OPT_REFRESH_MINUTES,
     OPT_SEED_FROM_API,
 )
@@ -46,10 +58,29 @@ from .store import MilesightStore
 _LOGGER = logging.getLogger(__name__)
 
 FIRST_SYNC_RETRY = timedelta(minutes=15)
+# A token serves this long before the next one is fetched (each may count against the quota).
+TOKEN_REUSE_S = DEFAULT_EXPIRES_IN - DEFAULT_REFRESH_MARGIN
 # History read for a device whose values were never read since the entry was loaded.
 FULL_HISTORY_LOOKBACK_S = 86400
 # Overlap with the previous read: uplinks stored by MDP a little after they were measured.
 HISTORY_MARGIN_S = 60
+
+
+def calls_per_refresh(device_count: int) -> int:
+    """API calls of one refresh as `_async_update_data` makes them.
+
+    The device list (one page per SEARCH_PAGE_SIZE devices, at least one) and one history page
+    per device: a refresh reads only what was stored since the previous one, far below a page
+    (100 rows) at the intervals the options allow. Thing models are cached (no calls).
+    """
+    return max(1, math.ceil(device_count / SEARCH_PAGE_SIZE)) + device_count
+
+
+def estimated_daily_calls(device_count: int, minutes: int) -> int:
+    """API calls a day of a refresh every `minutes`, token requests included."""
+    refreshes = math.ceil(24 * 60 / minutes)
+    tokens = min(refreshes, math.ceil(86400 / TOKEN_REUSE_S))
+    return refreshes * calls_per_refresh(device_count) + tokens
 
 
 class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
@@ -84,7 +115,63 @@ class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
         self._first_sync_done = False
         # deviceId -> epoch seconds when its last successful history read started.
         self._values_read_at: dict[str, float] = {}
+        self._unsub_pause_end: CALLBACK_TYPE | None = None
         self.data = fleet
+
+    @property
+    def rate_limited_until(self) -> datetime | None:
+        """End of the current rate-limit pause (None: API calls may be made)."""
+        if not self.backoff.active or self.backoff.paused_until is None:
+            return None
+        return dt_util.utc_from_timestamp(self.backoff.paused_until)
+
+    @callback
+    def async_note_rate_limit(self, err: MilesightRateLimitError, *, log: bool = True) -> float:
+        """The cloud refused a call for its rate or quota: pause every API call, say so.
+
+        `log=False` when the caller's UpdateFailed is logged anyway (one line per refusal).
+        """
+        seconds = self.backoff.pause(err.retry_after)
+        if log:
+            _LOGGER.warning(
+                "Milesight API quota or rate limit reached (HTTP %s): no API call for %d s",
+                err.status,
+                seconds,
+            )
+        async_raise_entry_issue(
+            self.hass,
+            ISSUE_RATE_LIMITED,
+            self.config_entry.entry_id,
+            placeholders={"minutes": str(math.ceil(seconds / 60))},
+        )
+        self._async_cancel_pause_end()
+        # A push-only entry may make no other call: the issue must still go when the pause ends.
+        self._unsub_pause_end = async_call_later(self.hass, seconds, self._async_pause_ended)
+        self._async_tell_health()
+        return seconds
+
+    @callback
+    def _async_pause_ended(self, _now: datetime) -> None:
+        self._unsub_pause_end = None
+        async_delete_entry_issue(self.hass, ISSUE_RATE_LIMITED, self.config_entry.entry_id)
+        self._async_tell_health()
+
+    @callback
+    def _async_cancel_pause_end(self) -> None:
+        if self._unsub_pause_end is not None:
+            self._unsub_pause_end()
+            self._unsub_pause_end = None
+
+    @callback
+    def _async_tell_health(self) -> None:
+        # The API-calls sensor shows the pause; it follows the Application's updates.
+        if (data := getattr(self.config_entry, "runtime_data", None)) is not None:
+            data.updates.notify((HEALTH_UPDATES_KEY,))
+
+    async def async_shutdown(self) -> None:
+        """Also forget the end of a rate-limit pause (the entry unloads)."""
+        self._async_cancel_pause_end()
+        await super().async_shutdown()
 
     async def _async_update_data(self) -> FleetState:
         """Read the device list (and values when seeding or refreshing) from the API."""
@@ -100,10 +187,8 @@ class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
             for api_device in api_devices:
                 await self._async_sync_device(self.client, api_device, with_values)
         except MilesightRateLimitError as err:
-            seconds = self.backoff.pause(err.retry_after)
-            _LOGGER.warning(
-                "Milesight API quota or rate limit reached: no API call for %d s", seconds
-            )
+            # After the first sync the refresh fails with UpdateFailed, which is logged.
+            self.async_note_rate_limit(err, log=not self._first_sync_done)
             return self._while_rate_limited()
         except MilesightAuthError as err:
             raise ConfigEntryAuthFailed(
@@ -125,7 +210,10 @@ class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
         finally:
             # What a partial sync learnt (and the API calls it made) is kept too.
             self._store.async_schedule_save()
-        self.backoff.reset()
+        if self.backoff.paused_until is not None:
+            self.backoff.reset()
+            self._async_cancel_pause_end()
+            async_delete_entry_issue(self.hass, ISSUE_RATE_LIMITED, self.config_entry.entry_id)
         self.update_interval = self._configured_interval
         self._registry.async_remove(
             self.fleet.remove_unlisted({api_device.device_id for api_device in api_devices})

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .registry import MilesightDeviceRegistry
     from .store import MilesightStore
     from .waiters import SelfTestWaiters
+    from .watchdog import DeliveryWatchdog
     from .webhook import MilesightWebhookHandler
 
 
@@ -36,6 +37,7 @@ class MilesightData:
     client: MilesightClient | None
     coordinator: MilesightCoordinator
     webhook: MilesightWebhookHandler
+    watchdog: DeliveryWatchdog
     webhook_url: str | None = None
 
 

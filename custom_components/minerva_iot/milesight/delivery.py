@@ -40,6 +40,7 @@ from .const import (
 )
 from .data import MilesightConfigEntry, MilesightData
 from .fleet import Changes
+from .store import SEEN_SAVE_DELAY_S
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class DeliveryProcessor:
                 self._raise_system_message(event)
             elif event.event_type != EVENT_WEBHOOK_TEST:
                 _LOGGER.debug("Ignoring Milesight event type %s", event.event_type)
+        data.watchdog.async_delivery_arrived(changes.changed)
         self._publish(data, changes)
 
     @callback
@@ -102,6 +104,8 @@ class DeliveryProcessor:
             )
         if changes.persist:
             data.store.async_schedule_save()
+        elif changes.changed:
+            data.store.async_schedule_save(SEEN_SAVE_DELAY_S)  # when the devices last reported
         data.updates.notify((*changes.changed, HEALTH_UPDATES_KEY), new=changes.new_entities)
 
     def _is_selftest(self, event: WebhookEvent) -> bool:
@@ -121,6 +125,12 @@ class DeliveryProcessor:
         data = self._data
         if data.health.set_verified(True):
             data.store.async_schedule_save()
+
+    @callback
+    def async_note_redelivery(self) -> None:
+        """A delivery came again with the same headers and body: answered, not re-applied."""
+        _LOGGER.debug("Milesight delivery received again (same headers and body): not re-applied")
+        self._data.health.note_redelivery()
 
     @callback
     def async_note_rejected(self, *, signature_failure: bool) -> None:

@@ -117,17 +117,19 @@ class MilesightBinarySensorEntityDescription(BinarySensorEntityDescription):
     spec: KeySpec | None = None
     # A state the device does not report as a property (None: the property's latest value).
     is_on_fn: Callable[[DeviceState], bool | None] | None = None
-    # Push-first: only an OFFLINE report (or API status) makes a device unavailable.
-    available_fn: Callable[[DeviceState], bool] = lambda device: device.online is not False
+    # Push-first: an OFFLINE report (or API status), or the watchdog finding the device
+    # overdue, makes a device unavailable.
+    available_fn: Callable[[DeviceState], bool] = lambda device: device.reachable
 
 
-# ONLINE/OFFLINE as reported by MDP; always available, so that "offline" can be seen.
+# ONLINE/OFFLINE as reported by MDP, off while the watchdog finds the device overdue; always
+# available, so that "offline" can be seen.
 CONNECTIVITY_DESCRIPTION = MilesightBinarySensorEntityDescription(
     key=CONNECTIVITY_KEY,
     property_key=CONNECTIVITY_KEY,
     device_class=BinarySensorDeviceClass.CONNECTIVITY,
     entity_category=EntityCategory.DIAGNOSTIC,
-    is_on_fn=lambda device: device.online,
+    is_on_fn=lambda device: device.connected,
     available_fn=lambda device: True,
 )
 

@@ -12,6 +12,7 @@ from custom_components.minerva_iot.const import CONF_CLOUDHOOK_URL, CONF_WEBHOOK
 
 from .const import CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_WEBHOOK_SECRET
 from .data import MilesightConfigEntry
+from .watchdog import expected_interval_s
 
 TO_REDACT = {
     CONF_CLIENT_ID,
@@ -54,6 +55,9 @@ async def async_get_milesight_diagnostics(
         "rejected_deliveries": stats.rejected,
         "consecutive_signature_failures": stats.consecutive_signature_failures,
         "signed_delivery_seen": stats.signed_delivery_seen,
+        "redeliveries": stats.redeliveries,
+        "status": stats.status.value,
+        "watchdog_history_checks": data.watchdog.history_checks,
     }
     result["api"] = {
         "configured": data.client is not None,
@@ -66,6 +70,9 @@ async def async_get_milesight_diagnostics(
         {
             **device.as_dict(),
             "last_seen": device.last_seen.isoformat() if device.last_seen else None,
+            # The delivery watchdog's view (watchdog.py).
+            "expected_interval_s": expected_interval_s(device),
+            "overdue": device.silent,
             "values": dict(device.values),
         }
         for device in data.fleet.devices.values()

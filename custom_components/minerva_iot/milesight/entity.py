@@ -52,12 +52,13 @@ class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Push-first: only an OFFLINE report (or API status) makes a device unavailable.
+        """Push-first: an OFFLINE report (or API status), or the delivery watchdog finding the
+        device overdue (watchdog.py), makes a device unavailable.
 
         A failed slow API refresh must not blank out values that webhooks keep updating.
         """
         device = self.device
-        return device is not None and device.online is not False
+        return device is not None and device.reachable
 
 
 class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):

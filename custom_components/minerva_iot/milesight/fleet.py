@@ -191,9 +191,11 @@ class FleetState:
         if event.data_type == DATA_PROPERTY:
             changes |= self._apply_values(device, flat, event.timestamp)
             self._set_online(device, True, changes)
-            device.last_seen = now
+            device.note_uplink(now)
             self._device_events(device, flat, base, changes)
         elif event.data_type == DATA_EVENT:
+            if event.tsl_id != TSL_HISTORICAL_DATA:
+                device.note_uplink(now)  # a live device event is an uplink (watchdog.py)
             self._apply_tsl_event(device, event, flat, base, changes)
         elif event.data_type == DATA_SERVICE:
             changes.events.append(

@@ -1,19 +1,25 @@
 """In-memory state of the Milesight devices of one entry, and its persisted form.
 
 What is persisted (devices, the keys they reported, their thing-model hints, their last
-ONLINE/OFFLINE status) lets entities be re-created after a restart before any uplink or API
-call; the values themselves come back through RestoreSensor / RestoreEntity. HA-free.
+ONLINE/OFFLINE status, when they last reported) lets entities be re-created after a restart
+before any uplink or API call, and the delivery watchdog (watchdog.py) go on counting a
+silence across the restart; the values themselves come back through RestoreSensor /
+RestoreEntity. HA-free.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from custom_components.minerva_iot.clients.milesight import ThingProperty
 
 _CONTAINER_TYPES = frozenset({"STRUCT", "ARRAY", "FILE", "IMAGE"})
+# Arrival times kept per device: enough spacings to learn a reporting interval from.
+KEPT_UPLINKS = 8
+# Deliveries closer than this are one uplink (PROPERTY and EVENT parts, a retried delivery).
+SAME_UPLINK_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,13 @@ class DeviceState:
     hints: dict[str, PropertyHint] = field(default_factory=dict)
     # None = unknown (no ONLINE/OFFLINE seen yet): treated as available.
     online: bool | None = None
+    # When the latest uplink arrived, and the arrival times (epoch s) of the last few.
     last_seen: datetime | None = None
+    uplinks: list[float] = field(default_factory=list)
+    # The reporting interval (s) the device last echoed: its value is not persisted, this is.
+    reporting_interval_s: float | None = None
+    # Set by the watchdog while the device is overdue; not persisted (recomputed at start).
+    silent: bool = False
     has_button: bool = False
     has_alarm: bool = False
     # Reported a status event (power on/off, reset: device_events.STATUS_TYPES).
@@ -119,6 +131,25 @@ class DeviceState:
     tsl_loaded: bool = False
     # Firmware the cached thing model was read for: another firmware re-reads it.
     tsl_firmware: str | None = None
+
+    @property
+    def reachable(self) -> bool:
+        """Not reported OFFLINE and not overdue: its entities are available."""
+        return self.online is not False and not self.silent
+
+    @property
+    def connected(self) -> bool | None:
+        """What the connectivity sensor shows: MDP's ONLINE/OFFLINE, off while overdue."""
+        return False if self.silent else self.online
+
+    def note_uplink(self, when: datetime) -> None:
+        """An uplink (readings or a live device event) arrived `when`."""
+        self.last_seen = when
+        self.silent = False
+        stamp = when.timestamp()
+        if self.uplinks and stamp - self.uplinks[-1] < SAME_UPLINK_S:
+            return
+        self.uplinks = [*self.uplinks[-(KEPT_UPLINKS - 1) :], stamp]
 
     def as_dict(self) -> dict[str, Any]:
         """Serialisable form for the entry's store."""
@@ -138,6 +169,9 @@ class DeviceState:
             "tsl_loaded": self.tsl_loaded,
             "tsl_firmware": self.tsl_firmware,
             "online": self.online,
+            "last_seen": None if self.last_seen is None else self.last_seen.timestamp(),
+            "uplinks": self.uplinks,
+            "reporting_interval_s": self.reporting_interval_s,
         }
 
     @classmethod
@@ -162,4 +196,27 @@ class DeviceState:
             tsl_firmware=raw.get("tsl_firmware"),
             # An OFFLINE device stays unavailable across a restart until it reports again.
             online=raw.get("online"),
+            last_seen=_datetime_or_none(raw.get("last_seen")),
+            uplinks=[
+                float(stamp)
+                for stamp in raw.get("uplinks") or ()
+                if isinstance(stamp, int | float) and not isinstance(stamp, bool)
+            ][-KEPT_UPLINKS:],
+            reporting_interval_s=_positive_or_none(raw.get("reporting_interval_s")),
         )
+
+
+def _positive_or_none(number: Any) -> float | None:
+    if not isinstance(number, int | float) or isinstance(number, bool) or not number > 0:
+        return None
+    return float(number)
+
+
+def _datetime_or_none(stamp: Any) -> datetime | None:
+    """A stored epoch time (0.2.0 stores have none)."""
+    if not isinstance(stamp, int | float) or isinstance(stamp, bool):
+        return None
+    try:
+        return datetime.fromtimestamp(stamp, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None

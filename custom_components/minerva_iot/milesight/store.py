@@ -1,9 +1,14 @@
 """What a Milesight entry keeps across restarts: its fleet, webhook health and API calls.
 
 One Home Assistant Store per entry. The stored document keeps the shape of 0.2.0: `devices`
-(FleetState.as_stored), `webhook_verified` and `signed_delivery_seen` (WebhookHealth) and
-`api_usage` (hour since the epoch → requests: the quota is per day, calls made before a restart
-or reload still count).
+(FleetState.as_stored, since 0.3 with when each device last reported), `webhook_verified` and
+`signed_delivery_seen` (WebhookHealth) and `api_usage` (hour since the epoch → requests: the
+quota is per day, calls made before a restart or reload still count).
+
+A save is never postponed by later changes: with deliveries every few seconds, a delay that
+restarted on each of them would write only at shutdown. What only moves the watchdog's clock
+(a device reported again) is saved lazily, within `SEEN_SAVE_DELAY_S`; Home Assistant writes a
+pending save at shutdown.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from .health import WebhookHealth
 STORE_VERSION = 1
 # Batches bursts of uplinks into one write.
 SAVE_DELAY_S = 10
+# When devices last reported: a crash loses at most this much of it (the watchdog's deadlines
+# are at least 30 minutes), and a busy Application writes its store every 5 minutes at most.
+SEEN_SAVE_DELAY_S = 300
 
 
 def entry_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -41,7 +49,10 @@ class MilesightStore:
         api_calls: ApiCallCounter,
     ) -> None:
         """Persist these objects (they are filled by `async_load`)."""
+        self._hass = hass
         self._store = entry_store(hass, entry_id)
+        # Loop time at which the pending delayed save writes (None: none pending).
+        self._save_due: float | None = None
         self._fleet = fleet
         self._health = health
         self._api_calls = api_calls
@@ -55,6 +66,7 @@ class MilesightStore:
             self._api_calls.restore(usage)
 
     def _stored(self) -> dict[str, Any]:
+        self._save_due = None  # called when the store writes: later changes need a new save
         return {
             "devices": self._fleet.as_stored(),
             **self._health.as_stored(),
@@ -62,9 +74,13 @@ class MilesightStore:
         }
 
     @callback
-    def async_schedule_save(self) -> None:
-        """Persist a little later."""
-        self._store.async_delay_save(self._stored, SAVE_DELAY_S)
+    def async_schedule_save(self, delay: float = SAVE_DELAY_S) -> None:
+        """Persist within `delay` seconds (a save already due sooner writes this change too)."""
+        due = self._hass.loop.time() + delay
+        if self._save_due is not None and self._save_due <= due:
+            return
+        self._save_due = due
+        self._store.async_delay_save(self._stored, delay)
 
     async def async_save_now(self) -> None:
         """Persist immediately (on unload)."""

@@ -1,6 +1,8 @@
 """The Home Assistant webhook that receives an Application's MDP deliveries.
 
 It answers fast and never raises: MDP suspends deliveries to endpoints that fail or are slow.
+A redelivery (the same signed headers and the same body again) is answered like the first
+delivery and applied once; the same headers with another body stay refused.
 GET and HEAD answer 200 because MDP (reportedly) refuses callback URIs that answer 405 to
 probes. Signature and parsing live in the HA-free clients/milesight/webhook.py.
 """
@@ -71,7 +73,7 @@ class MilesightWebhookHandler:
         if body is None:
             return self._reject(400, "body too large")
         try:
-            self.verifier.verify(request.headers)
+            redelivery = self.verifier.verify(request.headers, body=body)
         except WebhookSignatureError as err:
             # Whether MDP signs its console "Test" is unconfirmed: an unsigned test proves
             # reachability only, and applies no data.
@@ -89,7 +91,11 @@ class MilesightWebhookHandler:
             events = parse_delivery(body)
         except WebhookPayloadError as err:
             return self._reject(400, str(err))
-        self.processor.async_process(events)
+        if redelivery:
+            # Applied when it first came: answered alike, so MDP counts no failed delivery.
+            self.processor.async_note_redelivery()
+        else:
+            self.processor.async_process(events)
         return web.Response(text=SUCCESS)
 
     @staticmethod
