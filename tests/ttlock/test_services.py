@@ -49,7 +49,7 @@ async def test_passcode_lifecycle(
             "end": "2030-01-02 08:00:00",
         },
     )
-    listed = await _call(hass, "ttlock_list_passcodes", {"device_id": device_id})
+    listed = await _call(hass, "ttlock_list_passcodes", {"device_id": device_id, "reveal": True})
     by_id = {item["passcode_id"]: item for item in listed["passcodes"]}
     assert by_id[created["passcode_id"]]["passcode"] == "0482913"
     assert by_id[created["passcode_id"]]["name"] == "Cleaner"
@@ -61,7 +61,7 @@ async def test_passcode_lifecycle(
         "ttlock_delete_passcode",
         {"device_id": device_id, "passcode_id": created["passcode_id"]},
     )
-    assert deleted == {"passcode_id": created["passcode_id"]}
+    assert deleted == {"passcode_id": created["passcode_id"], "already_deleted": False}
     assert created["passcode_id"] not in sim.locks[FRONT_DOOR].passcodes
 
 
@@ -110,13 +110,15 @@ async def test_unknown_device_and_unloaded_entry(
 async def test_cloud_refusal_is_translated(
     hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
 ) -> None:
-    """Deleting a passcode that does not exist: the cloud's refusal is shown translated."""
+    """Renaming a passcode that does not exist: the cloud's refusal is shown translated."""
     with pytest.raises(HomeAssistantError) as err:
         await _call(
-            hass, "ttlock_delete_passcode", {"device_id": _device_id(hass), "passcode_id": 424242}
+            hass,
+            "ttlock_change_passcode",
+            {"device_id": _device_id(hass), "passcode_id": 424242, "name": "Guest"},
         )
     assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key is not None
+    assert err.value.translation_key == "ttlock_passcode_unknown"
 
 
 async def test_list_records(

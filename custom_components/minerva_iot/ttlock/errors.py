@@ -17,6 +17,7 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockNoGatewayError,
     TTLockNotFoundError,
     TTLockNotSupportedError,
+    TTLockOutcomeUnknownError,
     TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRemoteUnlockDisabledError,
@@ -41,8 +42,34 @@ _MESSAGES: list[tuple[type[TTLockError], str]] = [
 ]
 
 
+# Refusals with their own message (errorCode.md): what the user did, or what to do next.
+_REFUSALS: dict[int, str] = {
+    -1007: "ttlock_passcode_unknown",
+    -1021: "ttlock_card_unknown",
+    -1023: "ttlock_fingerprint_unknown",
+    -2009: "ttlock_invalid_passcode",
+    -3006: "ttlock_invalid_passcode",
+    -3007: "ttlock_passcode_duplicate",
+    -3008: "ttlock_passcode_never_used",
+    -3009: "ttlock_passcode_no_space",
+}
+_ERRCODE_MESSAGES: dict[int, str] = {-3003: "ttlock_gateway_busy"}
+
+
 def translate_error(err: TTLockError) -> HomeAssistantError:
     """The translated exception for a failed command or action."""
+    if err.errcode in _REFUSALS:
+        return ServiceValidationError(
+            translation_domain=DOMAIN, translation_key=_REFUSALS[err.errcode]
+        )
+    if err.errcode in _ERRCODE_MESSAGES:
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key=_ERRCODE_MESSAGES[err.errcode]
+        )
+    if isinstance(err, TTLockOutcomeUnknownError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="ttlock_outcome_unknown"
+        )
     if isinstance(err, TTLockValidationError):
         return ServiceValidationError(
             translation_domain=DOMAIN,

@@ -1,4 +1,4 @@
-"""TTLock sensors: battery and learned auto-lock delay per lock, API calls today for the account."""
+"""TTLock sensors: battery, learned auto-lock delay; the account's API calls and last push."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .counts import COUNT_SENSORS, TTLockCountSensor
 from .data import TTLockConfigEntry
 from .entity import (
     AccountDevice,
@@ -90,6 +91,7 @@ async def async_setup_entry(
     """Battery of every lock, and the account's API call counter."""
     async_add_account_entities(entry, async_add_entities, ACCOUNT_SENSORS, TTLockSensor)
     async_add_lock_entities(entry, async_add_entities, LOCK_SENSORS, TTLockSensor)
+    async_add_lock_entities(entry, async_add_entities, COUNT_SENSORS, TTLockCountSensor)
 
 
 class TTLockSensor[D: TTLockDevice](TTLockEntity[D], SensorEntity):
