@@ -9,7 +9,18 @@ import subprocess
 import sys
 from typing import Any
 
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
+
+# benchmarks/run measures on the floor Home Assistant (.venv). Three benchmarks are not ported to
+# the newest core yet (its webhook table is no longer a dict of dicts, and a real hass started
+# there by the scale benchmark does not answer in time here): their smoke tests run on the floor.
+FLOOR_HA_ONLY = pytest.mark.skipif(
+    (MAJOR_VERSION, MINOR_VERSION) > (2025, 4),
+    reason="benchmark not ported to Home Assistant newer than 2025.4 yet (benchmarks/run uses .venv)",
+)
 
 
 def run_benchmark(name: str, *arguments: str) -> dict[str, Any]:

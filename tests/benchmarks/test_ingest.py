@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from benchmarks.results_md import render_results
 
-from .conftest import rows_by, run_benchmark, table_titled
+from .conftest import FLOOR_HA_ONLY, rows_by, run_benchmark, table_titled
+
+pytestmark = FLOOR_HA_ONLY
 
 DELIVERIES = 4
 ROUNDS = 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import rows_by, run_benchmark, table_titled
+from .conftest import FLOOR_HA_ONLY, rows_by, run_benchmark, table_titled
+
+pytestmark = FLOOR_HA_ONLY
 
 
 def test_scale_benchmark_sets_up_both_entries_in_a_real_hass() -> None:
