@@ -73,6 +73,18 @@ ADDED_SINCE_0_2_0: frozenset[str] = frozenset(
         # The passcode calendar of each lock with a keypad (issue 14 part 4).
         "calendar.front_door_passcodes",
         "calendar.garden_gate_passcodes",
+        # How many passcodes, IC cards and fingerprints each lock holds, disabled by default
+        # (issue 14 part 2).
+        "sensor.front_door_passcodes",
+        "sensor.front_door_ic_cards",
+        "sensor.front_door_fingerprints",
+        "sensor.garden_gate_passcodes",
+        "sensor.garden_gate_ic_cards",
+        "sensor.garden_gate_fingerprints",
+        # The auto-lock delay learned from each lock's records, disabled by default
+        # (issue 12 part 5).
+        "sensor.front_door_learned_auto_lock_delay",
+        "sensor.garden_gate_learned_auto_lock_delay",
         # The Milesight webhook's health, one per Application (issue 11 part 7).
         "binary_sensor.milesight_127_0_0_1_45139_sim_mile_webhook",
         "binary_sensor.milesight_webhook_a979e155_webhook",
@@ -492,3 +504,6 @@ async def test_a_door_entity_without_a_sensor_is_removed_not_orphaned(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
     await hass.async_block_till_done(wait_background_tasks=True)
     _assert_registries_kept(hass, removed=frozenset(REMOVED_WHEN_ABSENT))
+    # That clean-up's own registry writes schedule it once more: let it run out too.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=22))
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -44,11 +44,12 @@ def check_mentions(docs: str, items: Mapping[str, str], what: str) -> list[str]:
     """Every item (name -> text that must appear) is mentioned in the docs (case-insensitive)."""
     if not items:
         return nothing_found(what.removeprefix("the "))
-    lowered = docs.lower()
+    # Markdown wraps lines anywhere: compare with every run of whitespace as one space.
+    flattened = " ".join(docs.lower().split())
     return [
         f"the docs do not mention {what} '{name}' ('{text}')"
         for name, text in sorted(items.items())
-        if text.lower() not in lowered
+        if " ".join(text.lower().split()) not in flattened
     ]
 
 

@@ -204,7 +204,9 @@ async def test_no_secret_in_logs_or_diagnostics(
         "ttlock_create_passcode",
         {"device_id": device_id, "passcode": code, "name": "Cleaner"},
     )
-    listed = await _async_call(hass, "ttlock_list_passcodes", {"device_id": device_id})
+    listed = await _async_call(
+        hass, "ttlock_list_passcodes", {"device_id": device_id, "reveal": True}
+    )
     assert any(item["passcode"] == code for item in listed["passcodes"])
     await _async_call(hass, "ttlock_list_records", {"device_id": device_id})
     _add_ttlock_tokens(known, tt, tt_entry)

@@ -36,11 +36,11 @@ async def test_lock_without_gateway_says_so(
 async def test_busy_gateway_is_retried_a_bounded_number_of_times(
     hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
 ) -> None:
-    """-3003 on every try: two retries (three calls in all), then a temporary failure."""
+    """-3003 on every try: two retries (three calls in all), then "the gateway is busy"."""
     sim.fail_next(3, "gateway_busy", endpoint="lock/unlock")
     with pytest.raises(HomeAssistantError) as err:
         await _unlock(hass)
-    assert err.value.translation_key == "ttlock_temporary_failure"
+    assert err.value.translation_key == "ttlock_gateway_busy"
     assert sim.calls["lock/unlock"] == 3
     assert sim.locks[FRONT_DOOR].locked is True
     assert hass.states.get(FRONT).state == LockState.LOCKED

@@ -144,7 +144,8 @@ class TTLockOptionsFlow(OptionsFlowWithReload):
             )
         )
         return self.async_show_form(
-            step_id="ttlock_lock_pick", data_schema=vol.Schema({vol.Required(CONF_PICKED_LOCK): selector})
+            step_id="ttlock_lock_pick",
+            data_schema=vol.Schema({vol.Required(CONF_PICKED_LOCK): selector}),
         )
 
     async def async_step_ttlock_lock(
