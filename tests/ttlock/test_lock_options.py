@@ -158,11 +158,12 @@ async def test_a_lock_of_an_entry_not_loaded_can_be_set(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
     """The picker reads the device registry: it works while the entry is not loaded (say, a lock
-    made set-up fail); a device without a name shows its lock id."""
-    dr.async_get(hass).async_get_or_create(
+    made set-up fail); a device created without a name shows the name the registry gives it
+    (newer cores: the entry's title), else its lock id."""
+    device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, identifiers={(DOMAIN, f"ttlock_lock_{BACK_DOOR}")}
     )
     result = await _lock_step(hass, entry, BACK_DOOR)
-    assert result["description_placeholders"] == {"lock": str(BACK_DOOR)}
+    assert result["description_placeholders"] == {"lock": device.name or str(BACK_DOOR)}
     result = await hass.config_entries.options.async_configure(result["flow_id"], {"remote": "yes"})
     assert entry.options == {"locks": {str(BACK_DOOR): {"remote": "yes"}}}
