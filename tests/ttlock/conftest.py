@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import sys
 import time
 import types
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.application_credentials import (
     ClientCredential,
     async_import_client_credential,
@@ -17,7 +19,7 @@ from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import (
@@ -50,6 +52,36 @@ def find_device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry | None:
         ),
         None,
     )
+
+
+def lock_device_id(hass: HomeAssistant, lock_id: int = FRONT_DOOR) -> str:
+    """The registry id of a lock's device (what the actions take as `device_id`)."""
+    device = find_device(hass, f"ttlock_lock_{lock_id}")
+    assert device is not None
+    return device.id
+
+
+async def call_lock_action(
+    hass: HomeAssistant, service: str, lock_id: int = FRONT_DOOR, **data: Any
+) -> Any:
+    """Call one of our actions on a lock, blocking, and return its response data."""
+    return await hass.services.async_call(
+        DOMAIN,
+        service,
+        {"device_id": lock_device_id(hass, lock_id), **data},
+        blocking=True,
+        return_response=True,
+    )
+
+
+async def advance_clock(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    """Move the frozen clock and let what became due run to its end."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    # Scheduled polls run as background tasks doing real I/O with the simulator.
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.fixture

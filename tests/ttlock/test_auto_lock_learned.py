@@ -7,7 +7,6 @@ The back door reports autoLockTime -1 (as the locks of hass-ttlock #67, #178, #1
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -15,11 +14,11 @@ from homeassistant.components.lock import LockState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulators.ttlock import TTLockSimulator
 
-from .conftest import BACK_DOOR, WEBHOOK_ID
+from .conftest import BACK_DOOR, WEBHOOK_ID, advance_clock
 
 BACK = "lock.back_door"
 LEARNED = "sensor.back_door_learned_auto_lock_delay"
@@ -63,13 +62,6 @@ async def _set_up(
     return push
 
 
-async def _wait(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    # Scheduled polls run as background tasks doing real I/O with the simulator.
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def _learn(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -80,7 +72,7 @@ async def _learn(
     """An unlock, then the auto-lock record `delay_s` later on the lock's clock."""
     unlocked = sim.now_ms()
     await push(CARD_UNLOCK, at_ms=unlocked)
-    await _wait(hass, freezer, delay_s + 1)
+    await advance_clock(hass, freezer, delay_s + 1)
     await push(AUTO_LOCK, at_ms=unlocked + int(delay_s * 1000))
     assert hass.states.get(BACK).state == LockState.LOCKED
 
@@ -106,15 +98,15 @@ async def test_delay_learned_from_auto_lock_records_survives_a_restart(
     push = await _set_up(hass, entry, sim, hass_client_no_auth)
     assert float(hass.states.get("number.back_door_auto_lock_time").state) == 0
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 120)
+    await advance_clock(hass, freezer, 120)
     assert hass.states.get(BACK).state == LockState.UNLOCKED
 
     await push(AUTO_LOCK, at_ms=sim.now_ms() - 110_000)
     assert hass.states.get(BACK).state == LockState.LOCKED
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 7)
+    await advance_clock(hass, freezer, 7)
     assert hass.states.get(BACK).state == LockState.UNLOCKED
-    await _wait(hass, freezer, 4)
+    await advance_clock(hass, freezer, 4)
     assert hass.states.get(BACK).state == LockState.LOCKED
 
     # Kept in the entry's store: the next start knows it (and shows it once enabled).
@@ -124,7 +116,7 @@ async def test_delay_learned_from_auto_lock_records_survives_a_restart(
     assert float(hass.states.get(LEARNED).state) == 10.0
     push = await _set_up_again(hass, entry, sim, hass_client_no_auth)
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 12)
+    await advance_clock(hass, freezer, 12)
     assert hass.states.get(BACK).state == LockState.LOCKED
 
 
@@ -175,9 +167,9 @@ async def test_option_sets_the_delay_by_hand(
     push = await _set_up(hass, entry, sim, hass_client_no_auth)
     await _learn(hass, freezer, push, sim, 10)
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 12)
+    await advance_clock(hass, freezer, 12)
     assert hass.states.get(BACK).state == LockState.UNLOCKED
-    await _wait(hass, freezer, 20)
+    await advance_clock(hass, freezer, 20)
     assert hass.states.get(BACK).state == LockState.LOCKED
 
     # Passage mode switched on (all day, every day): held open whatever the delay.
@@ -186,7 +178,7 @@ async def test_option_sets_the_delay_by_hand(
     )
     await hass.async_block_till_done()
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 60)
+    await advance_clock(hass, freezer, 60)
     assert hass.states.get(BACK).state == LockState.UNLOCKED
 
 
@@ -207,7 +199,7 @@ async def test_setting_the_auto_lock_time_forgets_the_learned_delay(
         blocking=True,
     )
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 60)
+    await advance_clock(hass, freezer, 60)
     assert hass.states.get(BACK).state == LockState.UNLOCKED
 
 
@@ -243,11 +235,11 @@ async def test_an_unreadable_store_gives_a_clean_start(
     hass_storage[_store_key(entry)] = {"key": _store_key(entry), **stored}
     push = await _set_up(hass, entry, sim, hass_client_no_auth)
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 60)
+    await advance_clock(hass, freezer, 60)
     assert hass.states.get(BACK).state == LockState.UNLOCKED
     await push(AUTO_LOCK, at_ms=sim.now_ms() - 50_000)
     await push(CARD_UNLOCK)
-    await _wait(hass, freezer, 12)
+    await advance_clock(hass, freezer, 12)
     assert hass.states.get(BACK).state == LockState.LOCKED
 
 
@@ -281,7 +273,7 @@ async def test_a_lock_gone_from_the_cloud_takes_what_it_taught(
     push = await _set_up(hass, entry, sim, hass_client_no_auth)
     await _learn(hass, freezer, push, sim, 10)
     del sim.locks[BACK_DOOR]
-    await _wait(hass, freezer, 31 * 60)
+    await advance_clock(hass, freezer, 31 * 60)
     assert hass.states.get(BACK) is None
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert str(BACK_DOOR) not in hass_storage[_store_key(entry)]["data"]["locks"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -15,29 +14,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import TTLockSimulator
 
-from .conftest import FRONT_DOOR, GATEWAY, find_device
+from .conftest import FRONT_DOOR, GATEWAY, call_lock_action
 
 # (kind, its id in the simulator's front door, the simulator's store, the list endpoint)
 KINDS = [
     pytest.param("card", 5001, "cards", "identityCard", id="card"),
     pytest.param("fingerprint", 6001, "fingerprints", "fingerprint", id="fingerprint"),
 ]
-
-
-def _device_id(hass: HomeAssistant) -> str:
-    device = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
-    assert device is not None
-    return device.id
-
-
-async def _call(hass: HomeAssistant, service: str, **data: Any) -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"device_id": _device_id(hass), **data},
-        blocking=True,
-        return_response=True,
-    )
 
 
 @pytest.mark.parametrize(("kind", "known", "store", "prefix"), KINDS)
@@ -51,7 +34,7 @@ async def test_list_rename_change_delete(
     prefix: str,
 ) -> None:
     """List (name, validity, added by), rename (no gateway), new validity, delete."""
-    listed = await _call(hass, f"ttlock_list_{store}")
+    listed = await call_lock_action(hass, f"ttlock_list_{store}")
     (item,) = listed[store]
     assert item[f"{kind}_id"] == known
     assert item["permanent"] is True
@@ -60,13 +43,15 @@ async def test_list_rename_change_delete(
     credential = getattr(sim.locks[FRONT_DOOR], store)[known]
 
     sim.set_gateway_online(GATEWAY, False)
-    renamed = await _call(hass, f"ttlock_rename_{kind}", **{f"{kind}_id": known, "name": "Nanny"})
+    renamed = await call_lock_action(
+        hass, f"ttlock_rename_{kind}", **{f"{kind}_id": known, "name": "Nanny"}
+    )
     assert (renamed["name"], renamed["previous_name"]) == ("Nanny", item["name"])
     assert credential.name == "Nanny"
     sim.set_gateway_online(GATEWAY, True)
 
     start, end = dt_util.now(), dt_util.now() + timedelta(days=30)
-    changed = await _call(
+    changed = await call_lock_action(
         hass,
         f"ttlock_change_{kind}_period",
         **{f"{kind}_id": known, "start": start.isoformat(), "end": end.isoformat()},
@@ -74,7 +59,7 @@ async def test_list_rename_change_delete(
     assert changed["permanent"] is False
     assert credential.end == int(end.timestamp() * 1000)
 
-    deleted = await _call(hass, f"ttlock_delete_{kind}", **{f"{kind}_id": known})
+    deleted = await call_lock_action(hass, f"ttlock_delete_{kind}", **{f"{kind}_id": known})
     assert deleted["name"] == "Nanny"
     assert known not in getattr(sim.locks[FRONT_DOOR], store)
     assert sim.calls[f"{prefix}/delete"] == 1
@@ -100,7 +85,7 @@ async def test_unknown_id_never_reaches_the_gateway(
         ),
     ):
         with pytest.raises(ServiceValidationError) as err:
-            await _call(hass, action, **{f"{kind}_id": 999, **extra})
+            await call_lock_action(hass, action, **{f"{kind}_id": 999, **extra})
         assert err.value.translation_key == f"ttlock_{kind}_unknown"
     assert sim.calls[f"{prefix}/list"] == 3
     assert not any(sim.calls[f"{prefix}/{write}"] for write in ("rename", "delete", "changePeriod"))
@@ -136,7 +121,7 @@ async def test_invalid_input_before_any_cloud_call(
     }
     calls = sum(sim.calls.values())
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, action, **{f"{kind}_id": known, **data})
+        await call_lock_action(hass, action, **{f"{kind}_id": known, **data})
     assert err.value.translation_key == key
     assert sum(sim.calls.values()) == calls
 
@@ -147,7 +132,7 @@ async def test_gateway_refusal_is_translated(
     """A delete through an unplugged gateway: the cloud's -3002, translated."""
     sim.set_gateway_online(GATEWAY, False)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "ttlock_delete_card", card_id=5001)
+        await call_lock_action(hass, "ttlock_delete_card", card_id=5001)
     assert err.value.translation_key == "ttlock_gateway_offline"
     assert 5001 in sim.locks[FRONT_DOOR].cards
 
@@ -188,9 +173,9 @@ async def test_count_sensors_once_enabled(
     assert hass.states.get(entity_ids["passcode_count"]).state == "0"  # type: ignore[union-attr]
     lists = sim.calls["identityCard/list"]
 
-    await _call(hass, "ttlock_delete_card", card_id=5001)
-    await _call(hass, "ttlock_create_passcode", passcode="8642")
-    await _call(hass, "ttlock_list_passcodes")
+    await call_lock_action(hass, "ttlock_delete_card", card_id=5001)
+    await call_lock_action(hass, "ttlock_create_passcode", passcode="8642")
+    await call_lock_action(hass, "ttlock_list_passcodes")
     await hass.async_block_till_done()
     assert hass.states.get(entity_ids["card_count"]).state == "0"  # type: ignore[union-attr]
     assert hass.states.get(entity_ids["passcode_count"]).state == "1"  # type: ignore[union-attr]

@@ -15,23 +15,16 @@ from homeassistant.components.lock import LockState
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.field import OFFICE_HOURS
 
-from .conftest import FRONT_DOOR, WEBHOOK_ID, PostCallback
+from .conftest import FRONT_DOOR, WEBHOOK_ID, PostCallback, advance_clock
 
 FRONT = "lock.front_door"
 CARD_UNLOCK = 7
 APP_LOCK = 11
-
-
-async def _wait(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    # Scheduled polls run as background tasks doing real I/O with the simulator.
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def _without_server_date(fields: dict[str, str]) -> dict[str, str]:
@@ -65,9 +58,9 @@ async def test_relock_neither_at_once_nor_never(
     """5 s auto-lock from the unlock, whatever the lock's clock says."""
     await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK))
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
-    await _wait(hass, freezer, 3)
+    await advance_clock(hass, freezer, 3)
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
-    await _wait(hass, freezer, 3)
+    await advance_clock(hass, freezer, 3)
     assert hass.states.get(FRONT).state == LockState.LOCKED
 
 
@@ -88,7 +81,7 @@ async def test_records_of_a_drifting_lock_keep_their_order(
     fields["records"] = json.dumps([*json.loads(fields["records"]), *unlock])
     await post_callback(fields)
     assert hass.states.get(FRONT).state == LockState.LOCKED
-    await _wait(hass, freezer, 10)
+    await advance_clock(hass, freezer, 10)
     await post_callback(sim.build_callback(FRONT_DOOR, CARD_UNLOCK, lockDate=lock_now - 5_000))
     assert hass.states.get(FRONT).state == LockState.LOCKED
 
@@ -105,9 +98,9 @@ async def test_a_record_without_server_date_uses_the_learned_offset(
     await post_callback(sim.build_callback(FRONT_DOOR, APP_LOCK))
     await post_callback(_without_server_date(sim.build_callback(FRONT_DOOR, CARD_UNLOCK)))
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
-    await _wait(hass, freezer, 3)
+    await advance_clock(hass, freezer, 3)
     assert hass.states.get(FRONT).state == LockState.UNLOCKED
-    await _wait(hass, freezer, 4)
+    await advance_clock(hass, freezer, 4)
     assert hass.states.get(FRONT).state == LockState.LOCKED
 
 

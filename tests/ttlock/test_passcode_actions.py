@@ -18,35 +18,36 @@ from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedPasscode
 
-from .conftest import FRONT_DOOR, GATEWAY, find_device
-
-
-def _device_id(hass: HomeAssistant) -> str:
-    device = find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
-    assert device is not None
-    return device.id
-
-
-async def _call(hass: HomeAssistant, service: str, **data: Any) -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        service,
-        {"device_id": _device_id(hass), **data},
-        blocking=True,
-        return_response=True,
-    )
+from .conftest import FRONT_DOOR, GATEWAY, call_lock_action
 
 
 def _future(hours: float) -> str:
     return (dt_util.now() + timedelta(hours=hours)).isoformat()
 
 
+async def _assert_refused_before_any_call(
+    hass: HomeAssistant, sim: TTLockSimulator, service: str, data: dict[str, Any], key: str
+) -> None:
+    """`data` ("start"/"end" in hours from now) is refused with `key`; the cloud is not asked."""
+    data = {
+        name: _future(float(value)) if name in ("start", "end") else value
+        for name, value in data.items()
+    }
+    calls = sum(sim.calls.values())
+    with pytest.raises(ServiceValidationError) as err:
+        await call_lock_action(hass, service, **data)
+    assert (err.value.translation_domain, err.value.translation_key) == (DOMAIN, key)
+    assert sum(sim.calls.values()) == calls
+
+
 async def test_list_masks_codes_unless_revealed(
     hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
 ) -> None:
     """`••••13`: all but the last two digits hidden; `reveal: true` shows the code."""
-    created = await _call(hass, "ttlock_create_passcode", passcode="482913", name="Cleaner")
-    masked = await _call(hass, "ttlock_list_passcodes")
+    created = await call_lock_action(
+        hass, "ttlock_create_passcode", passcode="482913", name="Cleaner"
+    )
+    masked = await call_lock_action(hass, "ttlock_list_passcodes")
     (item,) = [
         code for code in masked["passcodes"] if code["passcode_id"] == created["passcode_id"]
     ]
@@ -54,7 +55,7 @@ async def test_list_masks_codes_unless_revealed(
     assert item["type"] == "permanent"
     assert item["expired"] is False
     assert "482913" not in str(masked)
-    revealed = await _call(hass, "ttlock_list_passcodes", reveal=True)
+    revealed = await call_lock_action(hass, "ttlock_list_passcodes", reveal=True)
     assert {code["passcode"] for code in revealed["passcodes"]} >= {"482913"}
 
 
@@ -63,7 +64,7 @@ async def test_timed_custom_code_through_the_gateway(
 ) -> None:
     """A timed code with chosen digits is keyboardPwd/add with type 3 and the period."""
     start, end = dt_util.now() + timedelta(days=1), dt_util.now() + timedelta(days=3)
-    created = await _call(
+    created = await call_lock_action(
         hass,
         "ttlock_create_passcode",
         passcode="0815",
@@ -97,13 +98,13 @@ async def test_generated_codes(
     """Without digits the cloud generates the code (keyboardPwd/get), answered in clear."""
     data = {key: _future(float(value)) if value[0] == "+" else value for key, value in data.items()}
     before = sim.calls["keyboardPwd/add"]
-    created = await _call(hass, "ttlock_create_passcode", name="Generated", **data)
+    created = await call_lock_action(hass, "ttlock_create_passcode", name="Generated", **data)
     stored = sim.locks[FRONT_DOOR].passcodes[created["passcode_id"]]
     assert created["passcode"] == stored.passcode
     assert stored.passcode_type == cloud_type
     assert sim.calls["keyboardPwd/get"] == 1
     assert sim.calls["keyboardPwd/add"] == before
-    listed = await _call(hass, "ttlock_list_passcodes")
+    listed = await call_lock_action(hass, "ttlock_list_passcodes")
     (item,) = [
         code for code in listed["passcodes"] if code["passcode_id"] == created["passcode_id"]
     ]
@@ -149,37 +150,33 @@ async def test_create_refused_before_any_cloud_call(
     key: str,
 ) -> None:
     """Each documented limit has its translated message, and the cloud is not asked."""
-    data = {
-        key_: _future(float(value)) if key_ in ("start", "end") else value
-        for key_, value in data.items()
-    }
-    calls = sum(sim.calls.values())
-    with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "ttlock_create_passcode", **data)
-    assert (err.value.translation_domain, err.value.translation_key) == (DOMAIN, key)
-    assert sum(sim.calls.values()) == calls
+    await _assert_refused_before_any_call(hass, sim, "ttlock_create_passcode", data, key)
 
 
 async def test_change_code_name_and_period(
     hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
 ) -> None:
     """New digits and period go through the gateway; a rename alone does not."""
-    created = await _call(hass, "ttlock_create_passcode", passcode="4711", name="Guest")
+    created = await call_lock_action(hass, "ttlock_create_passcode", passcode="4711", name="Guest")
     passcode_id = created["passcode_id"]
     stored = sim.locks[FRONT_DOOR].passcodes[passcode_id]
 
     # With the gateway unplugged a command would fail -3002: the rename needs none.
     sim.set_gateway_online(GATEWAY, False)
-    renamed = await _call(hass, "ttlock_change_passcode", passcode_id=passcode_id, name="Host")
+    renamed = await call_lock_action(
+        hass, "ttlock_change_passcode", passcode_id=passcode_id, name="Host"
+    )
     assert renamed == {"passcode_id": passcode_id, "changed": ["name"], "through_gateway": False}
     assert stored.name == "Host"
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "ttlock_change_passcode", passcode_id=passcode_id, passcode="9876")
+        await call_lock_action(
+            hass, "ttlock_change_passcode", passcode_id=passcode_id, passcode="9876"
+        )
     assert err.value.translation_key == "ttlock_gateway_offline"
     sim.set_gateway_online(GATEWAY, True)
 
     end = dt_util.now() + timedelta(days=2)
-    changed = await _call(
+    changed = await call_lock_action(
         hass,
         "ttlock_change_passcode",
         passcode_id=passcode_id,
@@ -211,15 +208,9 @@ async def test_change_refused_before_any_cloud_call(
     key: str,
 ) -> None:
     """Invalid changes never reach the cloud."""
-    data = {
-        key_: _future(float(value)) if key_ in ("start", "end") else value
-        for key_, value in data.items()
-    }
-    calls = sum(sim.calls.values())
-    with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "ttlock_change_passcode", passcode_id=1, **data)
-    assert err.value.translation_key == key
-    assert sum(sim.calls.values()) == calls
+    await _assert_refused_before_any_call(
+        hass, sim, "ttlock_change_passcode", {"passcode_id": 1, **data}, key
+    )
 
 
 @pytest.mark.parametrize(
@@ -241,7 +232,7 @@ async def test_cloud_refusals_are_translated(
     """Duplicate, no space, gateway busy (after the client's retries), unknown outcome."""
     sim.fail_next(5, f"errcode:{errcode}", "keyboardPwd/add")
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "ttlock_create_passcode", passcode="5555")
+        await call_lock_action(hass, "ttlock_create_passcode", passcode="5555")
     assert (err.value.translation_domain, err.value.translation_key) == (DOMAIN, key)
     if errcode == 1:
         # Not repeated: the lock may have the code already.
@@ -252,9 +243,9 @@ async def test_duplicate_code_from_the_simulator(
     hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
 ) -> None:
     """The simulator's own -3007 for a code the lock already has."""
-    await _call(hass, "ttlock_create_passcode", passcode="2468")
+    await call_lock_action(hass, "ttlock_create_passcode", passcode="2468")
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "ttlock_create_passcode", passcode="2468")
+        await call_lock_action(hass, "ttlock_create_passcode", passcode="2468")
     assert err.value.translation_key == "ttlock_passcode_duplicate"
 
 
@@ -262,9 +253,13 @@ async def test_delete_twice_is_done(
     hass: HomeAssistant, sim: TTLockSimulator, loaded_entry: MockConfigEntry
 ) -> None:
     """A code already gone ("no password data", -1007) counts as deleted."""
-    created = await _call(hass, "ttlock_create_passcode", passcode="1357")
-    first = await _call(hass, "ttlock_delete_passcode", passcode_id=created["passcode_id"])
-    second = await _call(hass, "ttlock_delete_passcode", passcode_id=created["passcode_id"])
+    created = await call_lock_action(hass, "ttlock_create_passcode", passcode="1357")
+    first = await call_lock_action(
+        hass, "ttlock_delete_passcode", passcode_id=created["passcode_id"]
+    )
+    second = await call_lock_action(
+        hass, "ttlock_delete_passcode", passcode_id=created["passcode_id"]
+    )
     assert first == {"passcode_id": created["passcode_id"], "already_deleted": False}
     assert second == {"passcode_id": created["passcode_id"], "already_deleted": True}
 
@@ -298,7 +293,7 @@ async def test_delete_expired_passcodes(
     # A cyclic code's end is that of its first day's window.
     cyclic = _stored(sim, 7006, 6, -48, -40)
 
-    dry = await _call(hass, "ttlock_delete_expired_passcodes", dry_run=True)
+    dry = await call_lock_action(hass, "ttlock_delete_expired_passcodes", dry_run=True)
     expired_ids = {expired_timed, expired_one_time}
     assert {code["passcode_id"] for code in dry["deleted"]} == expired_ids
     assert dry["dry_run"] is True
@@ -306,9 +301,9 @@ async def test_delete_expired_passcodes(
     assert all("•" in code["passcode"] for code in dry["deleted"])
 
     sim.fail_next(3, "errcode:-3003", "keyboardPwd/delete")
-    partial = await _call(hass, "ttlock_delete_expired_passcodes")
+    partial = await call_lock_action(hass, "ttlock_delete_expired_passcodes")
     assert [code["error"] for code in partial["failed"]] == ["ttlock_gateway_busy"]
-    done = await _call(hass, "ttlock_delete_expired_passcodes")
+    done = await call_lock_action(hass, "ttlock_delete_expired_passcodes")
     deleted = {code["passcode_id"] for code in partial["deleted"] + done["deleted"]}
     assert deleted == expired_ids
     assert done["failed"] == []
