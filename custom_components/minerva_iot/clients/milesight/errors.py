@@ -59,3 +59,37 @@ class MilesightResponseError(MilesightError):
 
 class MilesightInvalidServerAddress(MilesightError):
     """The pasted server address cannot be turned into an https://host[:port] base URL."""
+
+
+class MilesightCommandError(MilesightResponseError):
+    """A property write or service call the cloud (or the thing model) refused.
+
+    `key` names the property or service. Subclasses tell why, so callers can say so.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        key: str | None = None,
+        status: int | None = None,
+        err_code: str | None = None,
+        err_msg: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(
+            message, status=status, err_code=err_code, err_msg=err_msg, request_id=request_id
+        )
+        self.key = key
+
+
+class MilesightDeviceOfflineError(MilesightCommandError):
+    """The device is offline (or was never connected): no downlink can reach it."""
+
+
+class MilesightReadOnlyError(MilesightCommandError):
+    """The property is not writable (`R` in the thing model) or the service is unknown."""
+
+
+class MilesightValueError(MilesightCommandError):
+    """The value is outside the thing model's range, not one of its options, or mistyped."""

@@ -1,0 +1,80 @@
+"""Milesight switches: sockets, relays, outputs and on/off settings (writable properties)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import (
+    SwitchDeviceClass,
+    SwitchEntity,
+    SwitchEntityDescription,
+)
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .control.entity import MilesightControlEntity
+from .control.kinds import KIND_SWITCH, ControlSpec, same_value
+from .control.platform import async_add_controls, category
+from .data import MilesightConfigEntry
+
+_OUTLETS = frozenset({"socket_status"})
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: MilesightConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a switch per writable two-state property."""
+    async_add_controls(
+        entry, async_add_entities, domain=Platform.SWITCH, kind=KIND_SWITCH, factory=MilesightSwitch
+    )
+
+
+class MilesightSwitch(MilesightControlEntity, SwitchEntity):
+    """On/off written to the device; pending until it reports or the task result comes."""
+
+    def __init__(self, entry: MilesightConfigEntry, sn: str, spec: ControlSpec) -> None:
+        """Describe the switch from its thing-model property."""
+        description = SwitchEntityDescription(
+            key=spec.key,
+            name=spec.name,
+            device_class=SwitchDeviceClass.OUTLET
+            if spec.key in _OUTLETS
+            else SwitchDeviceClass.SWITCH,
+            entity_category=category(spec),
+            entity_registry_enabled_default=spec.enabled_default,
+        )
+        super().__init__(entry, sn, description)
+        self._spec = spec
+
+    @property
+    def is_on(self) -> bool | None:
+        """On when the (requested or reported) value is the on value or its label."""
+        raw = self.raw_value()
+        if raw is None:
+            return None
+        spec = self._spec
+        for candidate in (raw, _raw_of_label(spec, raw)):
+            if same_value(candidate, spec.on_value):
+                return True
+            if same_value(candidate, spec.off_value):
+                return False
+        return None
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Write the on value (one API call)."""
+        await self.async_write(self._spec.on_value)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Write the off value (one API call)."""
+        await self.async_write(self._spec.off_value)
+
+
+def _raw_of_label(spec: ControlSpec, value: Any) -> Any:
+    """A device that reports the label ("On") instead of the raw key."""
+    folded = str(value).strip().casefold()
+    return next(
+        (raw for raw, label in spec.hint.enum.items() if label.strip().casefold() == folded), None
+    )
