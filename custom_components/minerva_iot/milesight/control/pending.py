@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 import logging
 from typing import Any, Final
 
@@ -87,7 +88,6 @@ class PendingWrite:
 
 
 type FailureHandler = Callable[[PendingWrite, str], None]
-type Notify = Callable[[str], None]
 
 
 class PendingWrites:
@@ -122,7 +122,7 @@ class PendingWrites:
         if (previous := self._writes.pop((write.sn, write.key), None)) is not None:
             self._cancel(previous)
         write._unsub = async_track_point_in_utc_time(
-            self._hass, lambda _now: self._async_timeout(write), write.deadline
+            self._hass, partial(self._async_timeout, write), write.deadline
         )
         self._writes[(write.sn, write.key)] = write
 
@@ -200,7 +200,7 @@ class PendingWrites:
         return touched
 
     @callback
-    def _async_timeout(self, write: PendingWrite) -> None:
+    def _async_timeout(self, write: PendingWrite, _now: datetime) -> None:
         write._unsub = None
         if self._writes.get((write.sn, write.key)) is write:
             self._fail(write, REASON_TIMEOUT)
