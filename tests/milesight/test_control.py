@@ -68,11 +68,29 @@ async def setup_api(
     return entry
 
 
+async def setup_with_interval_number(hass: HomeAssistant, sim: MilesightSimulator) -> str:
+    """An API entry with the garage door's (disabled by default) reporting interval enabled."""
+    await setup_api(hass, sim, (("number", unique_id(GARAGE_DOOR, "reporting_interval")),))
+    return entity(hass, "number", GARAGE_DOOR, "reporting_interval")
+
+
 def entity(hass: HomeAssistant, domain: str, sn: str, key: str) -> str:
     """The entity id of a device's control (asserted to exist)."""
     found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, unique_id(sn, key))
     assert found is not None, f"no {domain} for {sn} {key}"
     return found
+
+
+async def call_service(
+    hass: HomeAssistant, sn: str, service_id: str, inputs: dict[str, Any] | None = None
+) -> Any:
+    """The milesight_call_service action on a device, with its response."""
+    data: dict[str, Any] = {"device_id": ha_device(hass, sn).id, "service_id": service_id}
+    if inputs is not None:
+        data["inputs"] = inputs
+    return await hass.services.async_call(
+        DOMAIN, "milesight_call_service", data, blocking=True, return_response=True
+    )
 
 
 async def deliver_events(deliver: Deliver, events: list[dict[str, Any]]) -> None:
@@ -149,8 +167,7 @@ async def test_failed_setting_reverts_and_raises_a_repair(
     hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
 ) -> None:
     """The device refuses a setting: the number shows its own value again, a repair says so."""
-    await setup_api(hass, sim, (("number", unique_id(GARAGE_DOOR, "reporting_interval")),))
-    number = entity(hass, "number", GARAGE_DOOR, "reporting_interval")
+    number = await setup_with_interval_number(hass, sim)
     await deliver_events(deliver, [sim.uplink_event(GARAGE_DOOR, {"reporting_interval": 10})])
     assert float(hass.states.get(number).state) == 10
     events = async_capture_events(hass, EVENT_MINERVA)
@@ -282,17 +299,7 @@ async def test_service_button_and_action(
         is None
     )
 
-    response = await hass.services.async_call(
-        DOMAIN,
-        "milesight_call_service",
-        {
-            "device_id": ha_device(hass, WS523).id,
-            "service_id": "set_delay_work",
-            "inputs": {"delay_time": 1200, "status1": 1},
-        },
-        blocking=True,
-        return_response=True,
-    )
+    response = await call_service(hass, WS523, "set_delay_work", {"delay_time": 1200, "status1": 1})
     assert response == {"task_id": None, "service_id": "set_delay_work", "sn": WS523}
     assert sim.calls[CALLS] == 2
     assert sim.downlinks.queues[WS523][1].inputs == {"delay_time": 1200, "status1": 1}
@@ -301,13 +308,7 @@ async def test_service_button_and_action(
     assert [e.data["type"] for e in results].count("task_result") == 2
 
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "milesight_call_service",
-            {"device_id": ha_device(hass, WS523).id, "service_id": "self_destruct"},
-            blocking=True,
-            return_response=True,
-        )
+        await call_service(hass, WS523, "self_destruct")
     assert err.value.translation_key == "milesight_unknown_service"
     assert sim.calls[CALLS] == 2
 
@@ -316,8 +317,7 @@ async def test_refusals_are_translated_errors(
     hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
 ) -> None:
     """Out of range and offline are refused before any call; a 429 pauses the API."""
-    await setup_api(hass, sim, (("number", unique_id(GARAGE_DOOR, "reporting_interval")),))
-    number = entity(hass, "number", GARAGE_DOOR, "reporting_interval")
+    number = await setup_with_interval_number(hass, sim)
     switch = entity(hass, "switch", WS523, "socket_status")
 
     with pytest.raises(ServiceValidationError):  # HA's own range check (1-1440)
@@ -352,13 +352,7 @@ async def test_offline_device_is_refused_without_a_call(
     await setup_api(hass, sim)
     await deliver_events(deliver, [sim.event("OFFLINE", WS523)])
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "milesight_call_service",
-            {"device_id": ha_device(hass, WS523).id, "service_id": "reboot"},
-            blocking=True,
-            return_response=True,
-        )
+        await call_service(hass, WS523, "reboot")
     assert err.value.translation_key == "milesight_device_offline"
     assert sim.calls[CALLS] == 0
 
@@ -380,11 +374,5 @@ async def test_webhook_only_entries_get_no_controls(
     ]
     assert controls == []
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "milesight_call_service",
-            {"device_id": ha_device(hass, WS523).id, "service_id": "reboot"},
-            blocking=True,
-            return_response=True,
-        )
+        await call_service(hass, WS523, "reboot")
     assert err.value.translation_key == "milesight_control_needs_api"

@@ -10,12 +10,10 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import PERCENTAGE, Platform, UnitOfTemperature, UnitOfTime
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .control.entity import MilesightControlEntity
 from .control.kinds import KIND_NUMBER, ControlSpec
-from .control.platform import async_add_controls, category
+from .control.platform import category, control_platform
 from .data import MilesightConfigEntry
 
 _UNITS = {
@@ -28,17 +26,6 @@ _UNITS = {
     "%": PERCENTAGE,
 }
 _INTEGER_TYPES = frozenset({"INT", "LONG"})
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: MilesightConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a number per writable number with a range in the thing model."""
-    async_add_controls(
-        entry, async_add_entities, domain=Platform.NUMBER, kind=KIND_NUMBER, factory=MilesightNumber
-    )
 
 
 def _step(spec: ControlSpec) -> float:
@@ -85,3 +72,7 @@ class MilesightNumber(MilesightControlEntity, NumberEntity):
         """Write the number (whole numbers for integer properties)."""
         written: Any = round(value) if self._integer else value
         await self.async_write(written)
+
+
+# One number per writable property of its kind (API entries only).
+async_setup_entry = control_platform(Platform.NUMBER, KIND_NUMBER, MilesightNumber)

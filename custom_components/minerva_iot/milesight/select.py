@@ -7,24 +7,11 @@ from homeassistant.components.select import (
     SelectEntityDescription,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .control.entity import MilesightControlEntity
 from .control.kinds import KIND_SELECT, ControlSpec, same_value
-from .control.platform import async_add_controls, category
+from .control.platform import category, control_platform
 from .data import MilesightConfigEntry
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: MilesightConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a select per writable enum of more than two states."""
-    async_add_controls(
-        entry, async_add_entities, domain=Platform.SELECT, kind=KIND_SELECT, factory=MilesightSelect
-    )
 
 
 class MilesightSelect(MilesightControlEntity, SelectEntity):
@@ -57,3 +44,7 @@ class MilesightSelect(MilesightControlEntity, SelectEntity):
         """Write the raw key of the chosen label."""
         raw = next(key for key, label in self._options.items() if label == option)
         await self.async_write(raw)
+
+
+# One select per writable property of its kind (API entries only).
+async_setup_entry = control_platform(Platform.SELECT, KIND_SELECT, MilesightSelect)

@@ -10,26 +10,13 @@ from homeassistant.components.switch import (
     SwitchEntityDescription,
 )
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .control.entity import MilesightControlEntity
 from .control.kinds import KIND_SWITCH, ControlSpec, same_value
-from .control.platform import async_add_controls, category
+from .control.platform import category, control_platform
 from .data import MilesightConfigEntry
 
 _OUTLETS = frozenset({"socket_status"})
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: MilesightConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a switch per writable two-state property."""
-    async_add_controls(
-        entry, async_add_entities, domain=Platform.SWITCH, kind=KIND_SWITCH, factory=MilesightSwitch
-    )
 
 
 class MilesightSwitch(MilesightControlEntity, SwitchEntity):
@@ -78,3 +65,7 @@ def _raw_of_label(spec: ControlSpec, value: Any) -> Any:
     return next(
         (raw for raw, label in spec.hint.enum.items() if label.strip().casefold() == folded), None
     )
+
+
+# One switch per writable property of its kind (API entries only).
+async_setup_entry = control_platform(Platform.SWITCH, KIND_SWITCH, MilesightSwitch)

@@ -82,12 +82,11 @@ def command_error(err: MilesightResponseError, key: str | None) -> MilesightResp
         return err
     return kind(
         str(err),
-        key=key,
         status=err.status,
         err_code=err.err_code,
         err_msg=err.err_msg,
         request_id=err.request_id,
-    )
+    ).for_key(key)
 
 
 def check_write(prop: ThingProperty | None, key: str, value: Any) -> None:
@@ -98,23 +97,23 @@ def check_write(prop: ThingProperty | None, key: str, value: Any) -> None:
     budget a refused call would cost.
     """
     if prop is None or not prop.writable:
-        raise MilesightReadOnlyError(f"{key} is not writable", key=key)
+        raise MilesightReadOnlyError(f"{key} is not writable").for_key(key)
     data_type = (prop.data_type or "").upper()
     if prop.enum and data_type in ("ENUM", "BOOL"):
         if _raw_text(value) not in prop.enum and str(value).lower() not in prop.enum:
-            raise MilesightValueError(f"{key}: {value!r} is not an option", key=key)
+            raise MilesightValueError(f"{key}: {value!r} is not an option").for_key(key)
         return
     if data_type in ("INT", "LONG", "FLOAT", "DOUBLE"):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise MilesightValueError(f"{key}: a number is expected", key=key)
+            raise MilesightValueError(f"{key}: a number is expected").for_key(key)
         if not math.isfinite(value):
-            raise MilesightValueError(f"{key}: not a finite number", key=key)
+            raise MilesightValueError(f"{key}: not a finite number").for_key(key)
         if (prop.minimum is not None and value < prop.minimum) or (
             prop.maximum is not None and value > prop.maximum
         ):
-            raise MilesightValueError(f"{key}: {value} is out of range", key=key)
+            raise MilesightValueError(f"{key}: {value} is out of range").for_key(key)
         if data_type in ("INT", "LONG") and not float(value).is_integer():
-            raise MilesightValueError(f"{key}: a whole number is expected", key=key)
+            raise MilesightValueError(f"{key}: a whole number is expected").for_key(key)
 
 
 def _raw_text(value: Any) -> str:

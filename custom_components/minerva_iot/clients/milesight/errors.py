@@ -67,20 +67,12 @@ class MilesightCommandError(MilesightResponseError):
     `key` names the property or service. Subclasses tell why, so callers can say so.
     """
 
-    def __init__(
-        self,
-        message: str = "",
-        *,
-        key: str | None = None,
-        status: int | None = None,
-        err_code: str | None = None,
-        err_msg: str | None = None,
-        request_id: str | None = None,
-    ) -> None:
-        super().__init__(
-            message, status=status, err_code=err_code, err_msg=err_msg, request_id=request_id
-        )
+    key: str | None = None
+
+    def for_key(self, key: str | None) -> MilesightCommandError:
+        """The same error, naming what was refused."""
         self.key = key
+        return self
 
 
 class MilesightDeviceOfflineError(MilesightCommandError):

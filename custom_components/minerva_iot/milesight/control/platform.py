@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from homeassistant.const import EntityCategory
-from homeassistant.core import callback
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EntityCategory, Platform
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -16,6 +17,7 @@ from custom_components.minerva_iot.milesight.entity import (
     async_add_property_entities,
 )
 from custom_components.minerva_iot.milesight.models import DeviceState
+from custom_components.minerva_iot.vendor import PlatformSetup
 
 from .kinds import ControlSpec, control_spec, control_specs
 
@@ -51,3 +53,16 @@ def async_add_controls(
     async_add_property_entities(
         entry, async_add_entities, candidates, domain=domain, platform_keys=platform_keys
     )
+
+
+def control_platform(platform: Platform, kind: str, factory: ControlFactory) -> PlatformSetup:
+    """A platform's set-up: one entity of `factory` per writable property of `kind`."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        async_add_controls(entry, async_add_entities, domain=platform, kind=kind, factory=factory)
+
+    return async_setup_entry
