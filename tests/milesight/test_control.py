@@ -13,7 +13,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
     async_fire_time_changed,
+    mock_restore_cache,
 )
 
 from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
@@ -55,14 +56,21 @@ def unique_id(sn: str, key: str) -> str:
 
 
 async def setup_api(
-    hass: HomeAssistant, sim: MilesightSimulator, enabled: tuple[tuple[str, str], ...] = ()
+    hass: HomeAssistant, sim: MilesightSimulator, enabled: tuple[tuple[str, ...], ...] = ()
 ) -> MockConfigEntry:
-    """Set up an API entry; (domain, unique id) pairs are enabled in the registry first."""
+    """Set up an API entry; (domain, unique id[, object id]) are enabled in the registry first."""
     entry = api_entry(sim)
     entry.add_to_hass(hass)
     registry = er.async_get(hass)
-    for domain, uid in enabled:
-        registry.async_get_or_create(domain, DOMAIN, uid, config_entry=entry, disabled_by=None)
+    for domain, uid, *object_id in enabled:
+        registry.async_get_or_create(
+            domain,
+            DOMAIN,
+            uid,
+            config_entry=entry,
+            disabled_by=None,
+            suggested_object_id=object_id[0] if object_id else None,
+        )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
@@ -70,7 +78,8 @@ async def setup_api(
 
 async def setup_with_interval_number(hass: HomeAssistant, sim: MilesightSimulator) -> str:
     """An API entry with the garage door's (disabled by default) reporting interval enabled."""
-    await setup_api(hass, sim, (("number", unique_id(GARAGE_DOOR, "reporting_interval")),))
+    uid = unique_id(GARAGE_DOOR, "reporting_interval")
+    await setup_api(hass, sim, (("number", uid, "garage_door_reporting_interval"),))
     return entity(hass, "number", GARAGE_DOOR, "reporting_interval")
 
 
@@ -376,3 +385,16 @@ async def test_webhook_only_entries_get_no_controls(
     with pytest.raises(ServiceValidationError) as err:
         await call_service(hass, WS523, "reboot")
     assert err.value.translation_key == "milesight_control_needs_api"
+
+
+async def test_controls_keep_their_state_across_a_restart(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
+) -> None:
+    """Values are not stored: the state shown before the restart stays until the device
+    reports (the garage door's stored uplinks do not hold its interval)."""
+    mock_restore_cache(hass, [State("number.garage_door_reporting_interval", "15")])
+    number = await setup_with_interval_number(hass, sim)
+    assert number == "number.garage_door_reporting_interval"
+    assert float(hass.states.get(number).state) == 15
+    await deliver_events(deliver, [sim.uplink_event(GARAGE_DOOR, {"reporting_interval": 20})])
+    assert float(hass.states.get(number).state) == 20

@@ -61,6 +61,8 @@ class MilesightNumber(MilesightControlEntity, NumberEntity):
     def native_value(self) -> float | None:
         """The requested or reported number."""
         raw = self.raw_value()
+        if raw is None:
+            raw = self.restored_state
         if isinstance(raw, bool) or raw is None:
             return None
         try:

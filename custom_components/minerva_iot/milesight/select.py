@@ -34,7 +34,7 @@ class MilesightSelect(MilesightControlEntity, SelectEntity):
         """The label of the requested or reported raw value (a reported label as it is)."""
         raw = self.raw_value()
         if raw is None:
-            return None
+            return self.restored_state if self.restored_state in self.options else None
         for key, label in self._options.items():
             if same_value(raw, key) or same_value(raw, label):
                 return label

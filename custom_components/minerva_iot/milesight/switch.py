@@ -9,7 +9,7 @@ from homeassistant.components.switch import (
     SwitchEntity,
     SwitchEntityDescription,
 )
-from homeassistant.const import Platform
+from homeassistant.const import STATE_ON, Platform
 
 from .control.entity import MilesightControlEntity
 from .control.kinds import KIND_SWITCH, ControlSpec, same_value
@@ -41,7 +41,7 @@ class MilesightSwitch(MilesightControlEntity, SwitchEntity):
         """On when the (requested or reported) value is the on value or its label."""
         raw = self.raw_value()
         if raw is None:
-            return None
+            return None if self.restored_state is None else self.restored_state == STATE_ON
         spec = self._spec
         for candidate in (raw, _raw_of_label(spec, raw)):
             if same_value(candidate, spec.on_value):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.restore_state import RestoreEntity
 
 from custom_components.minerva_iot.milesight.data import MilesightConfigEntry
 from custom_components.minerva_iot.milesight.entity import MilesightDeviceEntity
@@ -13,8 +15,15 @@ from .pending import PendingWrite
 from .writer import async_write_property
 
 
-class MilesightControlEntity(MilesightDeviceEntity):
-    """A writable property of one device (API entries only)."""
+class MilesightControlEntity(MilesightDeviceEntity, RestoreEntity):
+    """A writable property of one device (API entries only).
+
+    Values are not stored across restarts (the fleet keeps keys, not values): the state shown
+    before the restart is kept until the device reports (`restored_state`); a write pending at
+    the restart is forgotten.
+    """
+
+    restored_state: str | None = None
 
     # The time a write was sent changes with every write: not worth a recorder row each.
     _unrecorded_attributes = frozenset(
@@ -27,6 +36,13 @@ class MilesightControlEntity(MilesightDeviceEntity):
         """Bind the control to a device's property (`description.key`)."""
         super().__init__(entry.runtime_data, sn, description)
         self._entry = entry
+
+    async def async_added_to_hass(self) -> None:
+        """Keep the state shown before the restart until the device reports."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        if last is not None and last.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE):
+            self.restored_state = last.state
 
     def pending_write(self, key: str | None = None) -> PendingWrite | None:
         """The write of `key` (default: this entity's) waiting for the device."""
