@@ -113,6 +113,13 @@ async def async_write_property(
     data = entry.runtime_data
     device = data.fleet.devices.get(sn)
     hint = device.hints.get(key) if device is not None else None
+    if (
+        hint is not None
+        and (hint.data_type or "").upper() in ("INT", "LONG")
+        and isinstance(value, float)
+        and value.is_integer()
+    ):
+        value = int(value)  # 21.0 from a climate card is 21 for an integer property
     try:
         check_write(hint.as_thing_property(key) if hint else None, key, value)
     except MilesightReadOnlyError as err:
