@@ -23,6 +23,9 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     mock_restore_cache,
 )
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 
 from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
 from simulators.milesight import MilesightSimulator
@@ -398,3 +401,15 @@ async def test_controls_keep_their_state_across_a_restart(
     assert float(hass.states.get(number).state) == 15
     await deliver_events(deliver, [sim.uplink_event(GARAGE_DOOR, {"reporting_interval": 20})])
     assert float(hass.states.get(number).state) == 20
+
+
+async def test_diagnostics_show_pending_writes(
+    hass: HomeAssistant, sim: MilesightSimulator, hass_client: Any
+) -> None:
+    """A pending write is listed in the entry's diagnostics."""
+    entry = await setup_api(hass, sim)
+    switch = entity(hass, "switch", WS523, "socket_status")
+    await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: switch}, blocking=True)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    (write,) = diagnostics["api"]["pending_writes"]
+    assert (write["sn"], write["key"], write["value"]) == (WS523, "socket_status", "off")

@@ -112,6 +112,10 @@ class PendingWrites:
         """The write of this property waiting, if any."""
         return self._writes.get((sn, key))
 
+    def all(self) -> list[PendingWrite]:
+        """Every write waiting (diagnostics)."""
+        return list(self._writes.values())
+
     def of_device(self, sn: str) -> list[PendingWrite]:
         """Every write waiting for device `sn`."""
         return [write for (owner, _), write in self._writes.items() if owner == sn]
