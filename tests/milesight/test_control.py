@@ -13,7 +13,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 import pytest
@@ -21,10 +21,6 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
     async_fire_time_changed,
-    mock_restore_cache,
-)
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
 )
 
 from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
@@ -388,28 +384,3 @@ async def test_webhook_only_entries_get_no_controls(
     with pytest.raises(ServiceValidationError) as err:
         await call_service(hass, WS523, "reboot")
     assert err.value.translation_key == "milesight_control_needs_api"
-
-
-async def test_controls_keep_their_state_across_a_restart(
-    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
-) -> None:
-    """Values are not stored: the state shown before the restart stays until the device
-    reports (the garage door's stored uplinks do not hold its interval)."""
-    mock_restore_cache(hass, [State("number.garage_door_reporting_interval", "15")])
-    number = await setup_with_interval_number(hass, sim)
-    assert number == "number.garage_door_reporting_interval"
-    assert float(hass.states.get(number).state) == 15
-    await deliver_events(deliver, [sim.uplink_event(GARAGE_DOOR, {"reporting_interval": 20})])
-    assert float(hass.states.get(number).state) == 20
-
-
-async def test_diagnostics_show_pending_writes(
-    hass: HomeAssistant, sim: MilesightSimulator, hass_client: Any
-) -> None:
-    """A pending write is listed in the entry's diagnostics."""
-    entry = await setup_api(hass, sim)
-    switch = entity(hass, "switch", WS523, "socket_status")
-    await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: switch}, blocking=True)
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    (write,) = diagnostics["api"]["pending_writes"]
-    assert (write["sn"], write["key"], write["value"]) == (WS523, "socket_status", "off")
