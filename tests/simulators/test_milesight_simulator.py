@@ -1160,3 +1160,27 @@ async def test_class_c_plug_switches_and_pushes_its_result(
                 _assert_failure(await response.json(), code)
     finally:
         await plug_sim.stop()
+
+
+async def test_downlink_control_routes(
+    sim: MilesightSimulator, session: aiohttp.ClientSession
+) -> None:
+    """``/_sim/downlinks`` shows the queues; ``/_sim/refuse_downlinks`` makes them fail."""
+    token = await _token(sim, session)
+    device = sim.devices[0]
+    async with session.patch(
+        f"{sim.url}/device/openapi/v1/devices/{device.device_id}/properties",
+        json={"properties": {"reporting_interval": 10}},
+        headers={"Authorization": f"Bearer {token}"},
+    ) as response:
+        assert response.status == 200
+    status, body = await _get(session, f"{sim.url}/_sim/downlinks")
+    assert status == 200
+    assert body["queues"][device.sn][0]["properties"] == {"reporting_interval": 10}
+    status, body = await _post(session, f"{sim.url}/_sim/refuse_downlinks", json={"sn": device.sn})
+    assert (status, body["refused"]) == (200, 1)
+    (result,) = sim.downlinks.apply(device)
+    assert result["data"]["info"]["status"] == "FAILED"
+    assert device.settings == {}
+    status, _ = await _post(session, f"{sim.url}/_sim/refuse_downlinks", json={"sn": "nope"})
+    assert status == 404
