@@ -82,6 +82,23 @@ async def setup_with_interval_number(hass: HomeAssistant, sim: MilesightSimulato
     return entity(hass, "number", GARAGE_DOOR, "reporting_interval")
 
 
+async def setup_with_plug_on(hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver) -> str:
+    """An API entry whose WS523 plug reported "on"; its switch's entity id."""
+    await setup_api(hass, sim)
+    switch = entity(hass, "switch", WS523, "socket_status")
+    await deliver_events(deliver, [sim.uplink_event(WS523, {"socket_status": "on"})])
+    return switch
+
+
+def write_failed_issues(hass: HomeAssistant) -> list[ir.IssueEntry]:
+    """The "setting not applied" repair issues."""
+    return [
+        issue
+        for (domain, _), issue in ir.async_get(hass).issues.items()
+        if domain == DOMAIN and issue.translation_key == "milesight_write_failed"
+    ]
+
+
 def entity(hass: HomeAssistant, domain: str, sn: str, key: str) -> str:
     """The entity id of a device's control (asserted to exist)."""
     found = er.async_get(hass).async_get_entity_id(domain, DOMAIN, unique_id(sn, key))
@@ -194,12 +211,7 @@ async def test_failed_setting_reverts_and_raises_a_repair(
     assert len(failed) == 1
     assert failed[0].data["reason"] == "task_failed"
     assert failed[0].data["device_id"] == ha_device(hass, GARAGE_DOOR).id
-    issues = [
-        issue
-        for (domain, _), issue in ir.async_get(hass).issues.items()
-        if domain == DOMAIN and issue.translation_key == "milesight_write_failed"
-    ]
-    assert len(issues) == 1
+    assert len(write_failed_issues(hass)) == 1
 
 
 async def test_unconfirmed_write_reverts_after_three_report_intervals(
@@ -209,9 +221,7 @@ async def test_unconfirmed_write_reverts_after_three_report_intervals(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """No task result, no report: after 3 report intervals the switch shows the device's value."""
-    await setup_api(hass, sim)
-    switch = entity(hass, "switch", WS523, "socket_status")
-    await deliver_events(deliver, [sim.uplink_event(WS523, {"socket_status": "on"})])
+    switch = await setup_with_plug_on(hass, sim, deliver)
     events = async_capture_events(hass, EVENT_MINERVA)
     await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: switch}, blocking=True)
     assert hass.states.get(switch).attributes["pending"] is True
@@ -231,20 +241,14 @@ async def test_unconfirmed_write_reverts_after_three_report_intervals(
     assert state.state == STATE_ON
     assert "pending" not in state.attributes
     # The socket is a primary control, not a setting: no repair issue.
-    assert not [
-        issue
-        for (domain, _), issue in ir.async_get(hass).issues.items()
-        if domain == DOMAIN and issue.translation_key == "milesight_write_failed"
-    ]
+    assert not write_failed_issues(hass)
 
 
 async def test_last_write_wins(
     hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
 ) -> None:
     """Off then on before the plug answers: only "on" is pending and only its outcome counts."""
-    await setup_api(hass, sim)
-    switch = entity(hass, "switch", WS523, "socket_status")
-    await deliver_events(deliver, [sim.uplink_event(WS523, {"socket_status": "on"})])
+    switch = await setup_with_plug_on(hass, sim, deliver)
     events = async_capture_events(hass, EVENT_MINERVA)
     await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: switch}, blocking=True)
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: switch}, blocking=True)

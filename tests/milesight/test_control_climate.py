@@ -10,7 +10,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.climate import ClimateEntityFeature, HVACMode
 from homeassistant.const import ATTR_ENTITY_ID, STATE_ON
 from homeassistant.core import HomeAssistant
-import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.minerva_iot.const import EVENT_MINERVA
@@ -19,19 +18,17 @@ from simulators.milesight.catalogue import thing_properties
 from simulators.milesight.device import prop
 
 from .conftest import Deliver
-from .test_control import WRITES, WS523, WT101, deliver_events, entity, setup_api
-
-
-@pytest.fixture
-def milesight_sim_options() -> dict[str, Any]:
-    """The field scenario (WT101 thermostat, WS523 plug)."""
-    return {"seed": 5, "scenario": "field"}
-
-
-@pytest.fixture(autouse=True)
-def manual_class_c(sim: MilesightSimulator) -> None:
-    """Class C devices take their writes only when a test says so."""
-    sim.downlinks.class_c_delay = None
+from .test_control import (  # the fixtures too: the same field scenario, Class C by hand
+    WRITES,
+    WS523,
+    WT101,
+    deliver_events,
+    entity,
+    manual_class_c,  # noqa: F401
+    milesight_sim_options,  # noqa: F401
+    setup_api,
+    setup_with_plug_on,
+)
 
 
 def _enum(key: str, labels: dict[str, str]) -> dict[str, Any]:
@@ -125,9 +122,7 @@ async def test_plug_reporting_another_value_reverts(
     """A Class C plug that still reports "on" well after it should have switched off: the
     switch shows "on" again and the failure is reported; a report within seconds is not
     taken as the answer."""
-    await setup_api(hass, sim)
-    switch = entity(hass, "switch", WS523, "socket_status")
-    await deliver_events(deliver, [sim.uplink_event(WS523, {"socket_status": "on"})])
+    switch = await setup_with_plug_on(hass, sim, deliver)
     events = async_capture_events(hass, EVENT_MINERVA)
     await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: switch}, blocking=True)
 
