@@ -122,7 +122,17 @@ def scenario_devices(scenario: str) -> list[SimulatedDevice]:
 _BATTERY = prop("battery", "Battery", "INT", unit="%")
 _TEMPERATURE = prop("temperature", "Temperature", "FLOAT", unit="°C")
 _HUMIDITY = prop("humidity", "Humidity", "FLOAT", unit="%RH")
-_REPORTING = prop("reporting_interval", "Reporting Interval", "INT", unit="min", access="RW")
+# The reference's example thing model: minutes, 1-1440 (milesight-mdp-api.md §5.3).
+_REPORTING = prop(
+    "reporting_interval",
+    "Reporting Interval",
+    "INT",
+    unit="min",
+    access="RW",
+    minimum=1,
+    maximum=1440,
+)
+_REBOOT = {"id": "reboot", "name": "Reboot", "callType": "ASYNC", "inputs": [], "outputs": []}
 
 _TSL_PROPERTIES: dict[str, list[dict[str, Any]]] = {
     "EM300-TH": [_TEMPERATURE, _HUMIDITY, _BATTERY, _REPORTING],
@@ -200,13 +210,16 @@ def thing_specification(
         if field and model in FIELD_MODELS
         else []
     )
+    services = (
+        [dict(service) for service in FIELD_MODELS[model].services]
+        if field and model in FIELD_MODELS and FIELD_MODELS[model].services
+        else [dict(_REBOOT)]
+    )
     return {
         "version": "1.1",
         "properties": properties
         if properties is not None
         else thing_properties(model, field=field),
         "events": events,
-        "services": [
-            {"id": "reboot", "name": "Reboot", "callType": "ASYNC", "inputs": [], "outputs": []}
-        ],
+        "services": services,
     }

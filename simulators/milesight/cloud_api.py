@@ -62,6 +62,10 @@ class CloudApi:
             return failure(int(status), err_code, f"Simulated {err_code}")
         return failure(500, "internal_error", "Simulated server error")
 
+    async def guard(self, request: web.Request, name: str) -> web.Response | None:
+        """Count the call, apply injected failures, require a valid token (downlinks.py too)."""
+        return await self._guard(request, name)
+
     async def _guard(self, request: web.Request, name: str) -> web.Response | None:
         """Count the call, apply injected failures, then require a valid bearer token."""
         self._sim.calls[name] += 1

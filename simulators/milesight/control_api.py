@@ -35,6 +35,8 @@ class ControlApi:
         app.router.add_post("/_sim/resume", self.resume)
         app.router.add_post("/_sim/storage", self.storage)
         app.router.add_get("/_sim/console", self.console)
+        app.router.add_get("/_sim/downlinks", self.downlinks)
+        app.router.add_post("/_sim/refuse_downlinks", self.refuse_downlinks)
 
     @staticmethod
     async def _body(request: web.Request) -> dict[str, Any]:
@@ -155,6 +157,27 @@ class ControlApi:
         except KeyError as err:
             return _error(404, str(err))
         return web.json_response({"sn": body["sn"], "enabled": enabled})
+
+    async def downlinks(self, request: web.Request) -> web.Response:
+        """The queued writes and calls per device, and each device's applied settings."""
+        queues = {
+            sn: [
+                {"task_id": d.task_id, "properties": d.properties, "service_id": d.service_id}
+                for d in queue
+            ]
+            for sn, queue in self._sim.downlinks.queues.items()
+        }
+        settings = {d.sn: d.settings for d in self._sim.devices if d.settings}
+        return web.json_response({"queues": queues, "settings": settings})
+
+    async def refuse_downlinks(self, request: web.Request) -> web.Response:
+        """``{sn}``: the device refuses what is queued for it (TASK_DATA FAILED)."""
+        body = await self._body(request)
+        sn = str(body.get("sn", ""))
+        if self._sim.find_device(sn) is None:
+            return _error(404, f"unknown device {sn!r}")
+        self._sim.downlinks.fail_next(sn)
+        return web.json_response({"sn": sn, "refused": len(self._sim.downlinks.queues.get(sn, []))})
 
     async def console(self, request: web.Request) -> web.Response:
         """What the console shows: suspension, withheld pushes and its system messages."""

@@ -30,6 +30,11 @@ class SimulatedDevice:
     history: list[tuple[int, Payload]] = field(default_factory=list, repr=False)
     # Counters of field models (energy, people, pulses) between uplinks.
     state: dict[str, float] = field(default_factory=dict, repr=False)
+    # Property values written through the API and applied by the device (downlinks.py):
+    # its uplinks report them from then on.
+    settings: dict[str, Any] = field(default_factory=dict, repr=False)
+    # LoRaWAN class: "A" takes a downlink after its next uplink, "C" within seconds.
+    lorawan_class: str = "A"
 
     def profile(self) -> dict[str, Any]:
         """The ``deviceProfile`` of webhook events."""
@@ -74,9 +79,16 @@ def prop(
     mappings: dict[str, str] | None = None,
     access: str = "R",
     parent: str | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    fraction_digits: int | None = None,
 ) -> dict[str, Any]:
     """One thing-model property as MDP's thing-specification call returns it."""
     spec: dict[str, Any] = {"dataType": data_type}
+    if minimum is not None or maximum is not None:
+        spec["validator"] = {"min": minimum, "max": maximum}
+    if fraction_digits is not None:
+        spec["fractionDigits"] = fraction_digits
     if unit is not None:
         spec["unitName"] = unit
     if mappings is not None:

@@ -45,7 +45,10 @@ def _ws523(rng: random.Random, device: SimulatedDevice) -> Payload:
     # ws-series/ws523: voltage V (/10), active_power W, power_factor %, current mA,
     # power_consumption Wh (uint32), socket_status on/off.
     voltage = round(rng.uniform(228.0, 238.0), 1)
+    # Switched off through the API (downlinks.py): no load, so no power.
+    switched_on = device.settings.get("socket_status", "on") == "on"
     power = rng.randint(900, 2100) if rng.random() < 0.3 else rng.randint(0, 8)
+    power = power if switched_on else 0
     current = round(power / voltage * 1000) if power else rng.randint(0, 40)
     return {
         "voltage": voltage,
@@ -53,7 +56,7 @@ def _ws523(rng: random.Random, device: SimulatedDevice) -> Payload:
         "power_factor": rng.randint(40, 99) if power else 0,
         "current": current,
         "power_consumption": int(_grow(device, "power_consumption", 26121, power / 60)),
-        "socket_status": "on",
+        "socket_status": "on" if switched_on else "off",
     }
 
 
@@ -165,6 +168,8 @@ class FieldModel:
     generate: Generator
     properties: tuple[dict[str, Any], ...]
     events: tuple[dict[str, Any], ...] = ()
+    # Thing-model services (empty: only "reboot").
+    services: tuple[dict[str, Any], ...] = ()
 
 
 def _enum(key: str, name: str, labels: tuple[str, ...], *, access: str = "R") -> dict[str, Any]:
@@ -175,8 +180,43 @@ def _enum(key: str, name: str, labels: tuple[str, ...], *, access: str = "R") ->
 
 _BATTERY = prop("battery", "Battery", "INT", unit="%")
 _TEMPERATURE = prop("temperature", "Temperature", "FLOAT", unit="°C")
-# MDP thing models give reporting_interval in seconds, 60-64800 (field findings 9).
-_REPORTING = prop("reporting_interval", "Reporting Interval", "INT", unit="s", access="RW")
+# Seconds, 60-64800 (MDP's EM320-TH properties page, field findings 9).
+_REPORTING = prop(
+    "reporting_interval",
+    "Reporting Interval",
+    "INT",
+    unit="s",
+    access="RW",
+    minimum=60,
+    maximum=64800,
+)
+
+
+def _service(service_id: str, name: str, inputs: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    return {
+        "id": service_id,
+        "name": name,
+        "callType": "ASYNC",  # *unconfirmed* value set (reference §11)
+        "inputs": list(inputs),
+        "outputs": [],
+    }
+
+
+# MDP's "WS51x - Available Services" page lists these for Milesight's sockets; that the WS523
+# plug offers the same is *unconfirmed*.
+_SOCKET_SERVICES = (
+    _service("reboot", "Reboot"),
+    _service("query_device_status", "Query Device Status"),
+    _service("power_consumption_clear", "Clear Power Consumption"),
+    _service(
+        "set_delay_work",
+        "Create Delay Task",
+        (
+            prop("delay_time", "Delay Time", "INT", unit="s", minimum=0, maximum=86400),
+            prop("status1", "Socket Status", "INT", minimum=0, maximum=1),
+        ),
+    ),
+)
 
 
 def _history_array(*items: tuple[str, str, str, str | None]) -> tuple[dict[str, Any], ...]:
@@ -213,6 +253,7 @@ FIELD_MODELS: dict[str, FieldModel] = {
             _enum("socket_status", "Socket Status", ("off", "on"), access="RW"),
             _REPORTING,
         ),
+        services=_SOCKET_SERVICES,
     ),
     "GS101": FieldModel(
         _gs101,
@@ -270,8 +311,26 @@ FIELD_MODELS: dict[str, FieldModel] = {
         (
             _BATTERY,
             _TEMPERATURE,
-            prop("target_temperature", "Target Temperature", "FLOAT", unit="°C", access="RW"),
-            prop("valve_opening", "Valve Opening", "INT", unit="%", access="RW"),
+            # wt-series/wt101: target 5-35 °C.
+            prop(
+                "target_temperature",
+                "Target Temperature",
+                "FLOAT",
+                unit="°C",
+                access="RW",
+                minimum=5,
+                maximum=35,
+                fraction_digits=1,
+            ),
+            prop(
+                "valve_opening",
+                "Valve Opening",
+                "INT",
+                unit="%",
+                access="RW",
+                minimum=0,
+                maximum=100,
+            ),
             prop("motor_position", "Motor Position", "INT"),
             _enum("window_detection", "Window Detection", ("normal", "open")),
             _enum("freeze_protection", "Freeze Protection", ("normal", "triggered")),
@@ -349,6 +408,9 @@ def field_devices(first_id: int) -> list[SimulatedDevice]:
             model=model,
             firmware_version=firmware,
             data_storage=sn not in NO_STORAGE,
+            # Mains-powered sockets run Class C, battery devices Class A (*unconfirmed*
+            # per-model defaults: from their power supply).
+            lorawan_class="C" if model.startswith(("WS52", "WS50")) else "A",
         )
         for index, (model, sn, name, firmware) in enumerate(FIELD_DEVICES)
     ]

@@ -20,6 +20,7 @@ from .catalogue import PAYLOADS, scenario_devices
 from .cloud_api import CloudApi
 from .control_api import ControlApi
 from .device import SimulatedDevice
+from .downlinks import DownlinkApi
 from .field import LINE_CROSSING_TSL_ID, crossing_payload, field_payload
 from .sender import WebhookSender
 from .signing import signed_headers
@@ -79,6 +80,7 @@ class MilesightSimulator:
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self.sender = WebhookSender(suspend_after_failures=suspend_after_failures)
+        self.downlinks = DownlinkApi(self, None)
         self._uplink_task: asyncio.Task[None] | None = None
         self._port: int | None = None
         self._host = "127.0.0.1"
@@ -104,6 +106,8 @@ class MilesightSimulator:
         ControlApi(self).add_routes(app)
         cloud = CloudApi(self)
         cloud.add_routes(app)
+        self.downlinks = DownlinkApi(self, cloud.guard)
+        self.downlinks.add_routes(app)
         cloud.add_catch_all(app)
         self.stopping.clear()
         self._runner = web.AppRunner(app, access_log=None)
@@ -119,6 +123,7 @@ class MilesightSimulator:
     async def stop(self) -> None:
         """Stop the sender and the server; pending held requests are released first."""
         self.stopping.set()
+        await self.downlinks.stop()
         if self._uplink_task is not None:
             self._uplink_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -177,7 +182,13 @@ class MilesightSimulator:
     def uplink_event(self, sn: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         """A DEVICE_DATA/PROPERTY event of device ``sn``; stored in its history too."""
         device = self._device(sn)
-        payload = data if data is not None else self._payload(device)
+        self.downlinks.before_uplink(device)  # a Class A device takes its writes now
+        if data is not None:
+            payload = data
+        else:
+            payload = self._payload(device)
+            # Written settings the device reports (a generator may not know them).
+            payload.update({k: v for k, v in device.settings.items() if k in payload})
         ts_ms = int(time.time() * 1000)
         device.record(ts_ms, payload)
         device.connect_status = "ONLINE"

@@ -97,6 +97,19 @@ ADDED_SINCE_0_2_0: frozenset[str] = frozenset(
         "sensor.walk_in_freezer_last_seen",
         "sensor.warehouse_door_last_seen",
         "sensor.warehouse_freezer_last_seen",
+        # Controls of API entries (issue 13): each thing-model service without inputs is a
+        # button (the simulator's "reboot"), each writable ranged number a number entity
+        # (reporting interval); settings, disabled by default, entity category config.
+        "button.boiler_room_leak_reboot",
+        "button.desk_button_reboot",
+        "button.garage_door_reboot",
+        "button.lobby_counter_reboot",
+        "button.meeting_room_reboot",
+        "button.walk_in_freezer_reboot",
+        "number.boiler_room_leak_reporting_interval",
+        "number.garage_door_reporting_interval",
+        "number.meeting_room_reporting_interval",
+        "number.walk_in_freezer_reporting_interval",
     }
 )
 

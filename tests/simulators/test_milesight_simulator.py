@@ -1115,3 +1115,72 @@ def test_cli_scenario_options() -> None:
     assert (args.scenario, args.suspend_after_failures) == ("field", None)
     args = parse_args(["--scenario", "classic", "--suspend-after-failures", "3"])
     assert (args.scenario, args.suspend_after_failures) == ("classic", 3)
+
+
+async def test_class_c_plug_switches_and_pushes_its_result(
+    session: aiohttp.ClientSession, receiver: Receiver
+) -> None:
+    """The demo's WS523: a PATCH is taken within the Class C delay, TASK_DATA and a report
+    with the new socket state are pushed signed, and its power reading follows."""
+    plug_sim = MilesightSimulator(seed=2, scenario="field")
+    plug_sim.webhook_url = receiver.url
+    await plug_sim.start()
+    try:
+        plug_sim.downlinks.class_c_delay = 0
+        plug = next(device for device in plug_sim.devices if device.model == "WS523")
+        token = await _token(plug_sim, session)
+        async with session.patch(
+            f"{plug_sim.url}/device/openapi/v1/devices/{plug.device_id}/properties",
+            json={"properties": {"socket_status": "off"}},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as response:
+            assert response.status == 200
+            assert (await response.json())["data"] == {"properties": {"socket_status": "off"}}
+        await _wait_until(lambda: len(receiver.received) >= 1)
+        task, report = json.loads(receiver.received[0][1])
+        assert task["eventType"] == "TASK_DATA"
+        assert task["data"]["info"]["status"] == "SUCCESS"
+        assert task["data"]["info"]["subcommand"] == [
+            {"key": "socket_status", "status": "SUCCESS", "value": "off"}
+        ]
+        assert report["data"]["payload"]["socket_status"] == "off"
+        uplink = plug_sim.uplink_event(plug.sn)["data"]["payload"]
+        assert (uplink["socket_status"], uplink["active_power"]) == ("off", 0)
+        # Refusals: read-only and out of range (errCodes *unconfirmed*).
+        for body, code in (
+            ({"properties": {"voltage": 1}}, "property_read_only"),
+            ({"properties": {"socket_status": "dim"}}, "parameter_invalid"),
+        ):
+            async with session.patch(
+                f"{plug_sim.url}/device/openapi/v1/devices/{plug.device_id}/properties",
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+            ) as response:
+                assert response.status == 400
+                _assert_failure(await response.json(), code)
+    finally:
+        await plug_sim.stop()
+
+
+async def test_downlink_control_routes(
+    sim: MilesightSimulator, session: aiohttp.ClientSession
+) -> None:
+    """``/_sim/downlinks`` shows the queues; ``/_sim/refuse_downlinks`` makes them fail."""
+    token = await _token(sim, session)
+    device = sim.devices[0]
+    async with session.patch(
+        f"{sim.url}/device/openapi/v1/devices/{device.device_id}/properties",
+        json={"properties": {"reporting_interval": 10}},
+        headers={"Authorization": f"Bearer {token}"},
+    ) as response:
+        assert response.status == 200
+    status, body = await _get(session, f"{sim.url}/_sim/downlinks")
+    assert status == 200
+    assert body["queues"][device.sn][0]["properties"] == {"reporting_interval": 10}
+    status, body = await _post(session, f"{sim.url}/_sim/refuse_downlinks", json={"sn": device.sn})
+    assert (status, body["refused"]) == (200, 1)
+    (result,) = sim.downlinks.apply(device)
+    assert result["data"]["info"]["status"] == "FAILED"
+    assert device.settings == {}
+    status, _ = await _post(session, f"{sim.url}/_sim/refuse_downlinks", json={"sn": "nope"})
+    assert status == 404

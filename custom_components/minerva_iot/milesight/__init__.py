@@ -17,6 +17,7 @@ from custom_components.minerva_iot.usage import ApiCallCounter
 
 from . import catalogue
 from .const import ALL_ISSUES, CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_SERVER_ADDRESS
+from .control.outcomes import async_create_pending
 from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry, MilesightData
 from .fleet import FleetState
@@ -67,6 +68,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) ->
         webhook=MilesightWebhookHandler(hass, entry),
         watchdog=DeliveryWatchdog(hass, entry),
     )
+    if client is not None:
+        entry.runtime_data.pending = async_create_pending(hass, entry)
     # Before the entities exist: devices that went silent while Home Assistant was down start
     # unavailable.
     await entry.runtime_data.watchdog.async_start()

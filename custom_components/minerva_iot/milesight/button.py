@@ -15,6 +15,7 @@ from custom_components.minerva_iot.clients.milesight import MilesightAuthError, 
 from custom_components.minerva_iot.const import DOMAIN
 
 from .const import HEALTH_UPDATES_KEY
+from .control.buttons import async_add_service_buttons
 from .data import MilesightConfigEntry, MilesightData
 from .entity import MilesightEntryEntity
 from .selftest import async_test_webhook
@@ -71,12 +72,13 @@ async def async_setup_entry(
     entry: MilesightConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the Application's buttons."""
+    """Add the Application's buttons, then a button per device service without inputs."""
     async_add_entities(
         MilesightButton(entry, description)
         for description in BUTTONS
         if description.exists_fn(entry.runtime_data)
     )
+    async_add_service_buttons(entry, async_add_entities)
 
 
 class MilesightButton(MilesightEntryEntity, ButtonEntity):

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from custom_components.minerva_iot.device_updates import DeviceUpdates
     from custom_components.minerva_iot.usage import ApiCallCounter
 
+    from .control.pending import PendingWrites
     from .coordinator import MilesightCoordinator
     from .fleet import FleetState
     from .health import WebhookHealth
@@ -39,6 +40,8 @@ class MilesightData:
     webhook: MilesightWebhookHandler
     watchdog: DeliveryWatchdog
     webhook_url: str | None = None
+    # Writes waiting for their devices (API entries only: webhook-only entries cannot write).
+    pending: PendingWrites | None = None
 
 
 type MilesightConfigEntry = ConfigEntry[MilesightData]

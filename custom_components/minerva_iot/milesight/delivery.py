@@ -84,6 +84,8 @@ class DeliveryProcessor:
                     async_delete_entry_issue(self.hass, key, entry_id)
             if event.event_type in (EVENT_DEVICE_DATA, EVENT_TASK_DATA):
                 changes |= data.fleet.apply(event, now)
+                if data.pending is not None:  # writes the event confirms or fails
+                    changes.changed |= data.pending.async_observe(event)
             elif event.event_type == EVENT_SYSTEM_MESSAGES:
                 self._raise_system_message(event)
             elif event.event_type != EVENT_WEBHOOK_TEST:

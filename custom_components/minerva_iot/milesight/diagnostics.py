@@ -65,6 +65,19 @@ async def async_get_milesight_diagnostics(
         "last_update_success": coordinator.last_update_success,
         "calls_last_24h": data.api_calls.last_24h(),
         "rate_limited_until": coordinator.backoff.paused_until,
+        # Writes waiting for their devices (control/pending.py).
+        "pending_writes": [
+            {
+                "sn": write.sn,
+                "key": write.key,
+                "value": write.value,
+                "sent_at": write.sent_at.isoformat(),
+                "deadline": write.deadline.isoformat(),
+                "class_a": write.class_a,
+                "task_id": write.task_id,
+            }
+            for write in (data.pending.all() if data.pending else [])
+        ],
     }
     result["devices"] = [
         {

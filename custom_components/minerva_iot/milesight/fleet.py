@@ -42,7 +42,7 @@ from .device_events import (
     event_state,
 )
 from .keys import KIND_EVENT, READING_KINDS, KeySpec, resolve
-from .models import DeviceEventRecord, DeviceState, PropertyHint
+from .models import TSL_SCHEMA, DeviceEventRecord, DeviceState, PropertyHint, ServiceHint
 from .tsl import DEFAULT_ARRAY_SIZE, array_positions, expand_arrays, flatten_values, is_template_key
 
 _LOGGER = logging.getLogger(__name__)
@@ -330,7 +330,12 @@ class FleetState:
     def needs_thing_model(self, sn: str, firmware: str | None) -> bool:
         """The thing model is cached across restarts; a firmware update may change it."""
         device = self.devices[sn]
-        return not device.tsl_loaded or device.tsl_firmware != firmware
+        return (
+            not device.tsl_loaded
+            or device.tsl_firmware != firmware
+            # Cached before writes existed (no ranges, no services): read once more.
+            or device.tsl_schema < TSL_SCHEMA
+        )
 
     def set_thing_model(self, sn: str, spec: ThingSpecification, firmware: str | None) -> None:
         """Keep the parts of the thing model the entities use (cached for `firmware`)."""
@@ -339,8 +344,13 @@ class FleetState:
         device.hints = expand_arrays(
             {key: PropertyHint.from_thing_property(prop) for key, prop in spec.properties.items()}
         )
+        device.services = {
+            service_id: ServiceHint.from_thing_service(service)
+            for service_id, service in spec.services.items()
+        }
         device.tsl_loaded = True
         device.tsl_firmware = firmware
+        device.tsl_schema = TSL_SCHEMA
 
     def adopt_thing_model_keys(self, sn: str) -> Changes:
         """Give every reading of the thing model an entity, before the device reports it.

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from custom_components.minerva_iot.clients.milesight import ThingProperty
+from custom_components.minerva_iot.clients.milesight import ThingProperty, ThingService
 
 _CONTAINER_TYPES = frozenset({"STRUCT", "ARRAY", "FILE", "IMAGE"})
 # Arrival times kept per device: enough spacings to learn a reporting interval from.
 KEPT_UPLINKS = 8
+# What a cached thing model holds: 2 added number ranges and services (controls, issue 13).
+TSL_SCHEMA = 2
 # Deliveries closer than this are one uplink (PROPERTY and EVENT parts, a retried delivery).
 SAME_UPLINK_S = 10.0
 
@@ -34,6 +36,10 @@ class PropertyHint:
     hidden: bool = False
     # Elements of an ARRAY property (its validator's maxSize; None: Milesight's default).
     max_size: int | None = None
+    # A number's validator range and decimals (controls: number entities, checks before writes).
+    minimum: float | None = None
+    maximum: float | None = None
+    fraction_digits: int | None = None
 
     @classmethod
     def from_thing_property(cls, prop: ThingProperty) -> PropertyHint:
@@ -46,7 +52,31 @@ class PropertyHint:
             access_mode=prop.access_mode,
             hidden=prop.hidden,
             max_size=prop.max_size,
+            minimum=prop.minimum,
+            maximum=prop.maximum,
+            fraction_digits=prop.fraction_digits,
         )
+
+    def as_thing_property(self, key: str) -> ThingProperty:
+        """Back to the client's type (its checks before a write)."""
+        return ThingProperty(
+            key=key,
+            name=self.name,
+            unit=self.unit,
+            data_type=self.data_type,
+            enum=dict(self.enum),
+            access_mode=self.access_mode,
+            hidden=self.hidden,
+            max_size=self.max_size,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            fraction_digits=self.fraction_digits,
+        )
+
+    @property
+    def writable(self) -> bool:
+        """`W` or `RW`: the property can be written (PATCH …/properties)."""
+        return "W" in (self.access_mode or "").upper()
 
     @property
     def is_reading(self) -> bool:
@@ -70,6 +100,9 @@ class PropertyHint:
             "access_mode": self.access_mode,
             "hidden": self.hidden,
             "max_size": self.max_size,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "fraction_digits": self.fraction_digits,
         }
 
     @classmethod
@@ -83,7 +116,36 @@ class PropertyHint:
             access_mode=raw.get("access_mode"),
             hidden=bool(raw.get("hidden")),
             max_size=raw["max_size"] if isinstance(raw.get("max_size"), int) else None,
+            minimum=_number_or_none(raw.get("minimum")),
+            maximum=_number_or_none(raw.get("maximum")),
+            fraction_digits=raw["fraction_digits"]
+            if isinstance(raw.get("fraction_digits"), int)
+            else None,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceHint:
+    """A service of the thing model: its name and the keys of its inputs (none: a button)."""
+
+    name: str | None = None
+    inputs: tuple[str, ...] = ()
+
+    @classmethod
+    def from_thing_service(cls, service: ThingService) -> ServiceHint:
+        """Keep what the buttons and the call_service action use."""
+        return cls(name=service.name, inputs=tuple(prop.key for prop in service.inputs))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialisable form."""
+        return {"name": self.name, "inputs": list(self.inputs)}
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> ServiceHint:
+        """Inverse of as_dict."""
+        raw = raw if isinstance(raw, dict) else {}
+        inputs = raw.get("inputs") if isinstance(raw.get("inputs"), list) else []
+        return cls(name=raw.get("name"), inputs=tuple(str(key) for key in inputs or ()))
 
 
 @dataclass(slots=True)
@@ -112,6 +174,8 @@ class DeviceState:
     measured_at: dict[str, float] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
     hints: dict[str, PropertyHint] = field(default_factory=dict)
+    # The thing model's services by id (API entries only; 0.2.0 stores have none).
+    services: dict[str, ServiceHint] = field(default_factory=dict)
     # None = unknown (no ONLINE/OFFLINE seen yet): treated as available.
     online: bool | None = None
     # When the latest uplink arrived, and the arrival times (epoch s) of the last few.
@@ -131,6 +195,7 @@ class DeviceState:
     tsl_loaded: bool = False
     # Firmware the cached thing model was read for: another firmware re-reads it.
     tsl_firmware: str | None = None
+    tsl_schema: int = 1
 
     @property
     def reachable(self) -> bool:
@@ -163,11 +228,13 @@ class DeviceState:
             "hardware_version": self.hardware_version,
             "keys": sorted(self.keys),
             "hints": {key: hint.as_dict() for key, hint in self.hints.items()},
+            "services": {key: service.as_dict() for key, service in self.services.items()},
             "has_button": self.has_button,
             "has_alarm": self.has_alarm,
             "has_device_event": self.has_device_event,
             "tsl_loaded": self.tsl_loaded,
             "tsl_firmware": self.tsl_firmware,
+            "tsl_schema": self.tsl_schema,
             "online": self.online,
             "last_seen": None if self.last_seen is None else self.last_seen.timestamp(),
             "uplinks": self.uplinks,
@@ -189,11 +256,16 @@ class DeviceState:
             hints={
                 key: PropertyHint.from_dict(hint) for key, hint in (raw.get("hints") or {}).items()
             },
+            services={
+                str(key): ServiceHint.from_dict(service)
+                for key, service in (raw.get("services") or {}).items()
+            },
             has_button=bool(raw.get("has_button")),
             has_alarm=bool(raw.get("has_alarm")),
             has_device_event=bool(raw.get("has_device_event")),
             tsl_loaded=bool(raw.get("tsl_loaded")),
             tsl_firmware=raw.get("tsl_firmware"),
+            tsl_schema=raw["tsl_schema"] if isinstance(raw.get("tsl_schema"), int) else 1,
             # An OFFLINE device stays unavailable across a restart until it reports again.
             online=raw.get("online"),
             last_seen=_datetime_or_none(raw.get("last_seen")),
@@ -204,6 +276,12 @@ class DeviceState:
             ][-KEPT_UPLINKS:],
             reporting_interval_s=_positive_or_none(raw.get("reporting_interval_s")),
         )
+
+
+def _number_or_none(number: Any) -> float | None:
+    if not isinstance(number, int | float) or isinstance(number, bool):
+        return None
+    return float(number)
 
 
 def _positive_or_none(number: Any) -> float | None:

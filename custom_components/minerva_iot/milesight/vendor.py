@@ -12,6 +12,7 @@ from . import (
     async_unload_entry,
 )
 from .config_flow import MilesightFlowMixin
+from .control.actions import async_setup_services
 from .diagnostics import async_get_milesight_diagnostics
 from .identifiers import migrate_v1_identifier, migrate_v1_unique_id
 from .options_flow import MilesightOptionsFlow
@@ -27,6 +28,7 @@ MILESIGHT = Vendor(
     async_remove_entry=async_remove_entry,
     async_remove_device=async_remove_config_entry_device,
     async_get_diagnostics=async_get_milesight_diagnostics,
+    async_setup_services=async_setup_services,
     trigger_types=frozenset(TRIGGER_TYPES),
     device_trigger_types=milesight_trigger_types,
     reauth_step=MilesightFlowMixin.async_step_milesight_reauth,

@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 
 from .address import normalize_server_address
+from .commands import CommandResult, command_error
 from .errors import MilesightAuthError, MilesightResponseError
 from .models import MilesightDevice, ThingSpecification, flatten_payload
 from .token import MilesightTokenManager
@@ -163,6 +164,40 @@ class MilesightClient:
             endpoint="devices/thing-specification",
         )
         return ThingSpecification.from_api(data)
+
+    async def async_write_properties(
+        self, device_id: str, properties: dict[str, Any]
+    ) -> CommandResult:
+        """Ask the device to take new property values (one request; applied asynchronously).
+
+        A refusal the cloud explains raises MilesightDeviceOfflineError, MilesightReadOnlyError
+        or MilesightValueError (commands.py; their errCodes are *unconfirmed*).
+        """
+        try:
+            data = await self._async_call(
+                "PATCH",
+                f"/devices/{device_id}/properties",
+                endpoint="devices/properties-update",
+                json_body={"properties": properties},
+            )
+        except MilesightResponseError as err:
+            raise command_error(err, next(iter(properties), None)) from err
+        return CommandResult.from_data(data)
+
+    async def async_call_service(
+        self, device_id: str, service_id: str, inputs: dict[str, Any] | None = None
+    ) -> CommandResult:
+        """Invoke a thing-model service of the device (one request; result by webhook)."""
+        try:
+            data = await self._async_call(
+                "POST",
+                f"/devices/{device_id}/services/call",
+                endpoint="devices/services-call",
+                json_body={"serviceId": service_id, "inputs": inputs or {}},
+            )
+        except MilesightResponseError as err:
+            raise command_error(err, service_id) from err
+        return CommandResult.from_data(data)
 
     async def async_get_history_page(
         self,

@@ -59,3 +59,29 @@ class MilesightResponseError(MilesightError):
 
 class MilesightInvalidServerAddress(MilesightError):
     """The pasted server address cannot be turned into an https://host[:port] base URL."""
+
+
+class MilesightCommandError(MilesightResponseError):
+    """A property write or service call the cloud (or the thing model) refused.
+
+    `key` names the property or service. Subclasses tell why, so callers can say so.
+    """
+
+    key: str | None = None
+
+    def for_key(self, key: str | None) -> MilesightCommandError:
+        """The same error, naming what was refused."""
+        self.key = key
+        return self
+
+
+class MilesightDeviceOfflineError(MilesightCommandError):
+    """The device is offline (or was never connected): no downlink can reach it."""
+
+
+class MilesightReadOnlyError(MilesightCommandError):
+    """The property is not writable (`R` in the thing model) or the service is unknown."""
+
+
+class MilesightValueError(MilesightCommandError):
+    """The value is outside the thing model's range, not one of its options, or mistyped."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import math
 from typing import Any
 
 from .errors import MilesightResponseError
@@ -88,6 +89,25 @@ class ThingProperty:
     hidden: bool = False
     # An ARRAY property's element count (dataSpec.validator.maxSize), if the model gives one.
     max_size: int | None = None
+    # Writable numbers: dataSpec.validator min/max and fractionDigits (the step is 10^-digits;
+    # MDP documents no step of its own).
+    minimum: float | None = None
+    maximum: float | None = None
+    fraction_digits: int | None = None
+
+    @property
+    def writable(self) -> bool:
+        """`W` or `RW` in the thing model: PATCH …/properties accepts it."""
+        return "W" in (self.access_mode or "").upper()
+
+
+@dataclass(frozen=True)
+class ThingService:
+    """One service of a device's thing model (`services[]`: id, name, inputs)."""
+
+    service_id: str
+    name: str | None
+    inputs: tuple[ThingProperty, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +116,7 @@ class ThingSpecification:
 
     properties: dict[str, ThingProperty]
     version: str | None = None
+    services: dict[str, ThingService] = field(default_factory=dict)
 
     @classmethod
     def from_api(cls, data: Any) -> ThingSpecification:
@@ -114,7 +135,39 @@ class ThingSpecification:
             prop = _parse_property(item, parents)
             if prop is not None:
                 properties[prop.key] = prop
-        return cls(properties=properties, version=_optional_str(data.get("version")))
+        return cls(
+            properties=properties,
+            version=_optional_str(data.get("version")),
+            services=_parse_services(data.get("services")),
+        )
+
+
+def _parse_services(raw: Any) -> dict[str, ThingService]:
+    """`services[]` of a thing model; inputs parsed as properties (same `dataSpec`)."""
+    services: dict[str, ThingService] = {}
+    for item in raw if isinstance(raw, list) else ():
+        if not isinstance(item, dict) or not (service_id := _optional_str(item.get("id"))):
+            continue
+        raw_inputs = item.get("inputs")
+        if not isinstance(raw_inputs, list):
+            raw_inputs = []
+        inputs = tuple(
+            prop
+            for entry in raw_inputs
+            if isinstance(entry, dict) and (prop := _parse_property(entry, {})) is not None
+        )
+        services[service_id] = ThingService(service_id, _optional_str(item.get("name")), inputs)
+    return services
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _full_key(item: dict[str, Any], parents: dict[str, dict[str, Any]]) -> str:
@@ -146,7 +199,9 @@ def _parse_property(
         for mapping in mappings
         if isinstance(mapping, dict) and mapping.get("key") is not None
     }
-    max_size = _as_dict(spec.get("validator")).get("maxSize")
+    validator = _as_dict(spec.get("validator"))
+    max_size = validator.get("maxSize")
+    digits = spec.get("fractionDigits")
     return ThingProperty(
         key=key,
         name=_optional_str(item.get("name")),
@@ -156,4 +211,9 @@ def _parse_property(
         access_mode=_optional_str(item.get("accessMode")),
         hidden=item.get("hidden") is True,
         max_size=max_size if isinstance(max_size, int) and not isinstance(max_size, bool) else None,
+        minimum=_number(validator.get("min")),
+        maximum=_number(validator.get("max")),
+        fraction_digits=digits
+        if isinstance(digits, int) and not isinstance(digits, bool)
+        else None,
     )
