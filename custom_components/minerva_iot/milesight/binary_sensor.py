@@ -82,7 +82,11 @@ class MilesightBinarySensor(MilesightDeviceEntity, BinarySensorEntity, RestoreEn
     def available(self) -> bool:
         """As the description says (connectivity stays available to show "offline")."""
         device = self.device
-        return device is not None and self.entity_description.available_fn(device)
+        return (
+            device is not None
+            and not device.unlisted
+            and self.entity_description.available_fn(device)
+        )
 
     @property
     def is_on(self) -> bool | None:

@@ -2,8 +2,10 @@
 
 One Home Assistant Store per entry. The stored document keeps the shape of 0.2.0: `devices`
 (FleetState.as_stored, since 0.3 with when each device last reported), `webhook_verified` and
-`signed_delivery_seen` (WebhookHealth) and `api_usage` (hour since the epoch → requests: the
-quota is per day, calls made before a restart or reload still count).
+`signed_delivery_seen` (WebhookHealth), `api_usage` (hour since the epoch → requests: the
+quota is per day, calls made before a restart or reload still count) and, since 0.4,
+`missed_listings` (serial number → API listings in a row without it: without the slow refresh
+the device list is read only at start-up, so the count must survive restarts).
 
 A save is never postponed by later changes: with deliveries every few seconds, a delay that
 restarted on each of them would write only at shutdown. What only moves the watchdog's clock
@@ -19,6 +21,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.stale_devices import DeviceListing
 from custom_components.minerva_iot.usage import ApiCallCounter
 
 from .fleet import FleetState
@@ -47,6 +50,7 @@ class MilesightStore:
         fleet: FleetState,
         health: WebhookHealth,
         api_calls: ApiCallCounter,
+        listing: DeviceListing[str],
     ) -> None:
         """Persist these objects (they are filled by `async_load`)."""
         self._hass = hass
@@ -56,6 +60,7 @@ class MilesightStore:
         self._fleet = fleet
         self._health = health
         self._api_calls = api_calls
+        self._listing = listing
 
     async def async_load(self) -> None:
         """Bring back the devices, webhook flags and API calls saved before the restart."""
@@ -64,6 +69,9 @@ class MilesightStore:
         self._health.load(stored)
         if isinstance(usage := stored.get("api_usage"), dict):
             self._api_calls.restore(usage)
+        if isinstance(missed := stored.get("missed_listings"), dict):
+            self._listing.restore(missed)
+            self._fleet.mark_unlisted(self._listing.gone)
 
     def _stored(self) -> dict[str, Any]:
         self._save_due = None  # called when the store writes: later changes need a new save
@@ -71,6 +79,7 @@ class MilesightStore:
             "devices": self._fleet.as_stored(),
             **self._health.as_stored(),
             "api_usage": self._api_calls.as_dict(),
+            "missed_listings": self._listing.as_stored(),
         }
 
     @callback
@@ -85,19 +94,3 @@ class MilesightStore:
     async def async_save_now(self) -> None:
         """Persist immediately (on unload)."""
         await self._store.async_save(self._stored())
-
-
-async def async_forget_stored_device(hass: HomeAssistant, entry_id: str, sn: str) -> None:
-    """Drop one device from the store of an entry that is not loaded.
-
-    A loaded entry owns its store (and would write its own copy back); an unloaded entry reads
-    it at its next set-up, which must not bring the device back.
-    """
-    store = entry_store(hass, entry_id)
-    stored = await store.async_load()
-    if not stored:
-        return
-    devices = stored.get("devices") or []
-    kept = [raw for raw in devices if not (isinstance(raw, dict) and raw.get("sn") == sn)]
-    if len(kept) != len(devices):
-        await store.async_save({**stored, "devices": kept})
