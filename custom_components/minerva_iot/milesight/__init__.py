@@ -25,7 +25,7 @@ from .health import WebhookHealth
 from .identifiers import is_application_device, sn_of_device
 from .platforms import PLATFORM_SETUPS
 from .registry import MilesightDeviceRegistry
-from .store import MilesightStore, entry_store
+from .store import MilesightStore, async_remove_store
 from .waiters import SelfTestWaiters
 from .watchdog import DeliveryWatchdog
 from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
@@ -95,7 +95,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove the entry's repair issues and its store of known devices."""
     async_delete_entry_issues(hass, entry.entry_id, ALL_ISSUES)
-    await entry_store(hass, entry.entry_id).async_remove()
+    await async_remove_store(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(

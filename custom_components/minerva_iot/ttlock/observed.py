@@ -16,18 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.storage import Store
 
-from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.entry_store import EntryStore, async_remove_entry_store
 
-_LOGGER = logging.getLogger(__name__)
-
-STORAGE_VERSION = 1
 # Observations change rarely (once per lock, mostly); the delay only gathers a burst.
 SAVE_DELAY = 10
 
@@ -61,17 +55,12 @@ class TTLockObservations:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
-        self._store = _store(hass, entry_id)
+        self._store = EntryStore(hass, _store_name(entry_id), self._data, save_delay=SAVE_DELAY)
         self._locks: dict[int, LockSeen] = {}
 
     async def async_load(self) -> None:
         """Carry on from what was observed before; an unreadable store starts afresh."""
-        try:
-            data = await self._store.async_load()
-        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
-            _LOGGER.warning("Ignoring the stored TTLock lock observations: %s", err)
-            data = None
-        locks = data.get("locks") if isinstance(data, Mapping) else None
+        locks = (await self._store.async_load()).get("locks")
         if not isinstance(locks, Mapping):
             return
         for lock_id, seen in locks.items():
@@ -116,11 +105,11 @@ class TTLockObservations:
 
     async def async_save(self) -> None:
         """Save now (the entry unloads)."""
-        await self._store.async_save(self._data())
+        await self._store.async_save()
 
     @callback
     def _schedule_save(self) -> None:
-        self._store.async_delay_save(self._data, SAVE_DELAY)
+        self._store.async_schedule_save()
 
     def _data(self) -> dict[str, Any]:
         return {
@@ -134,8 +123,8 @@ class TTLockObservations:
 
 async def async_remove_observations(hass: HomeAssistant, entry_id: str) -> None:
     """The entry is deleted: so is what was observed of its locks."""
-    await _store(hass, entry_id).async_remove()
+    await async_remove_entry_store(hass, _store_name(entry_id))
 
 
-def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.ttlock_observed.{entry_id}")
+def _store_name(entry_id: str) -> str:
+    return f"ttlock_observed.{entry_id}"
