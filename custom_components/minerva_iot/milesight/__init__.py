@@ -13,6 +13,7 @@ from custom_components.minerva_iot.clients.milesight import MilesightClient
 from custom_components.minerva_iot.compat import async_listen_for_options_changes
 from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issues
+from custom_components.minerva_iot.selftest_waiters import SelfTestWaiters
 from custom_components.minerva_iot.stale_devices import DeviceListing, removal_allowed
 from custom_components.minerva_iot.usage import ApiCallCounter
 
@@ -26,7 +27,6 @@ from .identifiers import is_application_device, sn_of_device
 from .platforms import PLATFORM_SETUPS
 from .registry import MilesightDeviceRegistry
 from .store import MilesightStore, async_remove_store
-from .waiters import SelfTestWaiters
 from .watchdog import DeliveryWatchdog
 from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
 
