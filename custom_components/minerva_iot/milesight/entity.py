@@ -52,13 +52,17 @@ class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Push-first: an OFFLINE report (or API status), or the delivery watchdog finding the
-        device overdue (watchdog.py), makes a device unavailable.
+        """The device exists, is not believed gone (stale_devices.py) and is available.
 
         A failed slow API refresh must not blank out values that webhooks keep updating.
         """
         device = self.device
-        return device is not None and device.reachable
+        return device is not None and not device.unlisted and self.device_available(device)
+
+    def device_available(self, device: DeviceState) -> bool:
+        """Push-first: an OFFLINE report (or API status), or the delivery watchdog finding the
+        device overdue (watchdog.py), makes a device unavailable."""
+        return device.reachable
 
 
 class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):

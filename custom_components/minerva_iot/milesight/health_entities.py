@@ -47,6 +47,9 @@ THROTTLE = timedelta(minutes=5)
 class ThrottledWrites(CoordinatorEntity[MilesightCoordinator]):
     """Writes its state at once after a quiet `THROTTLE`, else when the `THROTTLE` is over.
 
+    Only for an entity whose description says `throttled` (one without the field is); the
+    others write every update.
+
     The value shown is always the newest one: a change during the pause is written at its end,
     so the last delivery before a silence is shown too.
     """
@@ -62,6 +65,9 @@ class ThrottledWrites(CoordinatorEntity[MilesightCoordinator]):
 
     @callback
     def _handle_coordinator_update(self) -> None:
+        if not getattr(self.entity_description, "throttled", True):
+            self.async_write_ha_state()  # its description says it changes rarely
+            return
         if self._unsub_write is not None or (self.available, self.state) == self._written:
             return  # a pending write will show the newest value; or nothing changed
         now = dt_util.utcnow()
@@ -202,13 +208,6 @@ class MilesightHealthSensor(_HealthEntity, ThrottledWrites, SensorEntity):
         """The API-calls sensor says when a rate-limit pause ends."""
         attributes_fn = self.entity_description.attributes_fn
         return None if attributes_fn is None else attributes_fn(self._data)
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        if self.entity_description.throttled:
-            super()._handle_coordinator_update()
-        else:
-            self.async_write_ha_state()
 
 
 class MilesightWebhookBinarySensor(_HealthEntity, BinarySensorEntity):

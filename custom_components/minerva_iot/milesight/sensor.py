@@ -11,7 +11,7 @@ from homeassistant.components.sensor import (
     RestoreSensor,
     SensorDeviceClass,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -89,15 +89,9 @@ class MilesightSensor(MilesightDeviceEntity, ThrottledWrites, RestoreSensor):
         ):
             self._restored = last.native_value
 
-    @property
-    def available(self) -> bool:
-        """As the description says; a device believed gone (stale_devices.py) is not."""
-        device = self.device
-        return (
-            device is not None
-            and not device.unlisted
-            and self.entity_description.available_fn(device)
-        )
+    def device_available(self, device: DeviceState) -> bool:
+        """As the description says (last seen stays available while the device exists)."""
+        return self.entity_description.available_fn(device)
 
     @property
     def native_value(self) -> Any:
@@ -109,10 +103,3 @@ class MilesightSensor(MilesightDeviceEntity, ThrottledWrites, RestoreSensor):
         if device is None or description.property_key not in device.values:
             return self._restored
         return sensor_state(description, device.values[description.property_key])
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        if self.entity_description.throttled:
-            super()._handle_coordinator_update()
-        else:
-            self.async_write_ha_state()
