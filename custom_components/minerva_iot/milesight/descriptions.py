@@ -115,7 +115,7 @@ class MilesightSensorEntityDescription(SensorEntityDescription):
     # Push-first: an OFFLINE report (or API status), or the watchdog finding the device
     # overdue, makes a device unavailable.
     available_fn: Callable[[DeviceState], bool] = lambda device: device.reachable
-    # Changes with every delivery: written at most every health_entities.THROTTLE.
+    # Changes with every delivery: written at most every entity.THROTTLE.
     throttled: bool = False
 
 

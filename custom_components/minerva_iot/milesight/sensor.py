@@ -26,10 +26,11 @@ from .descriptions import (
 from .entity import (
     MilesightDeviceEntity,
     PropertyCandidate,
+    ThrottledWrites,
     async_add_device_entities,
     async_add_property_entities,
 )
-from .health_entities import ThrottledWrites, health_sensors
+from .health_entities import health_sensors
 from .keys import resolve
 from .models import DeviceState
 
