@@ -40,6 +40,17 @@ def _application_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.Devic
     )
 
 
+async def _webhook_entry_with_the_cold_store(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver
+) -> MockConfigEntry:
+    """A loaded webhook-only entry that received the cold store's reading (config set up)."""
+    assert await async_setup_component(hass, "config", {})
+    entry = webhook_entry()
+    await setup_entry(hass, entry)
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 5.0}))
+    return entry
+
+
 async def _reload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """A restart as far as the entry knows: the device list is read again, the store kept."""
     await hass.config_entries.async_reload(entry.entry_id)
@@ -119,10 +130,7 @@ async def test_webhook_only_devices_are_deleted_by_the_user_and_come_back_when_t
     hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, hass_ws_client: Any
 ) -> None:
     """No API list: any sensor device may be deleted while the entry is loaded."""
-    assert await async_setup_component(hass, "config", {})
-    entry = webhook_entry()
-    await setup_entry(hass, entry)
-    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 5.0}))
+    entry = await _webhook_entry_with_the_cold_store(hass, sim, deliver)
     await deliver(sim.uplink_event(GARAGE_DOOR, {"magnet_status": 1}))
     client = await hass_ws_client(hass)
     assert not await async_delete_device(hass, client, entry, _application_device(hass, entry))
@@ -141,10 +149,7 @@ async def test_devices_of_an_entry_that_is_not_loaded_are_kept(
     hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, hass_ws_client: Any
 ) -> None:
     """Disabled entry: its listing is not known, so every removal is refused (not a crash)."""
-    assert await async_setup_component(hass, "config", {})
-    entry = webhook_entry()
-    await setup_entry(hass, entry)
-    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 5.0}))
+    entry = await _webhook_entry_with_the_cold_store(hass, sim, deliver)
     cold = ha_device(hass, COLD_STORE)
     await hass.config_entries.async_set_disabled_by(entry.entry_id, ConfigEntryDisabler.USER)
     await hass.async_block_till_done()

@@ -32,9 +32,10 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
 from custom_components.minerva_iot.clients.ttlock import TTLockRecord
-from custom_components.minerva_iot.entry_store import EntryStore, async_remove_entry_store
+from custom_components.minerva_iot.entry_store import async_remove_entry_store
 
 from .const import CONF_LOCKS, CONF_RELOCK_AFTER, MAX_RELOCK_AFTER_S
+from .lock_store import StoredLocks
 
 # Learned values change with pushes; a minute's delay gathers a burst into one write.
 SAVE_DELAY = 60
@@ -125,22 +126,12 @@ def _list(value: Any) -> Iterable[Any]:
     return value if isinstance(value, list) else ()
 
 
-class TTLockLearning:
+class TTLockLearning(StoredLocks[LockLearning]):
     """The learned values of an entry's locks, and their store."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
-        self._store = EntryStore(hass, _store_name(entry_id), self._data, save_delay=SAVE_DELAY)
-        self._locks: dict[int, LockLearning] = {}
-
-    async def async_load(self) -> None:
-        """Carry on from what was learned before; an unreadable store starts afresh."""
-        locks = (await self._store.async_load()).get("locks")
-        if not isinstance(locks, Mapping):
-            return
-        for lock_id, learned in locks.items():
-            if isinstance(lock_id, str) and lock_id.isdigit():
-                self._locks[int(lock_id)] = LockLearning.from_dict(learned)
+        super().__init__(hass, _store_name(entry_id), LockLearning.from_dict, SAVE_DELAY)
 
     def lock(self, lock_id: int) -> LockLearning:
         """What `lock_id` taught so far (created empty on first use)."""
@@ -198,25 +189,6 @@ class TTLockLearning:
         if learning is not None and learning.relock_intervals:
             learning.relock_intervals.clear()
             self._schedule_save()
-
-    @callback
-    def forget(self, lock_id: int) -> None:
-        """The lock is gone."""
-        if self._locks.pop(lock_id, None) is not None:
-            self._schedule_save()
-
-    async def async_save(self) -> None:
-        """Save now (the entry unloads)."""
-        await self._store.async_save()
-
-    @callback
-    def _schedule_save(self) -> None:
-        self._store.async_schedule_save()
-
-    def _data(self) -> dict[str, Any]:
-        return {
-            "locks": {str(lock_id): learned.as_dict() for lock_id, learned in self._locks.items()}
-        }
 
 
 async def async_remove_learning(hass: HomeAssistant, entry_id: str) -> None:

@@ -20,7 +20,9 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 
-from custom_components.minerva_iot.entry_store import EntryStore, async_remove_entry_store
+from custom_components.minerva_iot.entry_store import async_remove_entry_store
+
+from .lock_store import StoredLocks
 
 # Observations change rarely (once per lock, mostly); the delay only gathers a burst.
 SAVE_DELAY = 10
@@ -50,22 +52,12 @@ class LockSeen:
         )
 
 
-class TTLockObservations:
+class TTLockObservations(StoredLocks[LockSeen]):
     """The observations of an entry's locks, and their store."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
-        self._store = EntryStore(hass, _store_name(entry_id), self._data, save_delay=SAVE_DELAY)
-        self._locks: dict[int, LockSeen] = {}
-
-    async def async_load(self) -> None:
-        """Carry on from what was observed before; an unreadable store starts afresh."""
-        locks = (await self._store.async_load()).get("locks")
-        if not isinstance(locks, Mapping):
-            return
-        for lock_id, seen in locks.items():
-            if isinstance(lock_id, str) and lock_id.isdigit():
-                self._locks[int(lock_id)] = LockSeen.from_dict(seen)
+        super().__init__(hass, _store_name(entry_id), LockSeen.from_dict, SAVE_DELAY)
 
     def remote(self, lock_id: int) -> bool | None:
         """True: the cloud reached the lock; False: it said it cannot; None: not seen yet."""
@@ -96,29 +88,6 @@ class TTLockObservations:
         seen.door_sensor = present
         self._schedule_save()
         return True
-
-    @callback
-    def forget(self, lock_id: int) -> None:
-        """The lock is gone."""
-        if self._locks.pop(lock_id, None) is not None:
-            self._schedule_save()
-
-    async def async_save(self) -> None:
-        """Save now (the entry unloads)."""
-        await self._store.async_save()
-
-    @callback
-    def _schedule_save(self) -> None:
-        self._store.async_schedule_save()
-
-    def _data(self) -> dict[str, Any]:
-        return {
-            "locks": {
-                str(lock_id): stored
-                for lock_id, seen in self._locks.items()
-                if (stored := seen.as_dict())
-            }
-        }
 
 
 async def async_remove_observations(hass: HomeAssistant, entry_id: str) -> None:
