@@ -308,14 +308,20 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     @callback
     def forget_gateway(self, gateway_id: int) -> None:
-        """The gateway's device is gone: if it comes back, it needs new entities."""
+        """The user deleted the gateway's device: if it comes back, it needs new entities.
+
+        Dropped from the account too: one missed by fewer than 3 lists would otherwise bring
+        its device back at the next update.
+        """
+        self.account.gateways.pop(gateway_id, None)
         self.gateway_listing.forget(gateway_id)
         identifier = gateway_identifier(gateway_id)
         self._device_removals[identifier] = self.device_removals(identifier) + 1
 
     @callback
     def forget_lock(self, lock_id: int) -> None:
-        """The lock's device is gone: drop its state, details, timers and repair."""
+        """The user deleted the lock's device: drop it, its state, details, timers and repair."""
+        self.account.locks.pop(lock_id, None)
         self.lock_listing.forget(lock_id)
         identifier = lock_identifier(lock_id)
         self._device_removals[identifier] = self.device_removals(identifier) + 1
