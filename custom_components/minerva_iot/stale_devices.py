@@ -49,6 +49,11 @@ class DeviceListing[KeyT: Hashable]:
         """Whether enough listings in a row missed the device to believe it gone."""
         return self._missed.get(key, 0) >= LISTINGS_BEFORE_GONE
 
+    @property
+    def seen(self) -> bool:
+        """Whether a listing was seen (a cloud without listings, or none read yet: False)."""
+        return self._listed is not None
+
     def listed(self, key: KeyT) -> bool:
         """Whether the last listing named the device (no listing yet: not known to be)."""
         return self._listed is not None and key in self._listed

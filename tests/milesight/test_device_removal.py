@@ -176,3 +176,17 @@ async def test_devices_of_an_entry_that_failed_to_set_up_are_kept(
     client = await hass_ws_client(hass)
     assert not await async_delete_device(hass, client, entry, sensor)
     assert dr.async_get(hass).async_get(sensor.id) is not None
+
+
+async def test_an_api_entry_that_has_not_read_its_list_keeps_its_devices(
+    hass: HomeAssistant, sim: MilesightSimulator, deliver: Deliver, hass_ws_client: Any
+) -> None:
+    """API down at start-up (push-only): the list may still name the device, so no delete."""
+    assert await async_setup_component(hass, "config", {})
+    sim.fail_next(1, "http500", endpoint="device/search")
+    entry = api_entry(sim)
+    await setup_entry(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 2.5}))
+    client = await hass_ws_client(hass)
+    assert not await async_delete_device(hass, client, entry, ha_device(hass, COLD_STORE))

@@ -104,7 +104,8 @@ async def async_remove_config_entry_device(
     """The one device-removal rule (stale_devices.py) for a sensor device.
 
     Allowed while the entry is loaded, for a device the Application's last API listing did not
-    name (a webhook-only entry has no listing: any sensor device). A deleted device is forgotten
+    name (a webhook-only entry has no listing: any sensor device; an API entry that has not read
+    its list yet refuses). A deleted device is forgotten
     (state, keys, thing model) and comes back, with new entities, when it reports again. The
     Application's own service device (health entities, buttons) cannot be deleted; a device
     that is not a Milesight sensor of ours (left over) may go.
@@ -114,6 +115,8 @@ async def async_remove_config_entry_device(
     if (sn := sn_of_device(device)) is None:
         return True
     data = entry.runtime_data
+    if data.client is not None and not data.coordinator.listing.seen:
+        return False  # an API entry that could not read the list yet: it may still name it
     if not removal_allowed(entry, data.coordinator.listing, sn):
         return False
     data.coordinator.listing.forget(sn)
