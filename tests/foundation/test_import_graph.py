@@ -195,3 +195,54 @@ def test_a_cycle_is_found(tmp_path: Path) -> None:
         [f"{name}.a", f"{name}.b"],
         [f"{name}.c", f"{name}.d"],
     ]
+
+
+VENDOR_PACKAGES = ("milesight", "ttlock")
+
+
+def cross_vendor_imports(graph: ImportGraph, package: str) -> list[Edge]:
+    """Imports from one vendor's HA side (or client) into the other's: shared code is top level."""
+
+    def vendor_of(module: str) -> str | None:
+        parts = module.removeprefix(f"{package}.").split(".")
+        if parts[0] == "clients" and len(parts) > 1:
+            parts = parts[1:]
+        return parts[0] if parts[0] in VENDOR_PACKAGES else None
+
+    return [
+        edge
+        for edge in graph.edges
+        if (source := vendor_of(edge.source)) is not None
+        and (target := vendor_of(edge.target)) is not None
+        and source != target
+    ]
+
+
+def test_no_vendor_imports_the_other(graph: ImportGraph) -> None:
+    """What both vendors use (self-test waiters, stores, stale devices...) lives at the top."""
+    assert cross_vendor_imports(graph, PACKAGE) == []
+
+
+def test_a_cross_vendor_import_is_found(tmp_path: Path) -> None:
+    """The check bites: TTLock importing Milesight's module, and a client the other's."""
+    package = tmp_path / "custom_components" / "minerva_iot"
+    for folder in ("milesight", "ttlock", "clients/milesight", "clients/ttlock"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "clients" / "__init__.py").write_text("")
+    (package / "milesight" / "waiters.py").write_text("")
+    (package / "selftest_waiters.py").write_text("")
+    (package / "ttlock" / "webhook.py").write_text(
+        "from custom_components.minerva_iot.milesight.waiters import x\n"
+        "from custom_components.minerva_iot.selftest_waiters import y\n"
+    )
+    (package / "clients" / "ttlock" / "base.py").write_text(
+        "from ..milesight import z\nfrom . import w\n"
+    )
+    throwaway = ImportGraph(tmp_path, package)
+    name = "custom_components.minerva_iot"
+    assert {(edge.source, edge.target) for edge in cross_vendor_imports(throwaway, name)} == {
+        (f"{name}.ttlock.webhook", f"{name}.milesight.waiters"),
+        (f"{name}.clients.ttlock.base", f"{name}.clients.milesight"),
+    }

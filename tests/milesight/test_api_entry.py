@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import inspect
 import time
 from typing import Any
 from unittest.mock import AsyncMock, patch
@@ -20,6 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.milesight import MilesightSimulator
+from tests.plugins.device_removal import async_delete_device
 
 from .conftest import Deliver, api_entry, ha_device, setup_entry
 
@@ -277,30 +277,19 @@ async def test_remove_device_and_entry(
     issue_registry: ir.IssueRegistry,
     hass_ws_client,
 ) -> None:
-    """A removed device comes back when it reports again; removing the entry clears issues."""
+    """A device deleted once unlisted comes back when it reports; removing the entry clears issues."""
     assert await async_setup_component(hass, "config", {})
     entry = api_entry(sim)
     await setup_entry(hass, entry)
-    device_registry = dr.async_get(hass)
+    listed = next(device for device in sim.devices if device.sn == COLD_STORE)
+    sim.devices.remove(listed)
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
     cold = ha_device(hass, COLD_STORE)
     client = await hass_ws_client(hass)
-    # The helper lost its config entry argument when devices got a single entry (HA 2026.8).
-    takes_entry = len(inspect.signature(client.remove_device).parameters) == 2
-    response = await client.remove_device(
-        *((cold.id, entry.entry_id) if takes_entry else (cold.id,))
-    )
-    assert response["success"]
-    await hass.async_block_till_done()
-    assert device_registry.async_get(cold.id) is None
-    application = next(
-        device
-        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
-        if device.serial_number is None
-    )
-    response = await client.remove_device(
-        *((application.id, entry.entry_id) if takes_entry else (application.id,))
-    )
-    assert not response["success"]
+    assert await async_delete_device(hass, client, entry, cold)
+    assert dr.async_get(hass).async_get(cold.id) is None
+    sim.devices.append(listed)  # added to the application again in MDP
     no_url_issue = f"milesight_no_external_url_{entry.entry_id}"
     assert issue_registry.async_get_issue(DOMAIN, no_url_issue)
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 7.5}))
@@ -454,30 +443,6 @@ async def test_thing_model_reread_after_firmware_update(
     await hass.async_block_till_done()
     assert sim.calls["device/thing-specification"] == tsl_calls + 1
     assert ha_device(hass, COLD_STORE).sw_version == "v2.0"
-
-
-async def test_device_deleted_in_the_cloud_is_removed(
-    hass: HomeAssistant, sim: MilesightSimulator
-) -> None:
-    """A device the Application no longer lists leaves Home Assistant at the next sync."""
-    entry = api_entry(sim)
-    await setup_entry(hass, entry)
-    assert hass.states.get("sensor.cold_store_temperature") is not None
-    sim.devices[:] = [d for d in sim.devices if d.sn != COLD_STORE]
-    await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-    serials = {
-        device.serial_number
-        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-    }
-    assert COLD_STORE not in serials
-    assert MEETING_ROOM in serials
-    assert er.async_get(hass).async_get("sensor.cold_store_temperature") is None
-    # An empty list is not trusted: nothing is removed.
-    sim.devices.clear()
-    await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-    assert hass.states.get("sensor.meeting_room_temperature") is not None
 
 
 async def test_entry_data_updates_do_not_reload(

@@ -233,8 +233,8 @@ def test_api_sync_lists_models_and_reads_values() -> None:
     assert fleet.devices[COLD_STORE].values == {"temperature": 3.5, "humidity": 80, "list[0]": 1}
 
 
-def test_removal_bumps_the_generation_and_unlisted_devices_go() -> None:
-    """A removed device comes back as a new generation; an empty listing removes nothing."""
+def test_removal_bumps_the_generation_and_unlisted_devices_are_flagged() -> None:
+    """A removed device comes back as a new generation; one believed gone is unreachable."""
     fleet = FleetState()
     fleet.sync_listed(listed("1", "A"))
     fleet.sync_listed(listed("2", "B"))
@@ -244,9 +244,13 @@ def test_removal_bumps_the_generation_and_unlisted_devices_go() -> None:
     assert not fleet.remove("A")
     assert fleet.generation("A") == 1
     assert fleet.apply(device_data("A"), NOW).new == {"A"}
-    assert fleet.remove_unlisted(set()) == []
-    assert fleet.remove_unlisted({"2"}) == ["A"]
-    assert set(fleet.devices) == {"B", "C"}
+    assert sorted(fleet.api_known()) == ["A", "B"]
+    assert fleet.mark_unlisted(lambda sn: sn == "A") == {"A"}
+    assert fleet.mark_unlisted(lambda sn: sn == "A") == set()
+    assert not fleet.devices["A"].reachable
+    assert fleet.devices["B"].reachable
+    assert fleet.mark_unlisted(lambda sn: False) == {"A"}
+    assert set(fleet.devices) == {"A", "B", "C"}
 
 
 def test_stored_fleet_round_trip() -> None:

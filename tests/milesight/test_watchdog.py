@@ -327,3 +327,44 @@ async def test_a_failed_check_says_it_could_not_tell(
     # The simulator's Retry-After is 1 s: the pause, and its issue, end after it.
     await advance(hass, freezer, timedelta(seconds=2))
     assert issue(hass, "milesight_rate_limited", entry.entry_id) is None
+
+
+async def test_an_unreadable_store_is_a_clean_start(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    external_url: str,
+    sim: MilesightSimulator,
+    deliver: Deliver,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A store of the wrong shape never fails the set-up; deliveries work and rewrite it."""
+    mock = webhook_entry()
+    key = f"{DOMAIN}.milesight_{mock.entry_id}"
+    hass_storage[key] = {"version": 1, "key": key, "data": ["not", "a", "document"]}
+    await setup_entry(hass, mock)
+    assert f"Ignoring the store milesight_{mock.entry_id}" in caplog.text
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    assert hass.states.get(COLD_TEMPERATURE).state == "4.0"
+    assert await hass.config_entries.async_unload(mock.entry_id)
+    assert [device["sn"] for device in hass_storage[key]["data"]["devices"]] == [COLD_STORE]
+
+
+async def test_frequent_deliveries_do_not_postpone_the_save(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    external_url: str,
+    sim: MilesightSimulator,
+    deliver: Deliver,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A delivery every 4 s: the first new device is written within the save delay anyway."""
+    mock = webhook_entry()
+    key = f"{DOMAIN}.milesight_{mock.entry_id}"
+    await setup_entry(hass, mock)
+    await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
+    for step in range(4):
+        freezer.tick(timedelta(seconds=4))
+        async_fire_time_changed(hass)
+        await deliver(sim.uplink_event(COLD_STORE, {"temperature": 5.0 + step}))
+    await hass.async_block_till_done()
+    assert [device["sn"] for device in hass_storage[key]["data"]["devices"]] == [COLD_STORE]

@@ -16,10 +16,8 @@ from . import (
 )
 from .iqs_rules import ALL_RULES, reached_tier, validate_quality_scale
 from .rule_checks import (
-    check_coroutines,
     check_parallel_updates,
     check_untranslated_raises,
-    check_vendor_diagnostics,
 )
 from .synthetic import ENTITY_BASE, synthetic_index as _index
 
@@ -75,22 +73,6 @@ def test_parallel_updates_bites() -> None:
     ]
     assert check_parallel_updates({"lock": modules["lock"]}) == []  # type: ignore[dict-item]
     assert check_parallel_updates({}) == ["found no platform of a vendor to check"]
-
-
-async def _hook() -> None:
-    """A coroutine function, as Home Assistant's hooks are."""
-
-
-def test_hooks_bite() -> None:
-    """Missing or non-coroutine hooks are reported, per vendor for the diagnostics."""
-    integration = SimpleNamespace(async_setup=_hook, async_unload_entry=lambda: None)
-    assert check_coroutines(
-        integration, "__init__.py", "async_setup", "async_unload_entry", "async_remove_entry"
-    ) == ["__init__.py: no async_unload_entry", "__init__.py: no async_remove_entry"]
-    assert check_coroutines(integration, "__init__.py", "async_setup") == []
-    vendors = {"a": SimpleNamespace(async_get_diagnostics=_hook), "b": SimpleNamespace()}
-    assert check_vendor_diagnostics(vendors) == ["vendor b: no async_get_diagnostics"]
-    assert check_vendor_diagnostics({}) == ["found no vendor in the vendor table to check"]
 
 
 def test_hardcoded_icons_bite() -> None:

@@ -1,4 +1,5 @@
-"""What the fault-injection tests share: short client timeouts, polls, log counting, restarts.
+"""What the fault-injection tests share: short client timeouts, polls, log counting, restarts
+(of Home Assistant, and of a cloud during a poll).
 
 The clients' real timeouts are 30 s; a "timeout" fault would make one test last minutes. The
 fixture here builds the clients Home Assistant makes with a 2 s timeout and a sleep that only
@@ -16,17 +17,17 @@ import json
 import logging
 from pathlib import Path
 import socket
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from aiohttp.abc import AbstractResolver, ResolveResult
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from .harness import OUR_LOGGER, snapshot
+from .harness import OUR_LOGGER, diff, snapshot
 
 STRINGS = Path(__file__).parents[2] / "custom_components" / "minerva_iot" / "strings.json"
 CLIENT_TIMEOUT = 2.0
@@ -81,6 +82,44 @@ async def async_poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta:
     freezer.tick(delta)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+class RestartableCloud(Protocol):
+    """A simulator whose server can stop and start again (both vendors' simulators)."""
+
+    url: str
+
+    async def stop(self) -> None: ...
+
+    async def start(self, host: str = ..., port: int = ...) -> Any: ...
+
+
+async def async_cloud_restarted_during_a_poll(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    entry: ConfigEntry,
+    cloud: RestartableCloud,
+    poll: timedelta,
+) -> None:
+    """The cloud's server stops for one poll and comes back on its port.
+
+    That poll fails (connection refused) with one warning and changes no state; the next one
+    succeeds, still without a change and without a reload.
+    """
+    before = snapshot(hass)
+    port = port_of(cloud.url)
+    await cloud.stop()
+    caplog.clear()
+    await async_poll(hass, freezer, poll)
+    assert not entry.runtime_data.coordinator.last_update_success
+    assert diff(before, snapshot(hass)) == {}
+    assert len(our_records(caplog.records, logging.WARNING)) == 1
+    await cloud.start(host="127.0.0.1", port=port)
+    await async_poll(hass, freezer, poll)
+    assert entry.runtime_data.coordinator.last_update_success
+    assert entry.state is ConfigEntryState.LOADED
+    assert diff(before, snapshot(hass)) == {}
 
 
 def reauth_flows(hass: HomeAssistant, entry: ConfigEntry) -> list[Any]:

@@ -21,6 +21,7 @@ from simulators.milesight import MilesightSimulator
 
 from .faults import (
     LocalResolver,
+    async_cloud_restarted_during_a_poll,
     async_poll,
     our_records,
     port_of,
@@ -230,18 +231,7 @@ async def test_cloud_stopped_and_restarted_during_a_poll(
     )
     entry = await _entry(hass, milesight_cloud)
     await _with_refresh(hass, entry)
-    before = snapshot(hass)
-    port = port_of(milesight_cloud.url)
-    await milesight_cloud.stop()
-    caplog.clear()
-    await async_poll(hass, freezer, POLL)
-    assert not entry.runtime_data.coordinator.last_update_success
-    assert diff(before, snapshot(hass)) == {}
-    assert len(our_records(caplog.records, logging.WARNING)) == 1
-    await milesight_cloud.start(host="127.0.0.1", port=port)
-    await async_poll(hass, freezer, POLL)
-    assert entry.runtime_data.coordinator.last_update_success
-    assert diff(before, snapshot(hass)) == {}
+    await async_cloud_restarted_during_a_poll(hass, freezer, caplog, entry, milesight_cloud, POLL)
 
 
 async def test_dns_failure(

@@ -27,6 +27,7 @@ from simulators.ttlock import TTLockSimulator
 from .faults import (
     Backoff,
     LocalResolver,
+    async_cloud_restarted_during_a_poll,
     async_poll,
     our_records,
     port_of,
@@ -297,19 +298,7 @@ async def test_cloud_stopped_and_restarted_during_a_poll(
         "no reload",
     )
     entry = await _entry(hass, ttlock_cloud)
-    before = snapshot(hass)
-    port = port_of(ttlock_cloud.url)
-    await ttlock_cloud.stop()
-    caplog.clear()
-    await async_poll(hass, freezer, POLL)
-    assert not entry.runtime_data.coordinator.last_update_success
-    assert diff(before, snapshot(hass)) == {}
-    assert len(our_records(caplog.records, logging.WARNING)) == 1
-    await ttlock_cloud.start(host="127.0.0.1", port=port)
-    await async_poll(hass, freezer, POLL)
-    assert entry.runtime_data.coordinator.last_update_success
-    assert entry.state is ConfigEntryState.LOADED
-    assert diff(before, snapshot(hass)) == {}
+    await async_cloud_restarted_during_a_poll(hass, freezer, caplog, entry, ttlock_cloud, POLL)
 
 
 async def test_dns_failure(

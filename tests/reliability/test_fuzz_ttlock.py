@@ -51,6 +51,25 @@ async def _async_entry(hass: HomeAssistant, cloud: TTLockSimulator) -> ConfigEnt
     return await async_add_ttlock_entry(hass, cloud.url, cloud.username, cloud.password)
 
 
+async def _async_fuzz(
+    hass: HomeAssistant,
+    poster: Poster,
+    caplog: pytest.LogCaptureFixture,
+    results: Results,
+    entry: ConfigEntry,
+    name: str,
+    cases: list[Any],
+    build: Callable[[Any], Request],
+    check: Callable[[Any, Reply, dict[str, tuple[Any, Any]], Watch], list[str]],
+) -> None:
+    """Send every case to the entry's webhook; every failure is listed in the assertion."""
+    failures = await _async_run(
+        hass, poster, caplog, results, entry.data["webhook_id"], cases, build, check
+    )
+    results.add_fuzz(name, "ttlock", len(cases))
+    assert not failures, f"{len(failures)} of {len(cases)} failed:\n" + "\n".join(failures[:10])
+
+
 async def _async_run(
     hass: HomeAssistant,
     poster: Poster,
@@ -100,54 +119,41 @@ def _nothing_changed(case: Any, reply: Reply, changed: dict[str, Any], watch: Wa
     return wrong
 
 
-async def test_requests_for_no_lock_of_ours_change_nothing(
+@pytest.mark.parametrize(
+    ("name", "strategy", "build"),
+    [
+        # Property 1: garbage and other people's pushes are answered and ignored.
+        pytest.param(
+            "ttlock_not_our_lock", ttlock_foreign_request, foreign_request, id="not_our_lock"
+        ),
+        # Property 2: `records` that is no JSON list, or an unusable lockId, spoils the push.
+        pytest.param("ttlock_records_not_a_list", ttlock_bad_push, bad_push, id="bad_records"),
+    ],
+)
+async def test_requests_that_apply_nothing_change_nothing(
     hass: HomeAssistant,
     poster: Poster,
     ttlock_cloud: TTLockSimulator,
     caplog: pytest.LogCaptureFixture,
     results: Results,
+    name: str,
+    strategy: Any,
+    build: Callable[[Any, LockClock], Request],
 ) -> None:
-    """Property 1: garbage and other people's pushes are answered and ignored."""
+    """Properties 1 and 2: every case is answered and changes no state, fires no event."""
     entry = await _async_entry(hass, ttlock_cloud)
     clock = LockClock()
-    cases = draw_cases(ttlock_foreign_request)
-    failures = await _async_run(
+    await _async_fuzz(
         hass,
         poster,
         caplog,
         results,
-        entry.data["webhook_id"],
-        cases,
-        lambda case: foreign_request(case, clock),
+        entry,
+        name,
+        draw_cases(strategy),
+        lambda case: build(case, clock),
         _nothing_changed,
     )
-    results.add_fuzz("ttlock_not_our_lock", "ttlock", len(cases))
-    assert not failures, f"{len(failures)} of {len(cases)} failed:\n" + "\n".join(failures[:10])
-
-
-async def test_pushes_without_a_list_of_records_change_nothing(
-    hass: HomeAssistant,
-    poster: Poster,
-    ttlock_cloud: TTLockSimulator,
-    caplog: pytest.LogCaptureFixture,
-    results: Results,
-) -> None:
-    """Property 2: `records` that is no JSON list, or an unusable lockId, spoils the push."""
-    entry = await _async_entry(hass, ttlock_cloud)
-    clock = LockClock()
-    cases = draw_cases(ttlock_bad_push)
-    failures = await _async_run(
-        hass,
-        poster,
-        caplog,
-        results,
-        entry.data["webhook_id"],
-        cases,
-        lambda case: bad_push(case, clock),
-        _nothing_changed,
-    )
-    results.add_fuzz("ttlock_records_not_a_list", "ttlock", len(cases))
-    assert not failures, f"{len(failures)} of {len(cases)} failed:\n" + "\n".join(failures[:10])
 
 
 async def test_pushes_for_our_lock_apply_exactly_their_valid_records(
@@ -184,11 +190,17 @@ async def test_pushes_for_our_lock_apply_exactly_their_valid_records(
             wrong.append(f"front door changed: {touched}")
         return wrong
 
-    failures = await _async_run(
-        hass, poster, caplog, results, entry.data["webhook_id"], cases, build, check
+    await _async_fuzz(
+        hass,
+        poster,
+        caplog,
+        results,
+        entry,
+        "ttlock_own_lock_mixed_records",
+        cases,
+        build,
+        check,
     )
-    results.add_fuzz("ttlock_own_lock_mixed_records", "ttlock", len(cases))
-    assert not failures, f"{len(failures)} of {len(cases)} failed:\n" + "\n".join(failures[:10])
 
 
 def _state(hass: HomeAssistant, entity_id: str) -> str | None:

@@ -13,12 +13,14 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import LockState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import CLIENT_ID, MockConfigEntry, MockUser
 
 from simulators.ttlock import TTLockSimulator
+from tests.plugins.device_removal import async_delete_device
 
-from .conftest import BACK_DOOR, WEBHOOK_ID, advance_clock
+from .conftest import BACK_DOOR, WEBHOOK_ID, advance_clock, find_device
 
 BACK = "lock.back_door"
 LEARNED = "sensor.back_door_learned_auto_lock_delay"
@@ -268,12 +270,21 @@ async def test_a_lock_gone_from_the_cloud_takes_what_it_taught(
     sim: TTLockSimulator,
     entry: MockConfigEntry,
     hass_client_no_auth: Any,
+    hass_ws_client: Any,
+    hass_admin_user: MockUser,
 ) -> None:
-    """Its device is removed with the lock; its learned values go from the store."""
+    """Deleting the device of a lock the cloud dropped takes its learned values from the store."""
+    assert await async_setup_component(hass, "config", {})
     push = await _set_up(hass, entry, sim, hass_client_no_auth)
     await _learn(hass, freezer, push, sim, 10)
     del sim.locks[BACK_DOOR]
     await advance_clock(hass, freezer, 31 * 60)
+    device = find_device(hass, f"ttlock_lock_{BACK_DOOR}")
+    assert device is not None
+    # A token made now: the clock moved past the expiry of the fixture's.
+    refresh_token = await hass.auth.async_create_refresh_token(hass_admin_user, CLIENT_ID)
+    client = await hass_ws_client(hass, hass.auth.async_create_access_token(refresh_token))
+    assert await async_delete_device(hass, client, entry, device)
     assert hass.states.get(BACK) is None
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert str(BACK_DOOR) not in hass_storage[_store_key(entry)]["data"]["locks"]

@@ -22,9 +22,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.stale_devices import LISTINGS_BEFORE_GONE
 from custom_components.minerva_iot.ttlock.auth import ImplementationUnavailableError
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedLock, feature_value
+from tests.plugins.device_removal import async_delete_device
 
 from .conftest import BACK_DOOR, FIRST_SETUP_STATE_QUERIES, FRONT_DOOR, PostCallback, find_device
 
@@ -294,7 +296,7 @@ async def test_locks_appear_and_disappear_without_reload(
     sim: TTLockSimulator,
     loaded_entry: MockConfigEntry,
 ) -> None:
-    """A new lock gets its entities; a removed lock loses its device."""
+    """A new lock gets its entities; a removed lock becomes unavailable, its device kept."""
     sim.locks[4711003] = SimulatedLock(
         lock_id=4711003,
         name="S2",
@@ -311,10 +313,15 @@ async def test_locks_appear_and_disappear_without_reload(
     # Only the new lock's details were read, not every lock's again.
     assert sim.calls["lock/detail"] == 3
 
+    # Gone from the account: believed after a few lists in a row, then unavailable; Home
+    # Assistant keeps the device (the user deletes it: test_remove_device_only_when_gone).
     del sim.locks[BACK_DOOR]
+    for _ in range(LISTINGS_BEFORE_GONE - 1):
+        await _poll(hass, freezer)
+        assert hass.states.get("lock.back_door").state != STATE_UNAVAILABLE
     await _poll(hass, freezer)
-    assert find_device(hass, f"ttlock_lock_{BACK_DOOR}") is None
-    assert hass.states.get("lock.back_door") is None
+    assert hass.states.get("lock.back_door").state == STATE_UNAVAILABLE
+    assert find_device(hass, f"ttlock_lock_{BACK_DOOR}") is not None
 
 
 async def test_remove_device_only_when_gone(
@@ -361,6 +368,29 @@ async def test_remove_device_only_when_gone(
         "stale_gateway": True,
         "account": False,
     }
+
+
+async def test_a_lock_deleted_before_it_is_believed_gone_stays_deleted(
+    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Missed by one list (still shown): the user may delete it, and no poll brings it back."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)  # connected before the clock moves past the token's life
+    del sim.locks[BACK_DOOR]
+    await _poll(hass, freezer)
+    assert hass.states.get("lock.back_door").state != STATE_UNAVAILABLE
+    device = find_device(hass, f"ttlock_lock_{BACK_DOOR}")
+    assert device is not None
+    assert await async_delete_device(hass, client, loaded_entry, device)
+    for _ in range(LISTINGS_BEFORE_GONE):
+        await _poll(hass, freezer)
+    assert find_device(hass, f"ttlock_lock_{BACK_DOOR}") is None
+    assert hass.states.get("lock.back_door") is None
+    assert hass.states.get("lock.front_door").state != STATE_UNAVAILABLE
 
 
 async def test_remove_device_of_an_unloaded_entry_is_refused(

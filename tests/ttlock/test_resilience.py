@@ -31,6 +31,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.const import DOMAIN
 from simulators.ttlock import DEFAULT_PASSWORD, DEFAULT_USERNAME, TTLockSimulator
+from tests.plugins.device_removal import async_delete_device
 
 from .conftest import BACK_DOOR, FRONT_DOOR, GATEWAY, PostCallback, find_device
 
@@ -214,13 +215,15 @@ async def test_reauth_after_expired_token_keeps_devices_and_entities(
     assert hass.states.get("sensor.front_door_battery").state == "87"
 
 
-async def test_devices_removed_while_offline_are_cleaned_up(
+async def test_devices_removed_while_offline_stay_until_the_user_deletes_them(
     freezer: FrozenDateTimeFactory,
     hass: HomeAssistant,
     sim: TTLockSimulator,
     entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
 ) -> None:
-    """A lock or gateway deleted in the app while Home Assistant was off loses its device."""
+    """A lock or gateway deleted in the app while Home Assistant was off: deletable, not deleted."""
+    assert await async_setup_component(hass, "config", {})
     devices = dr.async_get(hass)
     for identifier in ("ttlock_lock_123", "ttlock_gateway_77"):
         devices.async_get_or_create(
@@ -228,8 +231,12 @@ async def test_devices_removed_while_offline_are_cleaned_up(
         )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert find_device(hass, "ttlock_lock_123") is None
-    assert find_device(hass, "ttlock_gateway_77") is None
+    client = await hass_ws_client(hass)
+    for identifier in ("ttlock_lock_123", "ttlock_gateway_77"):
+        device = find_device(hass, identifier)
+        assert device is not None
+        assert await async_delete_device(hass, client, entry, device)
+        assert find_device(hass, identifier) is None
     assert find_device(hass, f"ttlock_lock_{FRONT_DOOR}")
 
     # An empty list looks like a cloud hiccup: nothing is deleted on its strength.

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
@@ -154,3 +155,25 @@ async def test_damaged_count_is_ignored(
     _enable_counter(hass, entry)
     await _set_up(hass, entry)
     assert int(hass.states.get(CALLS).state) == sum(sim.calls.values())
+
+
+@pytest.mark.parametrize("name", ["ttlock_usage", "ttlock_learned", "ttlock_observed"])
+async def test_an_unreadable_store_is_a_clean_start(
+    hass: HomeAssistant,
+    sim: TTLockSimulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+) -> None:
+    """A store of the wrong shape (hand-edited, another version's) never fails the set-up."""
+    key = f"{DOMAIN}.{name}.{entry.entry_id}"
+    version = 2 if name == "ttlock_usage" else 1
+    hass_storage[key] = {"version": version, "key": key, "data": ["not", "a", "document"]}
+    _enable_counter(hass, entry)
+    await _set_up(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+    assert f"Ignoring the store {name}.{entry.entry_id}" in caplog.text
+    assert hass.states.get("lock.front_door") is not None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert isinstance(hass_storage[key]["data"], dict)  # overwritten with a good document

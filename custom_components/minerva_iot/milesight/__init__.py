@@ -13,6 +13,8 @@ from custom_components.minerva_iot.clients.milesight import MilesightClient
 from custom_components.minerva_iot.compat import async_listen_for_options_changes
 from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issues
+from custom_components.minerva_iot.selftest_waiters import SelfTestWaiters
+from custom_components.minerva_iot.stale_devices import DeviceListing, removal_allowed
 from custom_components.minerva_iot.usage import ApiCallCounter
 
 from . import catalogue
@@ -25,8 +27,7 @@ from .health import WebhookHealth
 from .identifiers import is_application_device, sn_of_device
 from .platforms import PLATFORM_SETUPS
 from .registry import MilesightDeviceRegistry
-from .store import MilesightStore, async_forget_stored_device, entry_store
-from .waiters import SelfTestWaiters
+from .store import MilesightStore, async_remove_store
 from .watchdog import DeliveryWatchdog
 from .webhook import MilesightWebhookHandler, async_publish_webhook_url, async_register_webhook
 
@@ -39,7 +40,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) ->
     await hass.async_add_executor_job(catalogue.load)
     fleet, health = FleetState(), WebhookHealth()
     api_calls = ApiCallCounter(time_zone=dt_util.get_default_time_zone())
-    store = MilesightStore(hass, entry.entry_id, fleet, health, api_calls)
+    # The Application's device lists: a device is believed gone after a few (stale_devices.py).
+    listing: DeviceListing[str] = DeviceListing()
+    store = MilesightStore(hass, entry.entry_id, fleet, health, api_calls, listing)
     await store.async_load()
     registry = MilesightDeviceRegistry(hass, entry.entry_id, fleet)
     registry.async_update_all()
@@ -53,7 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: MilesightConfigEntry) ->
             # Every request, token requests included, counts against the daily quota.
             on_request=api_calls.record,
         )
-    coordinator = MilesightCoordinator(hass, entry, client, fleet, store, registry)
+    coordinator = MilesightCoordinator(hass, entry, client, fleet, store, registry, listing)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = MilesightData(
         fleet=fleet,
@@ -95,29 +98,31 @@ async def async_unload_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove the entry's repair issues and its store of known devices."""
     async_delete_entry_issues(hass, entry.entry_id, ALL_ISSUES)
-    await entry_store(hass, entry.entry_id).async_remove()
+    await async_remove_store(hass, entry.entry_id)
 
 
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: MilesightConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Device removal rule: any sensor device may be deleted; the Application's may not.
+    """The one device-removal rule (stale_devices.py) for a sensor device.
 
-    A deleted sensor device is forgotten (state, keys, thing model) and comes back, with new
-    entities, when it reports again or the API lists it again at the next sync. The
-    Application's own service device (health entities, buttons) cannot be deleted. A device
-    that is not a Milesight sensor of ours (left over) may always go. The entry may not be
-    loaded (disabled, or waiting for a set-up retry): its store is then edited, so that the
-    next set-up does not bring the device back.
+    Allowed while the entry is loaded, for a device the Application's last API listing did not
+    name (a webhook-only entry has no listing: any sensor device; an API entry that has not read
+    its list yet refuses). A deleted device is forgotten
+    (state, keys, thing model) and comes back, with new entities, when it reports again. The
+    Application's own service device (health entities, buttons) cannot be deleted; a device
+    that is not a Milesight sensor of ours (left over) may go.
     """
-    if is_application_device(device):
+    if entry.state is not ConfigEntryState.LOADED or is_application_device(device):
         return False
     if (sn := sn_of_device(device)) is None:
         return True
-    if entry.state is not ConfigEntryState.LOADED:
-        await async_forget_stored_device(hass, entry.entry_id, sn)
-        return True
     data = entry.runtime_data
+    if data.client is not None and not data.coordinator.listing.seen:
+        return False  # an API entry that could not read the list yet: it may still name it
+    if not removal_allowed(entry, data.coordinator.listing, sn):
+        return False
+    data.coordinator.listing.forget(sn)
     if data.fleet.remove(sn):
         data.store.async_schedule_save()
     return True

@@ -78,11 +78,9 @@ class MilesightBinarySensor(MilesightDeviceEntity, BinarySensorEntity, RestoreEn
         ):
             self._restored = last.state == STATE_ON
 
-    @property
-    def available(self) -> bool:
+    def device_available(self, device: DeviceState) -> bool:
         """As the description says (connectivity stays available to show "offline")."""
-        device = self.device
-        return device is not None and self.entity_description.available_fn(device)
+        return self.entity_description.available_fn(device)
 
     @property
     def is_on(self) -> bool | None:

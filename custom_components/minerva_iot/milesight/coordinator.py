@@ -6,8 +6,10 @@ small. A sync goes through the fleet (fleet.py) and ends with a full update of e
 (`async_update_listeners`); pushes update only the devices they touched (delivery.py). After a
 rate-limit answer (HTTP 429, from a sync or the watchdog's history call) no API call is made
 until the pause of `RateLimitBackoff` ends (the cloud's Retry-After, else a growing pause); a
-repair issue and the API-calls sensor say so until then. A sync also drops the devices the
-Application no longer lists and re-reads the thing model of a device whose firmware changed.
+repair issue and the API-calls sensor say so until then. A sync also counts the devices the
+Application no longer lists (one rule for both vendors: stale_devices.py; those believed gone
+are unavailable until the user deletes them) and re-reads the thing model of a device whose
+firmware changed.
 Without an API client the coordinator never polls: it only carries the entities'
 `CoordinatorEntity` plumbing.
 """
@@ -41,6 +43,7 @@ from custom_components.minerva_iot.clients.milesight.token import (
 )
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.issues import async_delete_entry_issue, async_raise_entry_issue
+from custom_components.minerva_iot.stale_devices import DeviceListing
 
 from .const import (
     DEFAULT_REFRESH_MINUTES,
@@ -96,6 +99,7 @@ class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
         fleet: FleetState,
         store: MilesightStore,
         registry: MilesightDeviceRegistry,
+        listing: DeviceListing[str],
     ) -> None:
         """Push-only unless the user enabled the slow refresh (API entries only)."""
         minutes = int(entry.options.get(OPT_REFRESH_MINUTES, DEFAULT_REFRESH_MINUTES))
@@ -112,6 +116,8 @@ class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
         self.backoff = RateLimitBackoff()
         self._store = store
         self._registry = registry
+        # The Application's device lists: a device is believed gone after a few (stale_devices).
+        self.listing = listing
         self._first_sync_done = False
         # deviceId -> epoch seconds when its last successful history read started.
         self._values_read_at: dict[str, float] = {}
@@ -184,6 +190,8 @@ class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
         )
         try:
             api_devices = await self.client.async_search_devices()
+            if self._empty_listing({device.sn for device in api_devices if device.sn}):
+                return self.fleet
             for api_device in api_devices:
                 await self._async_sync_device(self.client, api_device, with_values)
         except MilesightRateLimitError as err:
@@ -215,11 +223,23 @@ class MilesightCoordinator(DataUpdateCoordinator[FleetState]):
             self._async_cancel_pause_end()
             async_delete_entry_issue(self.hass, ISSUE_RATE_LIMITED, self.config_entry.entry_id)
         self.update_interval = self._configured_interval
-        self._registry.async_remove(
-            self.fleet.remove_unlisted({api_device.device_id for api_device in api_devices})
-        )
+        self.fleet.mark_unlisted(self.listing.gone)
         self._first_sync_done = True
         return self.fleet
+
+    def _empty_listing(self, listed: set[str]) -> bool:
+        """Count the listing (stale_devices.py); True when it is an empty one to distrust.
+
+        After the first sync such a listing fails the refresh; at start-up the entry loads
+        push-only, as when the API cannot be reached, so that its webhook is registered.
+        """
+        if not self.listing.observe(self.fleet.api_known(), listed):
+            return False
+        if not self._first_sync_done:
+            _LOGGER.warning("Milesight API listed no device at start-up: keeping the known ones")
+            self.update_interval = self._configured_interval or FIRST_SYNC_RETRY
+            return True
+        raise UpdateFailed(translation_domain=DOMAIN, translation_key="milesight_empty_list")
 
     def _api_unreachable_at_setup(self, err: MilesightError, retry: timedelta) -> FleetState:
         """Set the entry up push-only when the optional API fails at start-up.

@@ -10,6 +10,7 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from custom_components.minerva_iot.clients.milesight import MilesightClient
     from custom_components.minerva_iot.device_updates import DeviceUpdates
+    from custom_components.minerva_iot.selftest_waiters import SelfTestWaiters
     from custom_components.minerva_iot.usage import ApiCallCounter
 
     from .control.pending import PendingWrites
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from .health import WebhookHealth
     from .registry import MilesightDeviceRegistry
     from .store import MilesightStore
-    from .waiters import SelfTestWaiters
     from .watchdog import DeliveryWatchdog
     from .webhook import MilesightWebhookHandler
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.binary_sensor import (
@@ -47,6 +48,7 @@ from .keys import KIND_BINARY, KIND_DIAGNOSTIC, KIND_SENSOR, KeySpec, key_name
 from .models import DeviceState
 
 CONNECTIVITY_KEY = "connectivity"
+LAST_SEEN_KEY = "last_seen"
 
 _UNIT_ALIASES: dict[str, str] = {
     "℃": UnitOfTemperature.CELSIUS,
@@ -103,10 +105,18 @@ def normalize_unit(unit: str | None) -> str | None:
 
 @dataclass(frozen=True, kw_only=True)
 class MilesightSensorEntityDescription(SensorEntityDescription):
-    """A sensor for one flattened property key; `spec` maps its raw values."""
+    """A sensor for one property key (mapped through `spec`), or read by `value_fn`."""
 
     property_key: str
-    spec: KeySpec
+    spec: KeySpec | None = None
+    # A value the device does not report as a property (None: the property's latest value,
+    # restored across restarts until the device reports it again).
+    value_fn: Callable[[DeviceState], datetime | None] | None = None
+    # Push-first: an OFFLINE report (or API status), or the watchdog finding the device
+    # overdue, makes a device unavailable.
+    available_fn: Callable[[DeviceState], bool] = lambda device: device.reachable
+    # Changes with every delivery: written at most every entity.THROTTLE.
+    throttled: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,6 +141,21 @@ CONNECTIVITY_DESCRIPTION = MilesightBinarySensorEntityDescription(
     entity_category=EntityCategory.DIAGNOSTIC,
     is_on_fn=lambda device: device.connected,
     available_fn=lambda device: True,
+)
+
+
+# When the device's latest uplink arrived (disabled by default, throttled: it moves with every
+# delivery); available while the device exists, it matters most when the device is overdue.
+LAST_SEEN_DESCRIPTION = MilesightSensorEntityDescription(
+    key=LAST_SEEN_KEY,
+    property_key=LAST_SEEN_KEY,
+    translation_key=LAST_SEEN_KEY,
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+    entity_registry_enabled_default=False,
+    value_fn=lambda device: device.last_seen,
+    available_fn=lambda device: True,
+    throttled=True,
 )
 
 
@@ -235,6 +260,8 @@ def sensor_state(description: MilesightSensorEntityDescription, value: Any) -> A
     unit or state class and an enum state outside `options`: such values read as unknown.
     """
     spec = description.spec
+    if spec is None:
+        return value
     if description.device_class == SensorDeviceClass.ENUM:
         option = spec.mapped(value) if spec.values else spec.thing_label(value)
         return option if option in (description.options or ()) else None

@@ -1,16 +1,20 @@
-"""Base entities: one for a Milesight device's property, one for the entry's own health."""
+"""Base entities: one for a Milesight device, one for the entry's own health, the throttle."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
-from homeassistant.core import callback
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
+from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
 
@@ -24,6 +28,62 @@ from .identifiers import (
 )
 from .models import DeviceState
 from .tsl import is_template_key
+
+# At most one state write per entity in this time for what changes with every delivery.
+THROTTLE = timedelta(minutes=5)
+
+
+class ThrottledWrites(CoordinatorEntity[MilesightCoordinator]):
+    """Writes its state at once after a quiet `THROTTLE`, else when the `THROTTLE` is over.
+
+    Only for an entity whose description says `throttled` (one without the field is); the
+    others write every update.
+
+    The value shown is always the newest one: a change during the pause is written at its end,
+    so the last delivery before a silence is shown too.
+    """
+
+    _written: tuple[bool, Any] | None = None
+    _written_at: datetime | None = None
+    _unsub_write: CALLBACK_TYPE | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """Remember the state Home Assistant writes when adding the entity."""
+        await super().async_added_to_hass()
+        self._written = (self.available, self.state)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        if not getattr(self.entity_description, "throttled", True):
+            self.async_write_ha_state()  # its description says it changes rarely
+            return
+        if self._unsub_write is not None or (self.available, self.state) == self._written:
+            return  # a pending write will show the newest value; or nothing changed
+        now = dt_util.utcnow()
+        if self._written_at is not None and (wait := self._written_at + THROTTLE - now) > (
+            timedelta(0)
+        ):
+            self._unsub_write = async_call_later(self.hass, wait, self._async_write_later)
+            return
+        self._async_write(now)
+
+    @callback
+    def _async_write_later(self, now: datetime) -> None:
+        self._unsub_write = None
+        self._async_write(now)
+
+    @callback
+    def _async_write(self, now: datetime) -> None:
+        self._written_at = now
+        self._written = (self.available, self.state)
+        self.async_write_ha_state()
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Drop a pending write."""
+        await super().async_will_remove_from_hass()
+        if self._unsub_write is not None:
+            self._unsub_write()
+            self._unsub_write = None
 
 
 class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
@@ -52,13 +112,17 @@ class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
 
     @property
     def available(self) -> bool:
-        """Push-first: an OFFLINE report (or API status), or the delivery watchdog finding the
-        device overdue (watchdog.py), makes a device unavailable.
+        """The device exists, is not believed gone (stale_devices.py) and is available.
 
         A failed slow API refresh must not blank out values that webhooks keep updating.
         """
         device = self.device
-        return device is not None and device.reachable
+        return device is not None and not device.unlisted and self.device_available(device)
+
+    def device_available(self, device: DeviceState) -> bool:
+        """Push-first: an OFFLINE report (or API status), or the delivery watchdog finding the
+        device overdue (watchdog.py), makes a device unavailable."""
+        return device.reachable
 
 
 class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):

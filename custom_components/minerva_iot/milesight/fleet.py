@@ -11,7 +11,7 @@ bus events and saves; nothing here knows Home Assistant, so it is unit-tested wi
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import logging
@@ -145,18 +145,18 @@ class FleetState:
         self._removals[sn] = self.generation(sn) + 1
         return True
 
-    def remove_unlisted(self, listed_device_ids: Collection[str]) -> list[str]:
-        """Forget the devices the Application no longer lists; their serial numbers."""
-        if not listed_device_ids:
-            return []  # an empty list is likelier a glitch than every device deleted at once
-        stale = [
-            sn
-            for sn, device in self.devices.items()
-            if device.device_id is not None and device.device_id not in listed_device_ids
-        ]
-        for sn in stale:
-            self.remove(sn)
-        return stale
+    def api_known(self) -> list[str]:
+        """Serial numbers of the devices the API has named (push-only ones are never stale)."""
+        return [sn for sn, device in self.devices.items() if device.device_id is not None]
+
+    def mark_unlisted(self, gone: Callable[[str], bool]) -> set[str]:
+        """Flag the devices believed gone (stale_devices.py); the serial numbers that changed."""
+        changed = set()
+        for sn, device in self.devices.items():
+            if device.unlisted != (unlisted := gone(sn)):
+                device.unlisted = unlisted
+                changed.add(sn)
+        return changed
 
     def device_by_id(self, device_id: str) -> DeviceState | None:
         """The device with this API deviceId (task results name devices that way)."""

@@ -185,6 +185,8 @@ class DeviceState:
     reporting_interval_s: float | None = None
     # Set by the watchdog while the device is overdue; not persisted (recomputed at start).
     silent: bool = False
+    # Believed gone: missed by the last few API listings (stale_devices.py); not persisted.
+    unlisted: bool = False
     has_button: bool = False
     has_alarm: bool = False
     # Reported a status event (power on/off, reset: device_events.STATUS_TYPES).
@@ -199,8 +201,8 @@ class DeviceState:
 
     @property
     def reachable(self) -> bool:
-        """Not reported OFFLINE and not overdue: its entities are available."""
-        return self.online is not False and not self.silent
+        """Not reported OFFLINE, not overdue, not gone: its entities are available."""
+        return self.online is not False and not self.silent and not self.unlisted
 
     @property
     def connected(self) -> bool | None:

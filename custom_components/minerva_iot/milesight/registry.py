@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
@@ -60,16 +58,3 @@ class MilesightDeviceRegistry:
         if (found := async_get_entry_device(self._hass, self._entry_id, identifier)) is not None:
             return found.id
         return self.async_update(device)
-
-    @callback
-    def async_remove(self, serials: Collection[str]) -> None:
-        """Detach the devices of these serial numbers from the entry (deleted in MDP)."""
-        if not serials:
-            return
-        stale_identifiers = {device_identifier(sn) for sn in serials}
-        registry = dr.async_get(self._hass)
-        for registry_device in dr.async_entries_for_config_entry(registry, self._entry_id):
-            if registry_device.identifiers & stale_identifiers:
-                registry.async_update_device(
-                    registry_device.id, remove_config_entry_id=self._entry_id
-                )

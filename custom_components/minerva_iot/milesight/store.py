@@ -2,13 +2,14 @@
 
 One Home Assistant Store per entry. The stored document keeps the shape of 0.2.0: `devices`
 (FleetState.as_stored, since 0.3 with when each device last reported), `webhook_verified` and
-`signed_delivery_seen` (WebhookHealth) and `api_usage` (hour since the epoch → requests: the
-quota is per day, calls made before a restart or reload still count).
+`signed_delivery_seen` (WebhookHealth), `api_usage` (hour since the epoch → requests: the
+quota is per day, calls made before a restart or reload still count) and, since 0.4,
+`missed_listings` (serial number → API listings in a row without it: without the slow refresh
+the device list is read only at start-up, so the count must survive restarts).
 
-A save is never postponed by later changes: with deliveries every few seconds, a delay that
-restarted on each of them would write only at shutdown. What only moves the watchdog's clock
-(a device reported again) is saved lazily, within `SEEN_SAVE_DELAY_S`; Home Assistant writes a
-pending save at shutdown.
+Saved through entry_store.py (never postponed by later changes, unreadable: a clean start).
+What only moves the watchdog's clock (a device reported again) is saved lazily, within
+`SEEN_SAVE_DELAY_S`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.storage import Store
 
-from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.entry_store import EntryStore, async_remove_entry_store
+from custom_components.minerva_iot.stale_devices import DeviceListing
 from custom_components.minerva_iot.usage import ApiCallCounter
 
 from .fleet import FleetState
 from .health import WebhookHealth
 
-STORE_VERSION = 1
 # Batches bursts of uplinks into one write.
 SAVE_DELAY_S = 10
 # When devices last reported: a crash loses at most this much of it (the watchdog's deadlines
@@ -32,9 +32,13 @@ SAVE_DELAY_S = 10
 SEEN_SAVE_DELAY_S = 300
 
 
-def entry_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """The Home Assistant store of an entry."""
-    return Store(hass, STORE_VERSION, f"{DOMAIN}.milesight_{entry_id}")
+def _store_name(entry_id: str) -> str:
+    return f"milesight_{entry_id}"
+
+
+async def async_remove_store(hass: HomeAssistant, entry_id: str) -> None:
+    """The entry is deleted: so is its store."""
+    await async_remove_entry_store(hass, _store_name(entry_id))
 
 
 class MilesightStore:
@@ -47,57 +51,39 @@ class MilesightStore:
         fleet: FleetState,
         health: WebhookHealth,
         api_calls: ApiCallCounter,
+        listing: DeviceListing[str],
     ) -> None:
         """Persist these objects (they are filled by `async_load`)."""
-        self._hass = hass
-        self._store = entry_store(hass, entry_id)
-        # Loop time at which the pending delayed save writes (None: none pending).
-        self._save_due: float | None = None
+        self._store = EntryStore(hass, _store_name(entry_id), self._stored, save_delay=SAVE_DELAY_S)
         self._fleet = fleet
         self._health = health
         self._api_calls = api_calls
+        self._listing = listing
 
     async def async_load(self) -> None:
-        """Bring back the devices, webhook flags and API calls saved before the restart."""
-        stored = await self._store.async_load() or {}
+        """Bring back the devices, webhook flags, API calls and missed listings saved before."""
+        stored = await self._store.async_load()
         self._fleet.load(stored.get("devices") or [])
         self._health.load(stored)
         if isinstance(usage := stored.get("api_usage"), dict):
             self._api_calls.restore(usage)
+        if isinstance(missed := stored.get("missed_listings"), dict):
+            self._listing.restore(missed)
+            self._fleet.mark_unlisted(self._listing.gone)
 
     def _stored(self) -> dict[str, Any]:
-        self._save_due = None  # called when the store writes: later changes need a new save
         return {
             "devices": self._fleet.as_stored(),
             **self._health.as_stored(),
             "api_usage": self._api_calls.as_dict(),
+            "missed_listings": self._listing.as_stored(),
         }
 
     @callback
     def async_schedule_save(self, delay: float = SAVE_DELAY_S) -> None:
         """Persist within `delay` seconds (a save already due sooner writes this change too)."""
-        due = self._hass.loop.time() + delay
-        if self._save_due is not None and self._save_due <= due:
-            return
-        self._save_due = due
-        self._store.async_delay_save(self._stored, delay)
+        self._store.async_schedule_save(delay)
 
     async def async_save_now(self) -> None:
         """Persist immediately (on unload)."""
-        await self._store.async_save(self._stored())
-
-
-async def async_forget_stored_device(hass: HomeAssistant, entry_id: str, sn: str) -> None:
-    """Drop one device from the store of an entry that is not loaded.
-
-    A loaded entry owns its store (and would write its own copy back); an unloaded entry reads
-    it at its next set-up, which must not bring the device back.
-    """
-    store = entry_store(hass, entry_id)
-    stored = await store.async_load()
-    if not stored:
-        return
-    devices = stored.get("devices") or []
-    kept = [raw for raw in devices if not (isinstance(raw, dict) and raw.get("sn") == sn)]
-    if len(kept) != len(devices):
-        await store.async_save({**stored, "devices": kept})
+        await self._store.async_save()

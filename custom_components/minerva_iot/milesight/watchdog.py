@@ -157,9 +157,10 @@ class DeliveryWatchdog:
         return self._entry.runtime_data
 
     async def async_start(self) -> None:
-        """Check now (a silence may have gone on during a restart), then every minute."""
-        # The catalogue gives units of the echoed intervals; loading it reads files.
-        await self._hass.async_add_executor_job(catalogue.load)
+        """Check now (a silence may have gone on during a restart), then every minute.
+
+        The catalogue (units of the echoed intervals) was loaded by the entry's set-up.
+        """
         self.async_check()
         self._entry.async_on_unload(
             async_track_time_interval(

@@ -15,6 +15,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 from custom_components.minerva_iot.clients.ttlock import TTLockClient
 from custom_components.minerva_iot.compat import async_listen_for_options_changes
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.stale_devices import removal_allowed
 
 from .auth import ImplementationUnavailableError, TTLockAuthImplementation, TTLockEntryAuth
 from .coordinator import TTLockCoordinator
@@ -101,26 +102,22 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: TTLockConfigEntry, device: DeviceEntry
 ) -> bool:
-    """Allow deleting a lock or gateway device only once the cloud no longer lists it.
+    """The one device-removal rule (stale_devices.py) for a lock or gateway device.
 
-    A lock or gateway the cloud still lists would come back at the next poll, so its device
-    stays; one it no longer lists may go (its state and timers are forgotten, and it gets new
-    entities if it ever returns). The account device always stays. An entry that is not loaded
-    (disabled, or waiting to retry) does not know the cloud's list and refuses every removal.
+    Allowed while the entry is loaded, for a lock or gateway the cloud's last list did not name
+    (one it names would come back at the next poll): its state and timers are forgotten, and it
+    gets new entities if it ever returns. The account device always stays.
     """
     if entry.state is not ConfigEntryState.LOADED:
         return False
     coordinator = entry.runtime_data.coordinator
-    account = coordinator.account
-    lock_id = lock_id_of_device(device)
-    if lock_id is not None:
-        if lock_id in account.locks:
+    if (lock_id := lock_id_of_device(device)) is not None:
+        if not removal_allowed(entry, coordinator.lock_listing, lock_id):
             return False
         coordinator.forget_lock(lock_id)
         return True
-    gateway_id = gateway_id_of_device(device)
-    if gateway_id is not None:
-        if gateway_id in account.gateways:
+    if (gateway_id := gateway_id_of_device(device)) is not None:
+        if not removal_allowed(entry, coordinator.gateway_listing, gateway_id):
             return False
         coordinator.forget_gateway(gateway_id)
         return True

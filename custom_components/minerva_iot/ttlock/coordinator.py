@@ -54,9 +54,10 @@ from custom_components.minerva_iot.clients.ttlock import (
 from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush, RecordKind
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.issues import async_delete_entry_issue
+from custom_components.minerva_iot.stale_devices import DeviceListing
 
 from .const import QUOTA_BACKOFF
-from .devices import async_remove_lock_entity, async_sync_devices
+from .devices import async_remove_lock_entity, async_sync_gateway_devices
 from .identifiers import gateway_identifier, lock_identifier
 from .issues import (
     ISSUE_CLOCK_SKEW,
@@ -83,9 +84,6 @@ _LOCK_SKIPPED_ERRORS = (TTLockPermissionError, TTLockNotFoundError, TTLockValida
 # Failures that concern the whole account, never skipped per lock.
 _ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewError)
 
-# An empty lock or gateway list where there were some is a cloud hiccup until this many polls in
-# a row say so (then the user really deleted them all).
-EMPTY_LIST_BELIEVED_AFTER = 3
 # The listener context of the event entities: they run after every other listener of an update.
 RECORDS = "records"
 # After a second, third... quota refusal in a row the pause doubles, up to a day.
@@ -118,7 +116,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             first_pause_s=QUOTA_BACKOFF.total_seconds(), max_pause_s=QUOTA_MAX_PAUSE_S
         )
         self._details_skipped: set[int] = set()
-        self._empty_list_polls = 0
+        # The cloud's lock and gateway lists: a device is believed gone after a few (stale_devices).
+        self.lock_listing: DeviceListing[int] = DeviceListing()
+        self.gateway_listing: DeviceListing[int] = DeviceListing()
         self._device_removals: dict[str, int] = {}
         # The last poll was refused for the login: entities are unavailable until reauth.
         self.auth_failed = False
@@ -243,31 +243,39 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         ]
 
     def _looks_like_a_hiccup(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> bool:
-        """An empty list where there were locks (or gateways): keep everything, fail this poll.
+        """Count the listings (stale_devices.py); an empty one is a failed poll for a while.
 
-        The cloud sometimes answers an empty list; believing it would forget every lock's state
-        and timers. Only when it persists for a few polls were they really all deleted.
+        The cloud sometimes answers an empty list; believing it would make every lock
+        unavailable. Only when it persists for a few polls were they really all deleted.
         """
-        emptied = (not locks and bool(self.account.locks)) or (
-            not gateways and bool(self.account.gateways)
+        locks_failed = self.lock_listing.observe(
+            self.account.locks, {lock.lock_id for lock in locks}
         )
-        self._empty_list_polls = self._empty_list_polls + 1 if emptied else 0
-        return emptied and self._empty_list_polls < EMPTY_LIST_BELIEVED_AFTER
+        gateways_failed = self.gateway_listing.observe(
+            self.account.gateways, {gateway.gateway_id for gateway in gateways}
+        )
+        return locks_failed or gateways_failed
 
     def _merge_lists(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> None:
-        """Adopt the new lists; locks whose device went are forgotten."""
-        self.account.locks = {lock.lock_id: lock for lock in locks}
-        self.account.gateways = {gateway.gateway_id: gateway for gateway in gateways}
+        """Adopt the new lists; a lock or gateway missing from them stays until believed gone.
+
+        One believed gone is left out (its entities are unavailable) but keeps its device and
+        state until the user deletes the device (async_remove_config_entry_device).
+        """
+        self.account.locks = {
+            lock_id: lock
+            for lock_id, lock in self.account.locks.items()
+            if not self.lock_listing.gone(lock_id)
+        } | {lock.lock_id: lock for lock in locks}
+        self.account.gateways = {
+            gateway_id: gateway
+            for gateway_id, gateway in self.account.gateways.items()
+            if not self.gateway_listing.gone(gateway_id)
+        } | {gateway.gateway_id: gateway for gateway in gateways}
         for lock in locks:
             if lock.battery is not None:
                 self.account.state(lock.lock_id).battery = lock.battery
-        removed_locks, removed_gateways = async_sync_devices(
-            self.hass, self.config_entry, set(self.account.locks), gateways
-        )
-        for lock_id in removed_locks:
-            self.forget_lock(lock_id)
-        for gateway_id in removed_gateways:
-            self.forget_gateway(gateway_id)
+        async_sync_gateway_devices(self.hass, self.config_entry, gateways)
 
     def _passcode_locks(self) -> list[int]:
         return [
@@ -300,13 +308,21 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     @callback
     def forget_gateway(self, gateway_id: int) -> None:
-        """The gateway's device is gone: if it comes back, it needs new entities."""
+        """The user deleted the gateway's device: if it comes back, it needs new entities.
+
+        Dropped from the account too: one missed by fewer than 3 lists would otherwise bring
+        its device back at the next update.
+        """
+        self.account.gateways.pop(gateway_id, None)
+        self.gateway_listing.forget(gateway_id)
         identifier = gateway_identifier(gateway_id)
         self._device_removals[identifier] = self.device_removals(identifier) + 1
 
     @callback
     def forget_lock(self, lock_id: int) -> None:
-        """The lock's device is gone: drop its state, details, timers and repair."""
+        """The user deleted the lock's device: drop it, its state, details, timers and repair."""
+        self.account.locks.pop(lock_id, None)
+        self.lock_listing.forget(lock_id)
         identifier = lock_identifier(lock_id)
         self._device_removals[identifier] = self.device_removals(identifier) + 1
         self.account.states.pop(lock_id, None)

@@ -24,28 +24,21 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-import logging
 import math
 from statistics import median
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.storage import Store
 
 from custom_components.minerva_iot.clients.ttlock import TTLockRecord
-from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.entry_store import async_remove_entry_store
 
-_LOGGER = logging.getLogger(__name__)
+from .const import CONF_LOCKS, CONF_RELOCK_AFTER, MAX_RELOCK_AFTER_S
+from .lock_store import StoredLocks
 
-STORAGE_VERSION = 1
 # Learned values change with pushes; a minute's delay gathers a burst into one write.
 SAVE_DELAY = 60
-
-# Per-lock options (entry.options["locks"][str(lock_id)]), written by the options flow.
-CONF_LOCKS = "locks"
-CONF_RELOCK_AFTER = "relock_after_s"
 
 CLOCK_SAMPLES = 9
 CLOCK_RIGHT_WITHIN_MS = 5_000
@@ -54,7 +47,7 @@ RELOCK_SAMPLES = 5
 # The learned delay stays within what a lock can be set to (the auto-lock number's 900 s
 # maximum, *unconfirmed*); a longer interval is an auto-lock record that came much later.
 MIN_RELOCK_S = 1.0
-MAX_RELOCK_S = 900.0
+MAX_RELOCK_S = float(MAX_RELOCK_AFTER_S)
 
 
 def configured_relock_seconds(entry: ConfigEntry, lock_id: int) -> int | None:
@@ -133,29 +126,12 @@ def _list(value: Any) -> Iterable[Any]:
     return value if isinstance(value, list) else ()
 
 
-class TTLockLearning:
+class TTLockLearning(StoredLocks[LockLearning]):
     """The learned values of an entry's locks, and their store."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
-        self._store = _store(hass, entry_id)
-        self._locks: dict[int, LockLearning] = {}
-
-    async def async_load(self) -> None:
-        """Carry on from what was learned before; an unreadable store starts afresh."""
-        try:
-            data = await self._store.async_load()
-        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
-            # Home Assistant sets a file with broken JSON aside itself; a file with the wrong
-            # shape is ignored here (it is overwritten at the next save).
-            _LOGGER.warning("Ignoring the learned TTLock lock values: %s", err)
-            data = None
-        locks = data.get("locks") if isinstance(data, Mapping) else None
-        if not isinstance(locks, Mapping):
-            return
-        for lock_id, learned in locks.items():
-            if isinstance(lock_id, str) and lock_id.isdigit():
-                self._locks[int(lock_id)] = LockLearning.from_dict(learned)
+        super().__init__(hass, _store_name(entry_id), LockLearning.from_dict, SAVE_DELAY)
 
     def lock(self, lock_id: int) -> LockLearning:
         """What `lock_id` taught so far (created empty on first use)."""
@@ -214,30 +190,11 @@ class TTLockLearning:
             learning.relock_intervals.clear()
             self._schedule_save()
 
-    @callback
-    def forget(self, lock_id: int) -> None:
-        """The lock is gone."""
-        if self._locks.pop(lock_id, None) is not None:
-            self._schedule_save()
-
-    async def async_save(self) -> None:
-        """Save now (the entry unloads)."""
-        await self._store.async_save(self._data())
-
-    @callback
-    def _schedule_save(self) -> None:
-        self._store.async_delay_save(self._data, SAVE_DELAY)
-
-    def _data(self) -> dict[str, Any]:
-        return {
-            "locks": {str(lock_id): learned.as_dict() for lock_id, learned in self._locks.items()}
-        }
-
 
 async def async_remove_learning(hass: HomeAssistant, entry_id: str) -> None:
     """The entry is deleted: so is what its locks taught."""
-    await _store(hass, entry_id).async_remove()
+    await async_remove_entry_store(hass, _store_name(entry_id))
 
 
-def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.ttlock_learned.{entry_id}")
+def _store_name(entry_id: str) -> str:
+    return f"ttlock_learned.{entry_id}"

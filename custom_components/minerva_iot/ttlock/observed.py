@@ -16,18 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.storage import Store
 
-from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.entry_store import async_remove_entry_store
 
-_LOGGER = logging.getLogger(__name__)
+from .lock_store import StoredLocks
 
-STORAGE_VERSION = 1
 # Observations change rarely (once per lock, mostly); the delay only gathers a burst.
 SAVE_DELAY = 10
 
@@ -56,27 +52,12 @@ class LockSeen:
         )
 
 
-class TTLockObservations:
+class TTLockObservations(StoredLocks[LockSeen]):
     """The observations of an entry's locks, and their store."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
-        self._store = _store(hass, entry_id)
-        self._locks: dict[int, LockSeen] = {}
-
-    async def async_load(self) -> None:
-        """Carry on from what was observed before; an unreadable store starts afresh."""
-        try:
-            data = await self._store.async_load()
-        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
-            _LOGGER.warning("Ignoring the stored TTLock lock observations: %s", err)
-            data = None
-        locks = data.get("locks") if isinstance(data, Mapping) else None
-        if not isinstance(locks, Mapping):
-            return
-        for lock_id, seen in locks.items():
-            if isinstance(lock_id, str) and lock_id.isdigit():
-                self._locks[int(lock_id)] = LockSeen.from_dict(seen)
+        super().__init__(hass, _store_name(entry_id), LockSeen.from_dict, SAVE_DELAY)
 
     def remote(self, lock_id: int) -> bool | None:
         """True: the cloud reached the lock; False: it said it cannot; None: not seen yet."""
@@ -108,34 +89,11 @@ class TTLockObservations:
         self._schedule_save()
         return True
 
-    @callback
-    def forget(self, lock_id: int) -> None:
-        """The lock is gone."""
-        if self._locks.pop(lock_id, None) is not None:
-            self._schedule_save()
-
-    async def async_save(self) -> None:
-        """Save now (the entry unloads)."""
-        await self._store.async_save(self._data())
-
-    @callback
-    def _schedule_save(self) -> None:
-        self._store.async_delay_save(self._data, SAVE_DELAY)
-
-    def _data(self) -> dict[str, Any]:
-        return {
-            "locks": {
-                str(lock_id): stored
-                for lock_id, seen in self._locks.items()
-                if (stored := seen.as_dict())
-            }
-        }
-
 
 async def async_remove_observations(hass: HomeAssistant, entry_id: str) -> None:
     """The entry is deleted: so is what was observed of its locks."""
-    await _store(hass, entry_id).async_remove()
+    await async_remove_entry_store(hass, _store_name(entry_id))
 
 
-def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.ttlock_observed.{entry_id}")
+def _store_name(entry_id: str) -> str:
+    return f"ttlock_observed.{entry_id}"

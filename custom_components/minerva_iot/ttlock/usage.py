@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.entry_store import EntryStore, async_remove_entry_store
 from custom_components.minerva_iot.usage import ApiCallCounter
 
 # 1: {"day": ISO date, "count": calls that day} (0.2.0); 2: {"calls": ApiCallCounter.as_dict()}.
@@ -22,16 +21,13 @@ STORAGE_VERSION = 2
 SAVE_DELAY = 60
 
 
-class _UsageStore(Store[dict[str, Any]]):
-    async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Version 1 kept one day's count: today's count becomes that many calls this hour."""
-        count = old_data.get("count")
-        if old_data.get("day") != dt_util.now().date().isoformat() or not isinstance(count, int):
-            return {"calls": {}}
-        hour = int(dt_util.utcnow().timestamp() // 3600)
-        return {"calls": {str(hour): count}}
+def _migrate(old_version: int, old_data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 kept one day's count: today's count becomes that many calls this hour."""
+    count = old_data.get("count")
+    if old_data.get("day") != dt_util.now().date().isoformat() or not isinstance(count, int):
+        return {"calls": {}}
+    hour = int(dt_util.utcnow().timestamp() // 3600)
+    return {"calls": {str(hour): count}}
 
 
 class TTLockUsageStore:
@@ -39,23 +35,29 @@ class TTLockUsageStore:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry; days are counted in Home Assistant's time zone."""
-        self._store = _store(hass, entry_id)
+        self._store = EntryStore(
+            hass,
+            _store_name(entry_id),
+            self._data,
+            save_delay=SAVE_DELAY,
+            version=STORAGE_VERSION,
+            migrate=_migrate,
+        )
         self.counter = ApiCallCounter(time_zone=dt_util.get_default_time_zone())
 
     async def async_restore(self) -> None:
         """Carry on from the saved counts (what is older than the counter keeps drops out)."""
-        data = await self._store.async_load()
-        if isinstance(data, dict) and isinstance(calls := data.get("calls"), dict):
+        if isinstance(calls := (await self._store.async_load()).get("calls"), dict):
             self.counter.restore(calls)
 
     @callback
     def async_schedule_save(self) -> None:
         """Save a little later (many calls come in bursts); written at shutdown at the latest."""
-        self._store.async_delay_save(self._data, SAVE_DELAY)
+        self._store.async_schedule_save()
 
     async def async_save(self) -> None:
         """Save now (the entry unloads)."""
-        await self._store.async_save(self._data())
+        await self._store.async_save()
 
     def _data(self) -> dict[str, Any]:
         return {"calls": self.counter.as_dict()}
@@ -63,8 +65,8 @@ class TTLockUsageStore:
 
 async def async_remove_usage(hass: HomeAssistant, entry_id: str) -> None:
     """The entry is deleted: so are its saved counts."""
-    await _store(hass, entry_id).async_remove()
+    await async_remove_entry_store(hass, _store_name(entry_id))
 
 
-def _store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    return _UsageStore(hass, STORAGE_VERSION, f"{DOMAIN}.ttlock_usage.{entry_id}")
+def _store_name(entry_id: str) -> str:
+    return f"ttlock_usage.{entry_id}"

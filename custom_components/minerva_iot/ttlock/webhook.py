@@ -36,7 +36,7 @@ from custom_components.minerva_iot.const import (
     DOMAIN,
     VENDOR_TTLOCK,
 )
-from custom_components.minerva_iot.milesight.waiters import SelfTestWaiters
+from custom_components.minerva_iot.selftest_waiters import SelfTestWaiters
 from custom_components.minerva_iot.webhook_body import async_read_capped
 from custom_components.minerva_iot.webhook_url import (
     async_get_public_webhook_url,
