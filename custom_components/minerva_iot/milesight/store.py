@@ -19,6 +19,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.store_repair import async_load_or_start_afresh
 from custom_components.minerva_iot.usage import ApiCallCounter
 
 from .fleet import FleetState
@@ -50,6 +51,7 @@ class MilesightStore:
     ) -> None:
         """Persist these objects (they are filled by `async_load`)."""
         self._hass = hass
+        self._entry_id = entry_id
         self._store = entry_store(hass, entry_id)
         # Loop time at which the pending delayed save writes (None: none pending).
         self._save_due: float | None = None
@@ -59,7 +61,12 @@ class MilesightStore:
 
     async def async_load(self) -> None:
         """Bring back the devices, webhook flags and API calls saved before the restart."""
-        stored = await self._store.async_load() or {}
+        stored = (
+            await async_load_or_start_afresh(
+                self._hass, self._store, self._entry_id, name="milesight"
+            )
+            or {}
+        )
         self._fleet.load(stored.get("devices") or [])
         self._health.load(stored)
         if isinstance(usage := stored.get("api_usage"), dict):

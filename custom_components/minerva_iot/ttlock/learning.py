@@ -31,11 +31,11 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from custom_components.minerva_iot.clients.ttlock import TTLockRecord
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.store_repair import async_load_or_start_afresh
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -138,18 +138,18 @@ class TTLockLearning:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
+        self._hass = hass
+        self._entry_id = entry_id
         self._store = _store(hass, entry_id)
         self._locks: dict[int, LockLearning] = {}
 
     async def async_load(self) -> None:
         """Carry on from what was learned before; an unreadable store starts afresh."""
-        try:
-            data = await self._store.async_load()
-        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
-            # Home Assistant sets a file with broken JSON aside itself; a file with the wrong
-            # shape is ignored here (it is overwritten at the next save).
-            _LOGGER.warning("Ignoring the learned TTLock lock values: %s", err)
-            data = None
+        # Broken JSON Home Assistant sets aside itself; the wrong shape: a repair, overwritten
+        # at the next save.
+        data = await async_load_or_start_afresh(
+            self._hass, self._store, self._entry_id, name="ttlock_learned"
+        )
         locks = data.get("locks") if isinstance(data, Mapping) else None
         if not isinstance(locks, Mapping):
             return

@@ -20,10 +20,10 @@ import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.store_repair import async_load_or_start_afresh
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,16 +61,16 @@ class TTLockObservations:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
+        self._hass = hass
+        self._entry_id = entry_id
         self._store = _store(hass, entry_id)
         self._locks: dict[int, LockSeen] = {}
 
     async def async_load(self) -> None:
         """Carry on from what was observed before; an unreadable store starts afresh."""
-        try:
-            data = await self._store.async_load()
-        except (HomeAssistantError, KeyError, TypeError, ValueError) as err:
-            _LOGGER.warning("Ignoring the stored TTLock lock observations: %s", err)
-            data = None
+        data = await async_load_or_start_afresh(
+            self._hass, self._store, self._entry_id, name="ttlock_observed"
+        )
         locks = data.get("locks") if isinstance(data, Mapping) else None
         if not isinstance(locks, Mapping):
             return

@@ -14,6 +14,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.store_repair import async_load_or_start_afresh
 from custom_components.minerva_iot.usage import ApiCallCounter
 
 # 1: {"day": ISO date, "count": calls that day} (0.2.0); 2: {"calls": ApiCallCounter.as_dict()}.
@@ -39,12 +40,16 @@ class TTLockUsageStore:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry; days are counted in Home Assistant's time zone."""
+        self._hass = hass
+        self._entry_id = entry_id
         self._store = _store(hass, entry_id)
         self.counter = ApiCallCounter(time_zone=dt_util.get_default_time_zone())
 
     async def async_restore(self) -> None:
         """Carry on from the saved counts (what is older than the counter keeps drops out)."""
-        data = await self._store.async_load()
+        data = await async_load_or_start_afresh(
+            self._hass, self._store, self._entry_id, name="ttlock_usage"
+        )
         if isinstance(data, dict) and isinstance(calls := data.get("calls"), dict):
             self.counter.restore(calls)
 
