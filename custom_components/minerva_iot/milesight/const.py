@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Final
 
-from custom_components.minerva_iot.issues import ISSUE_STORE_UNREADABLE
-
 # entry.data keys (besides const.CONF_VENDOR and const.CONF_WEBHOOK_ID).
 CONF_SERVER_ADDRESS: Final = "server_address"
 CONF_CLIENT_ID: Final = "client_id"
@@ -78,7 +76,6 @@ ALL_ISSUES: Final = (
     ISSUE_REJECTED_DELIVERIES,
     *SILENCE_ISSUES,
     ISSUE_RATE_LIMITED,
-    ISSUE_STORE_UNREADABLE,
 )
 # Consecutive rejected deliveries before a repair issue suggests a rotated secret or clock skew.
 REJECTED_DELIVERIES_ISSUE_THRESHOLD: Final = 5
