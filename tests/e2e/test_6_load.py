@@ -203,7 +203,7 @@ async def _send_ttlock_burst(
             "success": 1,
             "username": "load",
             "keyboardPwd": "",
-            "electricQuantity": 80,
+            # No battery reading: the simulated cloud's own figure must stay the lock's.
             "lockDate": lock_date,
             "serverDate": lock_date + 500,
         }
