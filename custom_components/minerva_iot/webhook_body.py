@@ -5,10 +5,11 @@ caller's cap, whatever `Content-Length` says (it may be absent when chunked, or 
 
 The caps are generous on purpose: a TTLock gateway back after an outage, or MDP flushing a
 queue, may push a backlog (how large real ones get is *unconfirmed*: neither cloud documents a
-maximum). A TTLock record is about 330 bytes of JSON and about 700 once form-encoded, an MDP
-event 400-900 bytes: 1,000 records fit in about 0.7-0.9 MiB, and 2 MiB leaves room for more than
-2,500 of them, so a real backlog is never refused for its size, while one request still costs at
-most 2 MiB of memory (Home Assistant's own cap is 16 MiB). Beyond `MAX_PUSH_RECORDS` the newest
+maximum). A form-encoded TTLock record of the documented fields is about 330 bytes, an MDP
+event 400 bytes (up to 1 kB with a large payload): 1,000 of them take 0.3-1 MiB, and 2 MiB holds
+2,000-6,000 (measured: tests/reliability/test_large_pushes.py), so a backlog is not refused for
+its size, while one request still costs at most 2 MiB of memory (Home Assistant's own cap is
+16 MiB). Beyond `MAX_PUSH_RECORDS` the newest
 records are applied and the older ones counted (`PushOverflowLog`); beyond `MAX_PUSH_BODY_BYTES`
 the request is refused with 413, saying the limit. The clients' parsers take these caps as
 arguments (they cannot import this module): this module is the one place they are chosen.
