@@ -4,7 +4,8 @@ Every user of it (Milesight's fleet store, TTLock's learned values, observations
 gets the same rules:
 
 - A store that cannot be read (broken JSON: Home Assistant sets the file aside; the wrong shape:
-  overwritten at the next save) is a clean start with a warning, never a failed set-up.
+  overwritten at the next save) is a clean start with a warning and a repair issue naming the
+  file (store_repair.py), never a failed set-up.
 - A save is never postponed by later changes: with pushes every few seconds, a delay restarted
   by each of them (what `Store.async_delay_save` does) would write only at shutdown. A change
   is written within the delay asked for; a pending save is written at shutdown.
@@ -14,16 +15,13 @@ gets the same rules:
 from __future__ import annotations
 
 from collections.abc import Callable
-import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
-
-_LOGGER = logging.getLogger(__name__)
+from .store_repair import async_load_or_start_afresh
 
 type StoredData = dict[str, Any]
 # (stored major version, stored data) -> data of the current version.
@@ -60,13 +58,17 @@ class EntryStore:
         name: str,
         dump: Callable[[], StoredData],
         *,
+        entry_id: str,
+        repair_name: str,
         save_delay: float,
         version: int = 1,
         migrate: Migration | None = None,
     ) -> None:
-        """`name` is unique per entry (it holds the entry id), e.g. `ttlock_observed.<id>`."""
+        """`name` is unique per entry (it holds the entry id), e.g. `ttlock_observed.<id>`;
+        `repair_name` tells the entry's stores apart in the "unreadable" repair issue."""
         self._hass = hass
-        self._name = name
+        self._entry_id = entry_id
+        self._repair_name = repair_name
         self._store = _MigratingStore(hass, version, _key(name), migrate)
         self._dump = dump
         self._save_delay = save_delay
@@ -75,15 +77,9 @@ class EntryStore:
 
     async def async_load(self) -> StoredData:
         """What was stored ({} when nothing was, or it cannot be read: a clean start)."""
-        try:
-            # Typed as the document, but a hand-edited or foreign file may hold anything.
-            data: Any = await self._store.async_load()
-        except (HomeAssistantError, KeyError, NotImplementedError, TypeError, ValueError) as err:
-            _LOGGER.warning("Ignoring the unreadable store %s: %s", self._name, err)
-            return {}
-        if data is not None and not isinstance(data, dict):
-            _LOGGER.warning("Ignoring the store %s: not a document", self._name)
-            return {}
+        data = await async_load_or_start_afresh(
+            self._hass, self._store, self._entry_id, name=self._repair_name
+        )
         return data or {}
 
     @callback

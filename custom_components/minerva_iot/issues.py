@@ -13,6 +13,9 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
 
+# A store of the entry could not be read (store_repair.py); one issue per store (its suffix).
+ISSUE_STORE_UNREADABLE = "store_unreadable"
+
 
 def entry_issue_id(key: str, entry_id: str, suffix: str | int | None = None) -> str:
     """The id of issue `key` of one entry (and of one of its devices when `suffix` is given)."""

@@ -263,6 +263,34 @@ class TTLockSimulator(LockBehaviour):
         )
         return callback_form(lock, [record], self.username, real_shape=self.real_push_shape)
 
+    def backlog_callback(
+        self, lock_id: int, record_types: list[int], *, spacing_ms: int = 1000
+    ) -> dict[str, str]:
+        """A backlog: ``record_types`` happened ``spacing_ms`` apart until now, are stored
+        (``lockRecord/list`` returns them) and pushed now in ONE push.
+
+        That a backlog comes in one push is *unconfirmed* (the public sources show pushes of one
+        to a few records); how large real ones get is unknown: the size is the caller's. The
+        cloud received each record when it happened (serverDate 1.5 s later): its push was held
+        back. Which serverDate a gateway's own late upload carries is *unconfirmed* too.
+        """
+        lock = self.locks[lock_id]
+        now = self.now_ms()
+        last = len(record_types) - 1
+        records = [
+            build_record(
+                lock,
+                record_type,
+                success=True,
+                now_ms=now - (last - index) * spacing_ms,
+                record_id=self.next_id(),
+                admin=self.username,
+            )
+            for index, record_type in enumerate(record_types)
+        ]
+        lock.records.extend(records)
+        return callback_form(lock, records, self.username, real_shape=self.real_push_shape)
+
     async def send_callback(self, fields: dict[str, str]) -> int | None:
         """POST ``fields`` to ``callback_url`` now; returns the HTTP status (None when not sent)."""
         return await self.pusher.send(fields)

@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
+from custom_components.minerva_iot.webhook_body import BODY_TOO_LARGE_TEXT, MAX_PUSH_BODY_BYTES
 from simulators.milesight import MilesightSimulator
 
 from .conftest import WEBHOOK_ID, Deliver, ha_device, setup_entry, webhook_entry
@@ -137,7 +138,7 @@ async def test_replayed_nonce_and_raw_errors(
     deliver: Deliver,
     hass_client_no_auth,
 ) -> None:
-    """A replayed nonce, an unsigned POST, a non-JSON or oversized body are refused."""
+    """A replayed nonce, an unsigned POST, a non-JSON or oversized (413) body are refused."""
     assert (await deliver(sim.uplink_event(COLD_STORE), nonce="n-1"))[0] == 200
     assert (await deliver(sim.uplink_event(COLD_STORE), nonce="n-1"))[0] == 400
     client = await hass_client_no_auth()
@@ -148,8 +149,9 @@ async def test_replayed_nonce_and_raw_errors(
     headers, _ = sim.build_delivery([])
     assert (await client.post(url, data=b"[1, 2]", headers=headers)).status == 400
     headers, _ = sim.build_delivery([])
-    big = b"[" + b" " * (300 * 1024) + b"]"
-    assert (await client.post(url, data=big, headers=headers)).status == 400
+    big = b"[" + b" " * MAX_PUSH_BODY_BYTES + b"]"
+    response = await client.post(url, data=big, headers=headers)
+    assert (response.status, await response.text()) == (413, BODY_TOO_LARGE_TEXT)
     assert (await client.get(url)).status == 200
     assert (await client.head(url)).status == 200
 
@@ -157,16 +159,16 @@ async def test_replayed_nonce_and_raw_errors(
 async def test_chunked_oversized_body_is_refused(
     hass: HomeAssistant, entry: str, sim: MilesightSimulator, hass_client_no_auth
 ) -> None:
-    """Without Content-Length the stream itself is capped (no 16 MB read into memory)."""
+    """Without Content-Length the stream itself is capped (no 16 MB read into memory): 413."""
 
     async def chunks() -> AsyncIterator[bytes]:
-        for _ in range(40):
+        for _ in range(MAX_PUSH_BODY_BYTES // 10240 + 1):
             yield b" " * 10240
 
     client = await hass_client_no_auth()
     headers, _ = sim.build_delivery([])
     response = await client.post(f"/api/webhook/{WEBHOOK_ID}", data=chunks(), headers=headers)
-    assert (response.status, await response.text()) == (400, "rejected")
+    assert (response.status, await response.text()) == (413, BODY_TOO_LARGE_TEXT)
 
 
 async def test_rejections_raise_an_issue_cleared_by_a_valid_delivery(

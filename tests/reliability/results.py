@@ -67,6 +67,8 @@ class Results:
     faults: dict[str, dict[str, str]] = field(default_factory=dict)
     # test node id -> the durability case it checks
     durability: dict[str, dict[str, str]] = field(default_factory=dict)
+    # test node id -> the large push it sends and the outcome it checks
+    large_pushes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add_fuzz(self, name: str, handler: str, cases: int) -> None:
         """`cases` requests of property `name` went to `handler`."""
@@ -106,6 +108,10 @@ class Results:
         """The running test damages `store` and checks `outcome` (verdict: the test's result)."""
         self.durability[_current_test()] = {"store": store, "damage": damage, "outcome": outcome}
 
+    def large_push(self, vendor: str, push: str, outcome: str) -> None:
+        """The running test sends a large `push` and checks `outcome` (verdict: its result)."""
+        self.large_pushes[_current_test()] = {"vendor": vendor, "push": push, "outcome": outcome}
+
     def malformed_http(self, count: int) -> None:
         """Requests aiohttp's parser refused (400) before Home Assistant saw them."""
         self.tally(MALFORMED_HTTP, sent=count, refused=count)
@@ -130,6 +136,7 @@ class Results:
             "tests": self.tests,
             "faults": self.faults,
             "durability": self.durability,
+            "large_pushes": self.large_pushes,
             "environment": {
                 "python": platform.python_version(),
                 "home_assistant": HA_VERSION,
@@ -170,6 +177,8 @@ class Results:
             lines.append(f"faults injected: {len(self.faults)} kinds")
         if self.durability:
             lines.append(f"damaged stores: {len(self.durability)} cases")
+        if self.large_pushes:
+            lines.append(f"large pushes: {len(self.large_pushes)} cases")
         for bug, count in sorted(self.known_bugs.items()):
             lines.append(f"known bug {bug}: reproduced by {count} fuzz cases")
         return lines

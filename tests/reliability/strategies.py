@@ -142,7 +142,7 @@ milesight_body = st.one_of(
         st.just("odd_numbers"), st.sampled_from(["1e999", "-1e999", "NaN", "Infinity", "1" * 5000])
     ),
     st.tuples(st.just("deep"), nesting),
-    st.tuples(st.just("oversized"), st.sampled_from([256 * 1024 + 1, 400_000, 2_000_000])),
+    st.tuples(st.just("oversized"), st.sampled_from([400_000, 2 * 1024 * 1024 + 1, 3_000_000])),
     st.tuples(st.just("unicode"), st.text(min_size=1, max_size=60)),
 )
 
@@ -293,7 +293,7 @@ ttlock_body = st.one_of(
     ),  # records of locks not ours
     st.tuples(st.just("test_push"), st.booleans()),  # the console's test push (lockId 222)
     st.tuples(st.just("deep_records"), nesting),
-    st.tuples(st.just("oversized"), st.sampled_from([64 * 1024 + 1, 200_000, 2_000_000])),
+    st.tuples(st.just("oversized"), st.sampled_from([200_000, 2 * 1024 * 1024 + 1, 3_000_000])),
     st.tuples(st.just("json_body"), json_values),
     st.tuples(st.just("odd_numbers"), st.sampled_from(["1e999", "NaN", "-Infinity", "1" * 5000])),
 )

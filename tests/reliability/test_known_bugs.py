@@ -118,7 +118,7 @@ async def test_ttlock_push_with_deeply_nested_records(
     ttlock_cloud: TTLockSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """`records=` followed by 60,000 `[` (unencoded, 60 kB: under the 64 kB cap)."""
+    """`records=` followed by 60,000 `[` (unencoded, 60 kB: under the 2 MiB cap)."""
     entry = await async_add_ttlock_entry(
         hass, ttlock_cloud.url, ttlock_cloud.username, ttlock_cloud.password
     )

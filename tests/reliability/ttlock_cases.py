@@ -106,7 +106,7 @@ def foreign_body(kind: str, value: Any, clock: LockClock) -> bytes:
         records = [record(232332, 1, clock.next())] if value else None
         return form(push_fields(222, records, admin="test@ttlock.com"))
     if kind == "deep_records":
-        # Unencoded (brackets are fine in a form body): 60,000 levels stay under the 64 kB cap.
+        # Unencoded (brackets are fine in a form body): 60,000 levels stay far under the 2 MiB cap.
         head = form([("notifyType", "1"), ("lockId", str(foreign_lock_id()))])
         return head + b"&records=" + nested(value["depth"], value["opener"], value["closed"])
     if kind == "oversized":

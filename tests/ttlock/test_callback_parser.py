@@ -7,9 +7,10 @@ import json
 import pytest
 
 from custom_components.minerva_iot.clients.ttlock.callback import (
-    MAX_RECORDS_PER_PUSH,
     CallbackFormatError,
+    CallbackTooLargeError,
     RecordKind,
+    decode_callback_form,
     describe_record_type,
     parse_callback,
 )
@@ -77,13 +78,36 @@ def test_push_without_records() -> None:
         [("lockId", "abc"), ("records", "[]")],
         [("lockId", "1"), ("records", "{not json")],
         [("lockId", "1"), ("records", "3")],
-        [("lockId", "1"), ("records", json.dumps([{}] * (MAX_RECORDS_PER_PUSH + 1)))],
     ],
 )
 def test_invalid_pushes(fields: list[tuple[str, str]]) -> None:
-    """No lock id, records that are not a JSON array, or an oversized push: rejected."""
+    """No lock id, or records that are not a JSON array: rejected."""
     with pytest.raises(CallbackFormatError):
         parse_callback(fields)
+
+
+def test_records_beyond_the_cap_keep_the_newest() -> None:
+    """Beyond `max_records` the newest (lock time, then position) stay, in push order."""
+    dates = [50, 10, 40, 20, 30]
+    records = json.dumps([{"recordType": 1, "lockDate": date} for date in dates] + [7])
+    push = parse_callback([("lockId", "1"), ("records", records)], max_records=3)
+    assert [record.lock_date for record in push.records] == [50, 40, 30]
+    assert [record.lock_date for record in push.overflow_records] == [10, 20]
+    assert push.skipped_records == 1
+    whole = parse_callback([("lockId", "1"), ("records", records)])
+    assert (len(whole.records), whole.overflow_records) == (5, [])
+
+
+def test_form_body_cap() -> None:
+    """The body is decoded below the caller's cap; above it, its own error (HTTP 413)."""
+    assert decode_callback_form(b"lockId=1&records=%5B%5D", max_body_bytes=64) == [
+        ("lockId", "1"),
+        ("records", "[]"),
+    ]
+    with pytest.raises(CallbackTooLargeError):
+        decode_callback_form(b"x" * 65, max_body_bytes=64)
+    with pytest.raises(CallbackFormatError):
+        decode_callback_form(b"\xff", max_body_bytes=64)
 
 
 def test_record_types() -> None:

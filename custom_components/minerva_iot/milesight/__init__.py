@@ -12,7 +12,10 @@ from homeassistant.util import dt as dt_util
 from custom_components.minerva_iot.clients.milesight import MilesightClient
 from custom_components.minerva_iot.compat import async_listen_for_options_changes
 from custom_components.minerva_iot.device_updates import DeviceUpdates
-from custom_components.minerva_iot.issues import async_delete_entry_issues
+from custom_components.minerva_iot.issues import (
+    ISSUE_STORE_UNREADABLE,
+    async_delete_entry_issues,
+)
 from custom_components.minerva_iot.selftest_waiters import SelfTestWaiters
 from custom_components.minerva_iot.stale_devices import DeviceListing, removal_allowed
 from custom_components.minerva_iot.usage import ApiCallCounter
@@ -97,7 +100,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: MilesightConfigEntry) -
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Remove the entry's repair issues and its store of known devices."""
-    async_delete_entry_issues(hass, entry.entry_id, ALL_ISSUES)
+    async_delete_entry_issues(hass, entry.entry_id, (*ALL_ISSUES, ISSUE_STORE_UNREADABLE))
     await async_remove_store(hass, entry.entry_id)
 
 

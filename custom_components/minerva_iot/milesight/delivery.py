@@ -135,6 +135,11 @@ class DeliveryProcessor:
         self._data.health.note_redelivery()
 
     @callback
+    def async_note_events_over_cap(self, count: int) -> None:
+        """A delivery beyond the cap: its `count` oldest events were left out (diagnostics)."""
+        self._data.health.events_over_cap += count
+
+    @callback
     def async_note_rejected(self, *, signature_failure: bool) -> None:
         """A request was refused; repeated signature failures raise a repair issue.
 

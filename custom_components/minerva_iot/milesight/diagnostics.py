@@ -56,6 +56,7 @@ async def async_get_milesight_diagnostics(
         "consecutive_signature_failures": stats.consecutive_signature_failures,
         "signed_delivery_seen": stats.signed_delivery_seen,
         "redeliveries": stats.redeliveries,
+        "events_over_cap": stats.events_over_cap,
         "status": stats.status.value,
         "watchdog_history_checks": data.watchdog.history_checks,
     }

@@ -38,6 +38,8 @@ class WebhookHealth:
     rejected: int = 0
     # Deliveries repeated with the same headers and body: answered, not applied again.
     redeliveries: int = 0
+    # Older events of deliveries beyond the cap (webhook_body.MAX_PUSH_RECORDS): not applied.
+    events_over_cap: int = 0
     # Set by the watchdog while every device that reports regularly is overdue.
     silent: bool = False
     # Refused for their signature or timestamp since the last accepted delivery.

@@ -54,7 +54,14 @@ class MilesightStore:
         listing: DeviceListing[str],
     ) -> None:
         """Persist these objects (they are filled by `async_load`)."""
-        self._store = EntryStore(hass, _store_name(entry_id), self._stored, save_delay=SAVE_DELAY_S)
+        self._store = EntryStore(
+            hass,
+            _store_name(entry_id),
+            self._stored,
+            entry_id=entry_id,
+            repair_name="milesight",
+            save_delay=SAVE_DELAY_S,
+        )
         self._fleet = fleet
         self._health = health
         self._api_calls = api_calls

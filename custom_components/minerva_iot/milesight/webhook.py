@@ -18,17 +18,24 @@ from homeassistant.core import HomeAssistant
 from custom_components.minerva_iot.clients.milesight.webhook import (
     EVENT_WEBHOOK_TEST,
     HEADER_SIGNATURE,
-    MAX_BODY_BYTES,
     MilesightWebhookError,
+    WebhookEvent,
     WebhookPayloadError,
     WebhookSignatureError,
     WebhookStaleError,
     WebhookVerifier,
+    newest_events,
     parse_delivery,
 )
 from custom_components.minerva_iot.const import CONF_WEBHOOK_ID, DOMAIN
 from custom_components.minerva_iot.issues import async_delete_entry_issue, async_raise_entry_issue
-from custom_components.minerva_iot.webhook_body import async_read_capped
+from custom_components.minerva_iot.webhook_body import (
+    MAX_PUSH_BODY_BYTES,
+    MAX_PUSH_RECORDS,
+    PushOverflowLog,
+    async_read_capped,
+    body_too_large_response,
+)
 from custom_components.minerva_iot.webhook_url import (
     async_get_public_webhook_url,
     async_verification_holds,
@@ -54,6 +61,7 @@ class MilesightWebhookHandler:
         self.entry = entry
         self.verifier = WebhookVerifier(entry.data[CONF_WEBHOOK_SECRET])
         self.processor = DeliveryProcessor(hass, entry)
+        self.overflow = PushOverflowLog(_LOGGER)
 
     async def async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
@@ -69,9 +77,11 @@ class MilesightWebhookHandler:
             return web.Response(text=SUCCESS)
 
     async def _async_handle_post(self, request: web.Request) -> web.Response:
-        body = await async_read_capped(request, MAX_BODY_BYTES)
+        body = await async_read_capped(request, MAX_PUSH_BODY_BYTES)
         if body is None:
-            return self._reject(400, "body too large")
+            _LOGGER.debug("Milesight delivery refused (413): body too large")
+            self.processor.async_note_rejected(signature_failure=False)
+            return body_too_large_response()
         try:
             redelivery = self.verifier.verify(request.headers, body=body)
         except WebhookSignatureError as err:
@@ -88,20 +98,40 @@ class MilesightWebhookHandler:
             # A replayed nonce: the signature was right, so the secret is not the problem.
             return self._reject(400, str(err))
         try:
-            events = parse_delivery(body)
+            events = parse_delivery(body, max_body_bytes=MAX_PUSH_BODY_BYTES)
         except WebhookPayloadError as err:
             return self._reject(400, str(err))
         if redelivery:
             # Applied when it first came: answered alike, so MDP counts no failed delivery.
             self.processor.async_note_redelivery()
         else:
-            self.processor.async_process(events)
+            self.processor.async_process(self._newest(events))
         return web.Response(text=SUCCESS)
+
+    def _newest(self, events: list[WebhookEvent]) -> list[WebhookEvent]:
+        """A batch beyond the cap: its newest events; the older ones are counted, logged once.
+
+        Each device's latest values, its last-seen time (the watchdog) and its newest bus events
+        come from the events kept; the states of the older ones are not backfilled (Home
+        Assistant's history cannot be written in the past) and their bus events are lost.
+        """
+        kept, dropped = newest_events(events, MAX_PUSH_RECORDS)
+        if dropped:
+            self.processor.async_note_events_over_cap(dropped)
+            self.overflow.note(
+                "A Milesight delivery carried %s events: the newest %s were applied, the %s "
+                "older ones were left out (counted in the diagnostics)",
+                len(events),
+                len(kept),
+                dropped,
+                dropped=dropped,
+            )
+        return kept
 
     @staticmethod
     def _is_unsigned_test(body: bytes) -> bool:
         try:
-            events = parse_delivery(body)
+            events = parse_delivery(body, max_body_bytes=MAX_PUSH_BODY_BYTES)
         except WebhookPayloadError:
             return False
         return all(event.event_type == EVENT_WEBHOOK_TEST for event in events)

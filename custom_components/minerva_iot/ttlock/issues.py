@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.minerva_iot.issues import (
+    ISSUE_STORE_UNREADABLE,
     async_delete_entry_issue,
     async_delete_entry_issues,
     async_raise_entry_issue,
@@ -28,7 +29,13 @@ ISSUE_REMOTE_UNLOCK = "ttlock_remote_unlock_disabled"
 ISSUE_NO_PUSH = "ttlock_no_push"
 
 # Every issue key scoped to an entry (the remote-unlock one once per lock).
-ENTRY_ISSUES = (ISSUE_QUOTA, ISSUE_CLOCK_SKEW, ISSUE_NO_PUSH, ISSUE_REMOTE_UNLOCK)
+ENTRY_ISSUES = (
+    ISSUE_QUOTA,
+    ISSUE_CLOCK_SKEW,
+    ISSUE_NO_PUSH,
+    ISSUE_REMOTE_UNLOCK,
+    ISSUE_STORE_UNREADABLE,
+)
 
 
 @callback

@@ -131,7 +131,14 @@ class TTLockLearning(StoredLocks[LockLearning]):
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
-        super().__init__(hass, _store_name(entry_id), LockLearning.from_dict, SAVE_DELAY)
+        super().__init__(
+            hass,
+            _store_name(entry_id),
+            LockLearning.from_dict,
+            SAVE_DELAY,
+            entry_id=entry_id,
+            repair_name="ttlock_learned",
+        )
 
     def lock(self, lock_id: int) -> LockLearning:
         """What `lock_id` taught so far (created empty on first use)."""

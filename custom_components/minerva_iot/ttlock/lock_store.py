@@ -26,10 +26,24 @@ class StoredLocks[T: StoredForm]:
     """The values of an entry's locks (`_locks`), and their store `minerva_iot.<name>`."""
 
     def __init__(
-        self, hass: HomeAssistant, name: str, read: Callable[[Any], T], save_delay: float
+        self,
+        hass: HomeAssistant,
+        name: str,
+        read: Callable[[Any], T],
+        save_delay: float,
+        *,
+        entry_id: str,
+        repair_name: str,
     ) -> None:
         """`read` turns a stored form (anything) back into a value."""
-        self._store = EntryStore(hass, name, self._data, save_delay=save_delay)
+        self._store = EntryStore(
+            hass,
+            name,
+            self._data,
+            entry_id=entry_id,
+            repair_name=repair_name,
+            save_delay=save_delay,
+        )
         self._read = read
         self._locks: dict[int, T] = {}
 

@@ -57,7 +57,14 @@ class TTLockObservations(StoredLocks[LockSeen]):
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """One store file per entry."""
-        super().__init__(hass, _store_name(entry_id), LockSeen.from_dict, SAVE_DELAY)
+        super().__init__(
+            hass,
+            _store_name(entry_id),
+            LockSeen.from_dict,
+            SAVE_DELAY,
+            entry_id=entry_id,
+            repair_name="ttlock_observed",
+        )
 
     def remote(self, lock_id: int) -> bool | None:
         """True: the cloud reached the lock; False: it said it cannot; None: not seen yet."""

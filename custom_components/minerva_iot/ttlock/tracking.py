@@ -178,14 +178,22 @@ class LockTracker:
         """One record: its battery reading; lock and door state when it is known and succeeded."""
         self.observe_clocks([record])
         state = self._account.state(record.lock_id)
-        if record.electric_quantity is not None:
+        # Older than one applied before (a backlog read back, a late push): it is reported, but
+        # the battery and the door keep the newer record's values (bolts: _apply_bolt_record).
+        late = state.last_record is not None and self.record_time(record) < self.record_time(
+            state.last_record
+        )
+        if record.electric_quantity is not None and not late:
             state.battery = record.electric_quantity
         info = describe_record_type(record.record_type)
         if info is None or not record.success:
             return
-        state.last_record = record
+        if not late:
+            state.last_record = record
         if info.kind in (RecordKind.UNLOCKED, RecordKind.LOCKED):
             self._apply_bolt_record(record, info)
+        elif late:
+            return
         elif info.kind is RecordKind.DOOR_OPENED:
             state.door_open = True
             # An open door does not lock itself: wait for the door to close.

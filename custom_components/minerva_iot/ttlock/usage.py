@@ -39,6 +39,8 @@ class TTLockUsageStore:
             hass,
             _store_name(entry_id),
             self._data,
+            entry_id=entry_id,
+            repair_name="ttlock_usage",
             save_delay=SAVE_DELAY,
             version=STORAGE_VERSION,
             migrate=_migrate,

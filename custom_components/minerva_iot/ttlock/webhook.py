@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import hashlib
 import logging
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 from homeassistant.components import webhook
@@ -27,6 +26,9 @@ from homeassistant.util.hass_dict import HassKey
 
 from custom_components.minerva_iot.clients.ttlock.callback import (
     CallbackFormatError,
+    CallbackPush,
+    CallbackTooLargeError,
+    decode_callback_form,
     parse_callback,
 )
 from custom_components.minerva_iot.const import (
@@ -37,22 +39,26 @@ from custom_components.minerva_iot.const import (
     VENDOR_TTLOCK,
 )
 from custom_components.minerva_iot.selftest_waiters import SelfTestWaiters
-from custom_components.minerva_iot.webhook_body import async_read_capped
+from custom_components.minerva_iot.webhook_body import (
+    MAX_PUSH_BODY_BYTES,
+    MAX_PUSH_RECORDS,
+    PushOverflowLog,
+    async_read_capped,
+    body_too_large_response,
+)
 from custom_components.minerva_iot.webhook_url import (
     async_get_public_webhook_url,
     async_verification_holds,
 )
 
 from .auth import TTLockAuthImplementation
+from .backlog import async_read_back
 from .const import CONF_CALLBACK_CONFIRMED, DEVELOPER_PORTAL_URL, DEVELOPER_PORTAL_URL_CN
 
 if TYPE_CHECKING:
     from .coordinator import TTLockCoordinator
 
 _LOGGER = logging.getLogger(__name__)
-
-# A push is a few records of a few hundred bytes each.
-MAX_BODY_BYTES = 64 * 1024
 
 ISSUE_CALLBACK_URL = "ttlock_callback_url"
 ISSUE_NO_PUBLIC_URL = "ttlock_no_public_url"
@@ -66,6 +72,8 @@ class SharedWebhook:
 
     selftests: SelfTestWaiters
     receivers: dict[str, TTLockCoordinator] = field(default_factory=dict)
+    # Records of pushes beyond the cap (webhook_body.MAX_PUSH_RECORDS), read back (backlog.py).
+    overflow: PushOverflowLog = field(default_factory=lambda: PushOverflowLog(_LOGGER))
 
 
 _WEBHOOKS: HassKey[dict[str, SharedWebhook]] = HassKey(f"{DOMAIN}_ttlock_webhooks")
@@ -133,16 +141,23 @@ async def _async_handle_webhook(
 ) -> web.Response:
     """Parse a push and hand it to every entry sharing the webhook; never raises.
 
-    The answer is always `success`: TTLock only needs the acknowledgement, and an error status
-    would tell a prober nothing useful either.
+    The answer is always `success` (a body beyond the cap excepted: 413, saying the limit):
+    TTLock only needs the acknowledgement, and an error status would tell a prober nothing
+    useful either.
     """
     try:
-        fields = await _async_read_fields(request)
+        body = await async_read_capped(request, MAX_PUSH_BODY_BYTES)
+        if body is None:
+            raise CallbackTooLargeError("body too large")
+        fields = decode_callback_form(body, max_body_bytes=MAX_PUSH_BODY_BYTES)
         if (token := _selftest_token(fields)) is not None:
             if shared := hass.data.get(_WEBHOOKS, {}).get(webhook_id):
                 shared.selftests.resolve(token)
             return web.Response(text="success")
-        push = parse_callback(fields)
+        push = parse_callback(fields, max_records=MAX_PUSH_RECORDS)
+    except CallbackTooLargeError:
+        _LOGGER.debug("Refusing a TTLock callback (413): body too large")
+        return body_too_large_response()
     except CallbackFormatError as err:
         _LOGGER.debug("Ignoring a TTLock callback that is not a lock-records push: %s", err)
         return web.Response(text="success")
@@ -154,20 +169,27 @@ async def _async_handle_webhook(
     for coordinator in list(shared.receivers.values()) if shared else []:
         try:
             coordinator.async_handle_push(push)
+            if push.overflow_records:
+                async_read_back(hass, coordinator, push.overflow_records)
         except Exception:
             _LOGGER.exception("Error handling a TTLock push for lock %s", push.lock_id)
+    if shared and push.overflow_records:
+        _note_overflow(shared, push)
     return web.Response(text="success")
 
 
-async def _async_read_fields(request: web.Request) -> list[tuple[str, str]]:
-    body = await async_read_capped(request, MAX_BODY_BYTES)
-    if body is None:
-        raise CallbackFormatError("body too large")
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise CallbackFormatError("body is not UTF-8") from err
-    return parse_qsl(text, keep_blank_values=True)
+def _note_overflow(shared: SharedWebhook, push: CallbackPush) -> None:
+    dropped = len(push.overflow_records)
+    locks = len({record.lock_id for record in push.overflow_records})
+    shared.overflow.note(
+        "A TTLock push carried %s records: the newest %s were applied, the %s older ones are "
+        "read back with one lockRecord/list call for each of their %s locks",
+        len(push.records) + dropped,
+        len(push.records),
+        dropped,
+        locks,
+        dropped=dropped,
+    )
 
 
 def _selftest_token(fields: list[tuple[str, str]]) -> str | None:

@@ -11,6 +11,8 @@ import pytest
 from custom_components.minerva_iot.clients.milesight.webhook import (
     EventIdCache,
     NonceCache,
+    WebhookBodyTooLargeError,
+    WebhookEvent,
     WebhookPayloadError,
     WebhookReplayError,
     WebhookSignatureError,
@@ -18,6 +20,7 @@ from custom_components.minerva_iot.clients.milesight.webhook import (
     WebhookVerifier,
     build_signed_headers,
     compute_signature,
+    newest_events,
     parse_delivery,
     parse_event,
 )
@@ -178,8 +181,31 @@ def test_parse_timestamps_and_odd_values() -> None:
     assert parse_event({"no": "type"}) is None
 
 
-@pytest.mark.parametrize("body", [b"x" * (256 * 1024 + 1), b"{", b"\xff", b"[]", b'[{"a": 1}]'])
+@pytest.mark.parametrize("body", [b"x" * 1025, b"{", b"\xff", b"[]", b'[{"a": 1}]'])
 def test_parse_rejects(body: bytes) -> None:
-    """Too large, not JSON, not UTF-8, empty or without any event."""
+    """Too large for the caller's cap, not JSON, not UTF-8, empty or without any event."""
     with pytest.raises(WebhookPayloadError):
-        parse_delivery(body)
+        parse_delivery(body, max_body_bytes=1024)
+
+
+def test_body_over_the_cap_is_its_own_error() -> None:
+    """The caller answers a body beyond its cap with 413: the error says so."""
+    with pytest.raises(WebhookBodyTooLargeError):
+        parse_delivery(b"[" + b" " * 2000 + b"]", max_body_bytes=1024)
+
+
+def _timed(event_id: str, ts_ms: int | None) -> WebhookEvent:
+    event = parse_event(
+        {"eventId": event_id, "eventType": "DEVICE_DATA", "data": {"ts": ts_ms, "payload": {}}}
+    )
+    assert event is not None
+    return event
+
+
+def test_newest_events_keeps_the_newest_in_delivery_order() -> None:
+    """Beyond the limit the newest (by measurement time) are kept, in the order they came."""
+    events = [_timed("c", 3000), _timed("a", 1000), _timed("none", None), _timed("b", 2000)]
+    kept, dropped = newest_events(events, 2)
+    assert [event.event_id for event in kept] == ["c", "b"]
+    assert dropped == 2
+    assert newest_events(events, 4) == (events, 0)

@@ -27,8 +27,6 @@ HEADER_TIMESTAMP = "x-msc-request-timestamp"
 HEADER_NONCE = "x-msc-request-nonce"
 HEADER_SIGNATURE = "x-msc-request-signature"
 
-# MDP deliveries are small JSON batches; anything far larger is not from MDP.
-MAX_BODY_BYTES = 256 * 1024
 # Accepted clock difference between MDP and us, both directions (seconds).
 FRESHNESS_WINDOW_S = 300
 
@@ -63,6 +61,10 @@ class WebhookReplayError(MilesightWebhookError):
 
 class WebhookPayloadError(MilesightWebhookError):
     """The body is too large or not a JSON event (array of events)."""
+
+
+class WebhookBodyTooLargeError(WebhookPayloadError):
+    """The body is larger than the caller's cap (HTTP 413)."""
 
 
 def compute_signature(secret: str, timestamp: str, nonce: str) -> str:
@@ -296,10 +298,14 @@ def parse_event(raw: Any) -> WebhookEvent | None:
     )
 
 
-def parse_delivery(body: bytes) -> list[WebhookEvent]:
-    """Parse a delivery body: a JSON array of envelopes or a single envelope object."""
-    if len(body) > MAX_BODY_BYTES:
-        raise WebhookPayloadError("body too large")
+def parse_delivery(body: bytes, *, max_body_bytes: int | None = None) -> list[WebhookEvent]:
+    """Parse a delivery body: a JSON array of envelopes or a single envelope object.
+
+    MDP documents no maximum batch size: the caller chooses the cap (a backlog may be large);
+    None when it has capped the body already.
+    """
+    if max_body_bytes is not None and len(body) > max_body_bytes:
+        raise WebhookBodyTooLargeError(f"body larger than {max_body_bytes} bytes")
     try:
         decoded = json.loads(body)
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
@@ -310,3 +316,17 @@ def parse_delivery(body: bytes) -> list[WebhookEvent]:
     if not events:
         raise WebhookPayloadError("no event in body")
     return events
+
+
+def newest_events(events: list[WebhookEvent], limit: int) -> tuple[list[WebhookEvent], int]:
+    """At most `limit` events: the newest (measurement time, then position), in delivery order.
+
+    Returns them and how many older ones were left out. An event without a time counts as the
+    oldest; events of the same time keep their order (MDP documents no order:
+    *unconfirmed*).
+    """
+    if len(events) <= limit:
+        return events, 0
+    by_age = sorted(range(len(events)), key=lambda index: (events[index].timestamp or 0.0, index))
+    kept = sorted(by_age[-limit:])
+    return [events[index] for index in kept], len(events) - limit

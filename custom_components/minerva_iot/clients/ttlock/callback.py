@@ -8,15 +8,13 @@ spoil the others, so every record is validated on its own. Stdlib only: no Home 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from .models import TTLockRecord, optional_int
-
-# Pushes carry a handful of records; anything far larger is not a TTLock push.
-MAX_RECORDS_PER_PUSH = 200
 
 # The developer console's "test" button posts fake data (hass-ttlock #128, captured field for
 # field): top-level lockId 222 with admin test@ttlock.com, one record of lockId 232332, no
@@ -28,6 +26,10 @@ CONSOLE_TEST_ADMIN = "test@ttlock.com"
 
 class CallbackFormatError(ValueError):
     """The push is not a TTLock lock-records notification."""
+
+
+class CallbackTooLargeError(CallbackFormatError):
+    """The push's body is larger than the caller's cap (HTTP 413)."""
 
 
 class RecordKind(StrEnum):
@@ -169,6 +171,8 @@ class CallbackPush:
     admin: str | None
     records: list[TTLockRecord]
     skipped_records: int
+    # Valid records beyond the caller's `max_records`: the oldest, not in `records`.
+    overflow_records: list[TTLockRecord] = field(default_factory=list)
 
     @property
     def is_console_test(self) -> bool:
@@ -207,17 +211,46 @@ def _decode_records(values: list[str]) -> list[Any]:
         if not isinstance(items, list):
             raise CallbackFormatError("records is not a JSON array")
         decoded.extend(items)
-    if len(decoded) > MAX_RECORDS_PER_PUSH:
-        raise CallbackFormatError("too many records")
     return decoded
 
 
-def parse_callback(fields: Iterable[tuple[str, str]]) -> CallbackPush:
+def decode_callback_form(body: bytes, *, max_body_bytes: int) -> list[tuple[str, str]]:
+    """The form fields of a push body, in order; the caller chooses the cap.
+
+    TTLock documents no maximum: a gateway back after an outage may push a backlog.
+    """
+    if len(body) > max_body_bytes:
+        raise CallbackTooLargeError(f"body larger than {max_body_bytes} bytes")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise CallbackFormatError("body is not UTF-8") from err
+    return parse_qsl(text, keep_blank_values=True)
+
+
+def _newest(
+    records: list[TTLockRecord], limit: int | None
+) -> tuple[list[TTLockRecord], list[TTLockRecord]]:
+    """The newest `limit` records by the lock's time (then position) in push order, the rest."""
+    if limit is None or len(records) <= limit:
+        return records, []
+    by_age = sorted(range(len(records)), key=lambda index: (records[index].lock_date, index))
+    kept = set(by_age[-limit:]) if limit > 0 else set()
+    return (
+        [record for index, record in enumerate(records) if index in kept],
+        [record for index, record in enumerate(records) if index not in kept],
+    )
+
+
+def parse_callback(
+    fields: Iterable[tuple[str, str]], *, max_records: int | None = None
+) -> CallbackPush:
     """Parse the decoded form fields of a push (a field may repeat, e.g. `records`).
 
     Raises CallbackFormatError when the push has no usable `lockId` or `records` is not a JSON
     array; a push without `records` (the developer console's test push may send none) has no
-    records. Single malformed records are skipped and counted in `skipped_records`.
+    records. Single malformed records are skipped and counted in `skipped_records`. Beyond
+    `max_records` valid records, the newest are kept and the others are `overflow_records`.
     """
     single: dict[str, str] = {}
     record_values: list[str] = []
@@ -230,16 +263,18 @@ def parse_callback(fields: Iterable[tuple[str, str]]) -> CallbackPush:
     if lock_id is None:
         raise CallbackFormatError("lockId missing or not a number")
     raw_records = _decode_records(record_values)
-    records = [
+    valid = [
         record
         for record in (_parse_record(raw, lock_id) for raw in raw_records)
         if record is not None
     ]
+    records, overflow = _newest(valid, max_records)
     return CallbackPush(
         notify_type=optional_int(single.get("notifyType")),
         lock_id=lock_id,
         lock_mac=single.get("lockMac"),
         admin=single.get("admin"),
         records=records,
-        skipped_records=len(raw_records) - len(records),
+        skipped_records=len(raw_records) - len(valid),
+        overflow_records=overflow,
     )
