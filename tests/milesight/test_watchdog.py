@@ -342,7 +342,7 @@ async def test_an_unreadable_store_is_a_clean_start(
     key = f"{DOMAIN}.milesight_{mock.entry_id}"
     hass_storage[key] = {"version": 1, "key": key, "data": ["not", "a", "document"]}
     await setup_entry(hass, mock)
-    assert f"Ignoring the store milesight_{mock.entry_id}" in caplog.text
+    assert f"Saved data {key} could not be read, starting afresh" in caplog.text
     await deliver(sim.uplink_event(COLD_STORE, {"temperature": 4.0}))
     assert hass.states.get(COLD_TEMPERATURE).state == "4.0"
     assert await hass.config_entries.async_unload(mock.entry_id)

@@ -173,7 +173,7 @@ async def test_an_unreadable_store_is_a_clean_start(
     _enable_counter(hass, entry)
     await _set_up(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
-    assert f"Ignoring the store {name}.{entry.entry_id}" in caplog.text
+    assert f"Saved data {key} could not be read, starting afresh" in caplog.text
     assert hass.states.get("lock.front_door") is not None
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert isinstance(hass_storage[key]["data"], dict)  # overwritten with a good document
