@@ -9,10 +9,13 @@ of locks that may have one. `queryOpenState` otherwise runs only once for a lock
 Home Assistant never knew (or whose reachability it does not know: reachability.py), when the user
 presses "Check lock state", or, with the opt-in re-check, when a command stays unconfirmed.
 
-A push is merged into the lock states first; then the coordinator's listeners run: every entity
-shows the new state, and only then do the event entities (listening with the `RECORDS` context)
-report the push's records and the bus events fire. An event or automation never sees a record
-before the lock state it implies.
+A push is merged into the lock states first; then only the entities of the locks it names write
+their state (the per-lock dispatcher `lock_updates`, device_updates.py: a push costs O(entities
+of its locks), not of the account), the account's entities when the push changed them (last
+push), and only then do those locks' event entities (`record_updates`) report the push's
+records and the bus events fire. An event or automation never sees a record before the lock
+state it implies. Commands, checks and the relock / passage timers of one lock also notify that
+lock alone; polls go through the coordinator's listeners (every entity, new entities).
 
 Commands (commands.py) call the client and hand their effect to `async_commanded_bolt` or
 `async_commanded_settings`; a lock or unlock is then confirmed by its push, or, when none arrives
@@ -21,7 +24,7 @@ in time, by one read of the lock's records (`async_apply_records`, like a push).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 import contextlib
 from datetime import datetime
 from functools import partial
@@ -53,6 +56,7 @@ from custom_components.minerva_iot.clients.ttlock import (
 )
 from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush, RecordKind
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issue
 
 from .const import QUOTA_BACKOFF
@@ -88,6 +92,10 @@ _ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewErr
 EMPTY_LIST_BELIEVED_AFTER = 3
 # The listener context of the event entities: they run after every other listener of an update.
 RECORDS = "records"
+# The account's entities that follow pushes and commands (`account_updates`, by entity key);
+# the others (buttons) change only with polls.
+ACCOUNT_LAST_PUSH = "last_callback_push"
+ACCOUNT_API_CALLS = "api_calls_today"
 # After a second, third... quota refusal in a row the pause doubles, up to a day.
 QUOTA_MAX_PAUSE_S = 24 * 3600
 _DOOR_KINDS = (RecordKind.DOOR_OPENED, RecordKind.DOOR_CLOSED)
@@ -124,11 +132,16 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.auth_failed = False
         # Locks asked whether they are locked since the entry was set up (each ask wakes one).
         self._state_queried: set[int] = set()
+        # Per-lock dispatchers: a push, command or timer of a lock runs that lock's entities
+        # (then its event entities), not the account's.
+        self.lock_updates: DeviceUpdates[int] = DeviceUpdates()
+        self.record_updates: DeviceUpdates[int] = DeviceUpdates()
+        self.account_updates: DeviceUpdates[str] = DeviceUpdates()
         self.tracker = LockTracker(
             hass,
             entry,
             self.account,
-            on_change=self.async_update_listeners,
+            on_change=self.async_update_lock,
         )
         # Which locks are controllable and have a door sensor (options, listings, sightings).
         self.reach = LockReachability(hass, entry.entry_id, self.account, self.options)
@@ -159,6 +172,21 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         super().async_update_listeners()
         for report in list(self._record_reporters):
             report()
+
+    @callback
+    def async_update_lock(self, lock_id: int, *, new: bool = False) -> None:
+        """A command, check, re-read or timer changed this lock (`new`: it may need entities).
+
+        The account's API calls follow too: most of these made a cloud call.
+        """
+        self.account_updates.notify((ACCOUNT_API_CALLS,))
+        self.async_update_locks((lock_id,), new=(lock_id,) if new else ())
+
+    @callback
+    def async_update_locks(self, lock_ids: Collection[int], *, new: Collection[int] = ()) -> None:
+        """These locks changed: their entities write, then their event entities report."""
+        self.lock_updates.notify(lock_ids, new=new)
+        self.record_updates.notify(lock_ids)
 
     def new_records(self, lock_id: int) -> list[TTLockRecord]:
         """The records of `lock_id` the update being reported brought, oldest first."""
@@ -292,7 +320,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             return
         finally:
             self._passcode_rereads.discard(lock_id)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id)
 
     def device_removals(self, identifier: str) -> int:
         """How often the device `identifier` was removed (its entities went with it)."""
@@ -370,7 +398,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         with contextlib.suppress(*_ACCOUNT_ERRORS):
             await self._async_read_passage(lock_id)
         self.tracker.passage.update(lock_id)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id)
 
     async def _async_safety_recheck(self) -> None:
         """If the user allows it, ask every reachable lock whether it is locked (wakes it).
@@ -406,26 +434,29 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                     self.hass, lock_id, Platform.BINARY_SENSOR, DOOR_ENTITY_KEY
                 )
 
-    async def async_query_open_state(self, lock_id: int) -> None:
-        """Ask the lock whether it is locked (wakes it through its gateway or WiFi)."""
+    async def async_query_open_state(self, lock_id: int) -> bool:
+        """Ask the lock whether it is locked (wakes it through its gateway or WiFi).
+
+        True when the answer taught something new about the lock (reached, a door sensor).
+        """
         self._state_queried.add(lock_id)
         status = await self.client.async_query_open_status(lock_id)
-        self.reach.saw_reached(lock_id)
-        self._apply_open_status(lock_id, status)
+        news = self.reach.saw_reached(lock_id)
+        return self._apply_open_status(lock_id, status) or news
 
-    def _apply_open_status(self, lock_id: int, status: TTLockOpenStatus) -> None:
-        """The bolt, and the door when the answer carries a door sensor's state."""
+    def _apply_open_status(self, lock_id: int, status: TTLockOpenStatus) -> bool:
+        """The bolt, and the door when the answer carries a door sensor's state (True: news)."""
         state = self.account.state(lock_id)
         if status.state is not OpenState.UNKNOWN:
             state.locked = status.state is OpenState.LOCKED
         if status.door_closed is not None:
             state.door_open = not status.door_closed
-            self.reach.saw_door_sensor(lock_id)
+            return self.reach.saw_door_sensor(lock_id)
+        return False
 
     async def async_check_state(self, lock_id: int) -> None:
         """On demand (button, first sight of a lock): ask the lock and show the answer."""
-        await self.async_query_open_state(lock_id)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id, new=await self.async_query_open_state(lock_id))
 
     def state_queried(self, lock_id: int) -> bool:
         """Whether the lock was already asked since set-up (even if that failed)."""
@@ -438,9 +469,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self, lock_id: int, *, locked: bool, sent_ms: int, confirm: Confirm
     ) -> None:
         """A lock or unlock command went through: assume it until its record (or `confirm`)."""
-        self.reach.saw_reached(lock_id)
+        news = self.reach.saw_reached(lock_id)
         self.tracker.commanded_bolt(lock_id, locked=locked, sent_ms=sent_ms, confirm=confirm)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id, new=news)
 
     @callback
     def async_commanded_settings(
@@ -452,14 +483,14 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         sound_enabled: bool | None = None,
     ) -> None:
         """A settings command went through: show the new settings."""
-        self.reach.saw_reached(lock_id)
+        news = self.reach.saw_reached(lock_id)
         self.tracker.commanded_settings(
             lock_id,
             passage_mode=passage_mode,
             auto_lock_seconds=auto_lock_seconds,
             sound_enabled=sound_enabled,
         )
-        self.async_update_listeners()
+        self.async_update_lock(lock_id, new=news)
         if passage_mode is not None:
             self.config_entry.async_create_task(
                 self.hass,
@@ -483,6 +514,8 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         if any(record.lock_id in self.account.locks for record in push.records):
             self.last_push = dt_util.utcnow()
             async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
+            # The account's Last callback push, before the locks' entities and records.
+            self.account_updates.notify((ACCOUNT_LAST_PUSH,))
         self.async_apply_records(push.records)
 
     @callback
@@ -491,8 +524,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
         From pushes and from the read that confirms a command (commands.py); a record applied
         before (its late push, a repeat) is dropped. A lock with records is reachable, one with a
-        door record has a door sensor. The merged states are shown first, then the records are
-        reported: event entities, then `minerva_iot_event` for automations.
+        door record has a door sensor. The merged states are shown first (the entities of these
+        locks only; locks that proved reachable or a door sensor may get new entities), then the
+        records are reported: those locks' event entities, then `minerva_iot_event`.
         """
         now = now_ms()
         records = [
@@ -505,16 +539,22 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         records.sort(key=lambda record: self.tracker.record_time(record, now))
         if not records:
             return
+        news: set[int] = set()
         for record in records:
             self.tracker.apply_record(record)
-            self.reach.saw_reached(record.lock_id)
-            if record.success and record_kind(record) in _DOOR_KINDS:
-                self.reach.saw_door_sensor(record.lock_id)
+            if self.reach.saw_reached(record.lock_id):
+                news.add(record.lock_id)
+            if (
+                record.success
+                and record_kind(record) in _DOOR_KINDS
+                and self.reach.saw_door_sensor(record.lock_id)
+            ):
+                news.add(record.lock_id)
         reported = [(record, record_kind(record)) for record in records]
         for record, _kind in reported:
             self._new_records.setdefault(record.lock_id, []).append(record)
         try:
-            self.async_update_listeners()
+            self.async_update_locks(list(self._new_records), new=news)
         finally:
             self._new_records = {}
         for record, kind in reported:
