@@ -222,11 +222,15 @@ class MilesightHealthSensor(_HealthEntity, ThrottledWrites, SensorEntity):
         attributes_fn = self.entity_description.attributes_fn
         return None if attributes_fn is None else attributes_fn(self._data)
 
+    def shown(self) -> Any:
+        """The figure and its attributes (cheaper than the state's unit handling)."""
+        return (self.available, self.native_value, self.extra_state_attributes)
+
     @callback
     def _handle_coordinator_update(self) -> None:
         if self.entity_description.throttled:
             super()._handle_coordinator_update()
-        else:
+        elif self.shown_changed():
             self.async_write_ha_state()
 
 

@@ -72,6 +72,10 @@ class MilesightPropertySensor(MilesightDeviceEntity, RestoreSensor):
         if (last := await self.async_get_last_sensor_data()) is not None:
             self._restored = last.native_value
 
+    def shown(self) -> Any:
+        """The value (cheaper than the state's unit handling)."""
+        return (self.available, self.native_value)
+
     @property
     def native_value(self) -> Any:
         """Current value, mapped as the key's catalogue row or thing model says."""
