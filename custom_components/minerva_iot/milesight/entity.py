@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from functools import partial
-from typing import Any
 
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from custom_components.minerva_iot.changed_writes import WritesWhenShownChanges
 from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
 
 from .coordinator import MilesightCoordinator
@@ -26,41 +25,8 @@ from .identifiers import (
 from .models import DeviceState
 from .tsl import is_template_key
 
-_NOTHING_WRITTEN = object()
 
-
-class WritesWhenShownChanges(CoordinatorEntity[MilesightCoordinator]):
-    """An update writes the entity's state only when what it shows changed.
-
-    A delivery notifies every entity of its devices and the Application's health entities; most
-    show what they showed before (an uplink of five readings changes two). Writing them again
-    costs Home Assistant a state-machine write and a `state_reported` event each, for nothing:
-    the state writes of a delivery are the states it changed.
-    """
-
-    _shown: Any = _NOTHING_WRITTEN
-
-    def shown(self) -> Any:
-        """What the state is made of (compared with ==; override with cheaper inputs)."""
-        return (self.available, self.state, self.extra_state_attributes)
-
-    def shown_changed(self) -> bool:
-        """Whether the entity would now show something else than it last wrote."""
-        return bool(self.shown() != self._shown)
-
-    @callback
-    def async_write_ha_state(self) -> None:
-        """Write, and remember what was shown."""
-        self._shown = self.shown()
-        super().async_write_ha_state()
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        if self.shown_changed():
-            super()._handle_coordinator_update()
-
-
-class MilesightDeviceEntity(WritesWhenShownChanges):
+class MilesightDeviceEntity(WritesWhenShownChanges[MilesightCoordinator]):
     """An entity of one Milesight device; unique id `milesight_device_<sn>_<key>`."""
 
     _attr_has_entity_name = True
@@ -95,7 +61,7 @@ class MilesightDeviceEntity(WritesWhenShownChanges):
         return device is not None and device.reachable
 
 
-class MilesightEntryEntity(WritesWhenShownChanges):
+class MilesightEntryEntity(WritesWhenShownChanges[MilesightCoordinator]):
     """An entity about the Application itself (webhook and token health)."""
 
     _attr_has_entity_name = True

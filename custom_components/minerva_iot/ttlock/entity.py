@@ -30,8 +30,8 @@ from homeassistant.helpers.entity_platform import (
     AddConfigEntryEntitiesCallback,
     async_get_current_platform,
 )
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from custom_components.minerva_iot.changed_writes import WritesWhenShownChanges
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockGateway, TTLockLock
 from custom_components.minerva_iot.compat import DEVICES_PER_ENTRY, async_get_entry_device
 from custom_components.minerva_iot.const import DOMAIN
@@ -246,8 +246,11 @@ class TTLockEntityDescription(EntityDescription):
     exists_fn: Callable[[LockDevice], bool] = _every_lock
 
 
-class TTLockEntity[D: TTLockDevice](CoordinatorEntity[TTLockCoordinator]):
-    """Any TTLock entity: named by translation key, updated by the coordinator."""
+class TTLockEntity[D: TTLockDevice](WritesWhenShownChanges[TTLockCoordinator]):
+    """Any TTLock entity: named by translation key, updated by the coordinator and its pushes.
+
+    An update writes its state only when what it shows changed (changed_writes.py).
+    """
 
     _attr_has_entity_name = True
 
