@@ -17,6 +17,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.ttlock import TTLockSimulator
 
 from .conftest import BACK_DOOR, WEBHOOK_ID
@@ -281,7 +282,7 @@ async def test_a_lock_gone_from_the_cloud_takes_what_it_taught(
     push = await _set_up(hass, entry, sim, hass_client_no_auth)
     await _learn(hass, freezer, push, sim, 10)
     del sim.locks[BACK_DOOR]
-    await _wait(hass, freezer, 31 * 60)
+    await _wait(hass, freezer, (DEFAULT_POLL_MINUTES + 1) * 60)
     assert hass.states.get(BACK) is None
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert str(BACK_DOOR) not in hass_storage[_store_key(entry)]["data"]["locks"]

@@ -11,8 +11,8 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from custom_components.minerva_iot.changed_writes import WritesWhenShownChanges
 from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
+from custom_components.minerva_iot.entity import WritesWhenShownChanges
 
 from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry, MilesightData

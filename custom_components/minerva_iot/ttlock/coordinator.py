@@ -2,8 +2,9 @@
 
 Callback pushes are the primary source of lock state. Polling is cheap and account-wide: one
 `lock/list` and one `gateway/list` per poll. Per-lock `lock/detail` (auto-lock time, passage mode)
-and the passage schedule (`lock/getPassageModeConfiguration`, also after every change) run on a
-slow tier, and so does the opt-in safety re-check (`queryOpenState`, which wakes the
+runs on a slow tier; the passage schedule, the passcode lists and the lock's gateway only when
+something says they changed or on a daily tier (details.py); the slow tier also runs the opt-in
+safety re-check (`queryOpenState`, which wakes the
 lock and drains its batteries: off by default), and the door-sensor read (`doorSensor/query`)
 of locks that may have one. `queryOpenState` otherwise runs only once for a lock whose state
 Home Assistant never knew (or whose reachability it does not know: reachability.py), when the user
@@ -47,12 +48,9 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockError,
     TTLockGateway,
     TTLockLock,
-    TTLockNotFoundError,
     TTLockOpenStatus,
-    TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRecord,
-    TTLockValidationError,
 )
 from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush, RecordKind
 from custom_components.minerva_iot.const import DOMAIN
@@ -60,6 +58,7 @@ from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issue
 
 from .const import QUOTA_BACKOFF
+from .details import ACCOUNT_ERRORS, LockDetails
 from .devices import async_remove_lock_entity, async_sync_devices
 from .identifiers import gateway_identifier, lock_identifier
 from .issues import (
@@ -81,11 +80,6 @@ if TYPE_CHECKING:
     from .data import TTLockConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
-
-# Per-lock refusals that skip that lock's details instead of failing the whole update.
-_LOCK_SKIPPED_ERRORS = (TTLockPermissionError, TTLockNotFoundError, TTLockValidationError)
-# Failures that concern the whole account, never skipped per lock.
-_ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewError)
 
 # An empty lock or gateway list where there were some is a cloud hiccup until this many polls in
 # a row say so (then the user really deleted them all).
@@ -121,11 +115,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.last_push: datetime | None = None
         # Start of the "no push for N days" watch when no push arrived since start-up.
         self._push_watch_since = dt_util.utcnow()
-        self._last_slow_refresh: datetime | None = None
         self.quota_backoff = RateLimitBackoff(
             first_pause_s=QUOTA_BACKOFF.total_seconds(), max_pause_s=QUOTA_MAX_PAUSE_S
         )
-        self._details_skipped: set[int] = set()
         self._empty_list_polls = 0
         self._device_removals: dict[str, int] = {}
         # The last poll was refused for the login: entities are unavailable until reauth.
@@ -142,6 +134,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             entry,
             self.account,
             on_change=self.async_update_lock,
+        )
+        self.details = LockDetails(
+            client,
+            self.account,
+            self.options.slow_interval,
+            passage_changed=self.tracker.passage.update,
         )
         # Which locks are controllable and have a door sensor (options, listings, sightings).
         self.reach = LockReachability(hass, entry.entry_id, self.account, self.options)
@@ -209,18 +207,16 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             if self._looks_like_a_hiccup(locks, gateways):
                 raise UpdateFailed(translation_domain=DOMAIN, translation_key="ttlock_empty_list")
             self._merge_lists(locks, gateways)
-            slow_tier_due = self._slow_tier_due(now)
-            if slow_tier_due:
-                # Marked first: a lock failing below must not make every following poll repeat
-                # the whole (per-lock, battery-costing) tier. Locks still without details are
-                # retried by the next poll anyway.
-                self._last_slow_refresh = now
-            await self._async_lock_details(
-                list(self.account.locks) if slow_tier_due else self._locks_without_details()
-            )
+            slow_tier_due, daily_tier_due = self.details.tiers_due(now)
+            due = self.details.due(slow_tier_due)
+            first_sight = [lock_id for lock_id in due if lock_id not in self.account.details]
+            await self.details.async_read(due, daily=daily_tier_due)
+            await self.details.async_read_moved()
             await self._async_learn_reach(slow_tier_due)
+            await self.passcodes.async_refresh(
+                self._passcode_locks(None if daily_tier_due else first_sight)
+            )
             if slow_tier_due:
-                await self.passcodes.async_refresh(self._passcode_locks())
                 await self._async_safety_recheck()
         except TTLockAuthError as err:
             self.auth_failed = True
@@ -256,20 +252,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         )
         return self.account
 
-    def _slow_tier_due(self, now: datetime) -> bool:
-        return (
-            self._last_slow_refresh is None
-            or now - self._last_slow_refresh >= self.options.slow_interval
-        )
-
-    def _locks_without_details(self) -> list[int]:
-        """Locks listed since the last slow tier (a skipped lock waits for the next one)."""
-        return [
-            lock_id
-            for lock_id in self.account.locks
-            if lock_id not in self.account.details and lock_id not in self._details_skipped
-        ]
-
     def _looks_like_a_hiccup(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> bool:
         """An empty list where there were locks (or gateways): keep everything, fail this poll.
 
@@ -286,6 +268,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         """Adopt the new lists; locks whose device went are forgotten."""
         self.account.locks = {lock.lock_id: lock for lock in locks}
         self.account.gateways = {gateway.gateway_id: gateway for gateway in gateways}
+        self.details.gateways_listed(self.account.gateways)
         for lock in locks:
             if lock.battery is not None:
                 self.account.state(lock.lock_id).battery = lock.battery
@@ -297,9 +280,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         for gateway_id in removed_gateways:
             self.forget_gateway(gateway_id)
 
-    def _passcode_locks(self) -> list[int]:
+    def _passcode_locks(self, among: list[int] | None) -> list[int]:
+        """The locks with passcodes (of `among`, or all)."""
         return [
-            lock.lock_id for lock in self.account.locks.values() if lock.supports(Feature.PASSCODE)
+            lock.lock_id
+            for lock in self.account.locks.values()
+            if lock.supports(Feature.PASSCODE) and (among is None or lock.lock_id in among)
         ]
 
     @callback
@@ -339,64 +325,19 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self._device_removals[identifier] = self.device_removals(identifier) + 1
         self.account.states.pop(lock_id, None)
         self.account.details.pop(lock_id, None)
-        self._details_skipped.discard(lock_id)
+        self.details.forget(lock_id)
         self.passcodes.forget(lock_id)
         self.tracker.forget(lock_id)
         self.reach.forget(lock_id)
         async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
-
-    async def _async_lock_details(self, lock_ids: list[int]) -> None:
-        """lock/detail (settings, model) and gateway/listByLock (via device) of some locks."""
-        for lock_id in lock_ids:
-            lock = self.account.locks[lock_id]
-            try:
-                detail = await self.client.async_get_lock_detail(lock_id)
-                gateways = (
-                    await self.client.async_list_lock_gateways(lock_id) if lock.has_gateway else []
-                )
-            except _LOCK_SKIPPED_ERRORS as err:
-                # One lock the account may not manage must not break the others.
-                _LOGGER.warning("Skipping details of TTLock lock %s: %s", lock_id, err)
-                self._details_skipped.add(lock_id)
-                continue
-            self._details_skipped.discard(lock_id)
-            self.account.details[lock_id] = detail
-            state = self.account.state(lock_id)
-            state.auto_lock_seconds = detail.auto_lock_time
-            state.gateway_id = gateways[0].gateway_id if gateways else None
-            if detail.passage_mode is not None:
-                state.passage_mode = detail.passage_mode
-            if detail.battery is not None:
-                state.battery = detail.battery
-            if detail.sound_enabled is not None:
-                state.sound_enabled = detail.sound_enabled
-            if lock.supports(Feature.PASSAGE_MODE):
-                await self._async_read_passage(lock_id)
-            self.tracker.passage.update(lock_id)
-
-    async def _async_read_passage(self, lock_id: int) -> None:
-        """The lock's passage schedule (a cloud read, no lock woken); a failure keeps the last.
-
-        Account-wide refusals still fail the poll.
-        """
-        try:
-            config = await self.client.async_get_passage_mode_config(lock_id)
-        except _ACCOUNT_ERRORS:
-            raise
-        except TTLockError as err:
-            _LOGGER.debug("Passage schedule of TTLock lock %s not read: %s", lock_id, err)
-            return
-        state = self.account.state(lock_id)
-        state.passage_config = config
-        state.passage_mode = config.enabled
 
     async def _async_reread_passage(self, lock_id: int) -> None:
         """After a passage-mode change: the schedule as the cloud now has it.
 
         An account-wide refusal is left to the next poll to report.
         """
-        with contextlib.suppress(*_ACCOUNT_ERRORS):
-            await self._async_read_passage(lock_id)
+        with contextlib.suppress(*ACCOUNT_ERRORS):
+            await self.details.async_read_passage(lock_id)
         self.tracker.passage.update(lock_id)
         self.async_update_lock(lock_id)
 
@@ -413,7 +354,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 continue
             try:
                 await self.async_query_open_state(lock.lock_id)
-            except _ACCOUNT_ERRORS:
+            except ACCOUNT_ERRORS:
                 raise
             except TTLockError as err:
                 _LOGGER.debug("Safety re-check of TTLock lock %s failed: %s", lock.lock_id, err)

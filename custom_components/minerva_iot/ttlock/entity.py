@@ -31,12 +31,12 @@ from homeassistant.helpers.entity_platform import (
     async_get_current_platform,
 )
 
-from custom_components.minerva_iot.changed_writes import WritesWhenShownChanges
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockGateway, TTLockLock
 from custom_components.minerva_iot.compat import DEVICES_PER_ENTRY, async_get_entry_device
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.device_updates import DeviceUpdates, Unsubscribe
 from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
+from custom_components.minerva_iot.entity import WritesWhenShownChanges
 
 from .const import GATEWAY_MODEL, MANUFACTURER, REMOTE_NO
 from .coordinator import RECORDS, TTLockCoordinator
@@ -249,7 +249,7 @@ class TTLockEntityDescription(EntityDescription):
 class TTLockEntity[D: TTLockDevice](WritesWhenShownChanges[TTLockCoordinator]):
     """Any TTLock entity: named by translation key, updated by the coordinator and its pushes.
 
-    An update writes its state only when what it shows changed (changed_writes.py).
+    An update writes its state only when what it shows changed (../entity.py).
     """
 
     _attr_has_entity_name = True

@@ -1,4 +1,4 @@
-"""Entities that write their state only when what they show changed, for both vendors.
+"""Shared entity base: both vendors' entities write their state only when what they show changed.
 
 A push notifies every entity of the devices it names (device_updates.py), and a poll or API sync
 every entity of the entry; most of them show what they showed before (an uplink of five readings
