@@ -31,7 +31,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
 )
@@ -48,7 +48,8 @@ from benchmarks.report import Report, Table, add_common_arguments, emit, int_lis
 from benchmarks.ttlock_account import WEBHOOK_ID, add_entry, populate
 from benchmarks.ttlock_commands import wait_for_push
 from benchmarks.ttlock_reference import measure_reference
-from custom_components.minerva_iot.const import DOMAIN, EVENT_MINERVA
+from custom_components.minerva_iot.compat import async_get_entry_device
+from custom_components.minerva_iot.const import EVENT_MINERVA
 from custom_components.minerva_iot.ttlock.const import (
     COMMAND_CONFIRM_TIMEOUT,
     DEFAULT_POLL_MINUTES,
@@ -120,12 +121,13 @@ def command_plan(
     ]
 
 
-def lock_entities(hass: HomeAssistant, lock_ids: list[int]) -> dict[int, str]:
+def lock_entities(hass: HomeAssistant, entry_id: str, lock_ids: list[int]) -> dict[int, str]:
     """The lock entity of each lock, through the device and entity registries."""
-    devices, entities = dr.async_get(hass), er.async_get(hass)
+    entities = er.async_get(hass)
     found: dict[int, str] = {}
     for lock_id in lock_ids:
-        device = devices.async_get_device(identifiers={(DOMAIN, lock_identifier(lock_id))})
+        # The entry's device (Home Assistant 2026.8 deprecated the global identifier lookup).
+        device = async_get_entry_device(hass, entry_id, lock_identifier(lock_id))
         if device is None:
             raise RuntimeError(f"no device for lock {lock_id}")
         (entity,) = (
@@ -292,7 +294,9 @@ async def _run_day(
         actions = door_operations(driver, lock_ids, args.operations, args.days)
     elif scenario != IDLE:
         plan = command_plan(lock_ids, args.commands, args.days)
-        actions = commands(driver, lock_entities(hass, lock_ids), plan, scenario, args.late_push)
+        actions = commands(
+            driver, lock_entities(hass, entry.entry_id, lock_ids), plan, scenario, args.late_push
+        )
     await driver.run([(start + at, action) for at, action in actions], start + args.days * DAY_S)
     await sim.wait_for_pushes()
     return Measured(set_up, Counter(sim.calls), args.days, len(lock_ids), driver.records)

@@ -14,12 +14,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
-# benchmarks/run measures on the floor Home Assistant (.venv). Three benchmarks are not ported to
-# the newest core yet (its webhook table is no longer a dict of dicts, and a real hass started
-# there by the scale benchmark does not answer in time here): their smoke tests run on the floor.
+# benchmarks/run measures on the floor Home Assistant (.venv). The ingest and ttlock_versus smoke
+# tests run on both cores; the scale one only on the floor: a real hass process of the newest
+# core started by it does not answer /api/ within the e2e harness's 120 s on this machine.
 FLOOR_HA_ONLY = pytest.mark.skipif(
     (MAJOR_VERSION, MINOR_VERSION) > (2025, 4),
-    reason="benchmark not ported to Home Assistant newer than 2025.4 yet (benchmarks/run uses .venv)",
+    reason="a real hass of the newest core does not start in time here (benchmarks/run uses .venv)",
 )
 
 

@@ -30,6 +30,11 @@ def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
             assert per_day["gateway/list"] <= POLLS_PER_DAY
             assert per_day.get("lock/detail", 0) <= SLOW_RUNS_PER_DAY * locks
             assert per_day.get("oauth2/token", 0) == 0  # 90-day tokens: no refresh in a day
+            # Read only when something says they changed, or on the daily tier (details.py).
+            assert per_day.get("gateway/listByLock", 0) == 0  # each lock's gateway is known
+            assert per_day.get("lock/getPassageModeConfiguration", 0) <= locks
+            assert per_day.get("lock/listKeyboardPwd", 0) <= locks
+            assert per_day.get("doorSensor/query", 0) == 0  # asked once, remembered
             wakeups = per_day.get("lock/queryOpenState", 0)
             if option_key == "defaults":
                 assert wakeups == 0  # battery-friendly default: never wake a lock
@@ -46,6 +51,13 @@ def test_ttlock_budget_benchmark_stays_inside_the_schedule_and_quota() -> None:
     assert totals[("defaults", 1)]["headroom 5k/month"] > 0
     capacity = rows_by(table_titled(report, "Locks that fit"), "options")
     assert capacity[("defaults",)]["max locks 5k/month"] >= 1
+    # Issue 16's budget: 10 locks at the defaults make at most 120 calls a day (the line through
+    # 1 and 2 locks: fixed account-wide calls + calls per lock).
+    fixed, per_lock = (
+        capacity[("defaults",)]["fixed calls/day"],
+        capacity[("defaults",)]["calls/day per lock"],
+    )
+    assert fixed + 10 * per_lock <= 120
     assert (
         capacity[("safety re-check on",)]["calls/day per lock"]
         > capacity[("defaults",)]["calls/day per lock"]

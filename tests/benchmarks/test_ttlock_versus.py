@@ -6,9 +6,7 @@ checked for shape and for what the scenario itself makes exact (commands sent, p
 
 from __future__ import annotations
 
-from .conftest import FLOOR_HA_ONLY, rows_by, run_benchmark, table_titled
-
-pytestmark = FLOOR_HA_ONLY
+from .conftest import rows_by, run_benchmark, table_titled
 
 LOCKS = (2,)
 OPERATIONS = 1

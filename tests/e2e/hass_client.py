@@ -232,7 +232,11 @@ class HomeAssistantClient:
             return self._ws
         if self.tokens is None:
             raise HomeAssistantError("not logged in")
-        socket = await self.session.ws_connect(f"{self.base_url}/api/websocket", heartbeat=20)
+        # No size cap on answers: the entity registry of a 1,000-device site is over 4 MB
+        # (aiohttp's default limit), which the scale benchmark lists.
+        socket = await self.session.ws_connect(
+            f"{self.base_url}/api/websocket", heartbeat=20, max_msg_size=0
+        )
         hello = await socket.receive_json(timeout=30)
         if hello.get("type") != "auth_required":
             raise HomeAssistantError(f"unexpected websocket greeting {hello}")

@@ -22,6 +22,7 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.ttlock import TTLockSimulator
 
 from .faults import (
@@ -42,7 +43,7 @@ pytestmark = pytest.mark.usefixtures("short_timeouts")
 
 FRONT_DOOR = 4711001
 GATEWAY = 9001
-POLL = timedelta(minutes=31)
+POLL = timedelta(minutes=DEFAULT_POLL_MINUTES + 1)
 # The client tries an idempotent read three times (two retries) before the poll fails.
 TRIES = 3
 

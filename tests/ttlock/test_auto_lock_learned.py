@@ -17,6 +17,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import CLIENT_ID, MockConfigEntry, MockUser
 
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.ttlock import TTLockSimulator
 from tests.plugins.device_removal import async_delete_device
 
@@ -278,7 +279,7 @@ async def test_a_lock_gone_from_the_cloud_takes_what_it_taught(
     push = await _set_up(hass, entry, sim, hass_client_no_auth)
     await _learn(hass, freezer, push, sim, 10)
     del sim.locks[BACK_DOOR]
-    await advance_clock(hass, freezer, 31 * 60)
+    await advance_clock(hass, freezer, (DEFAULT_POLL_MINUTES + 1) * 60)
     device = find_device(hass, f"ttlock_lock_{BACK_DOOR}")
     assert device is not None
     # A token made now: the clock moved past the expiry of the fixture's.

@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.minerva_iot.clients.ttlock import TTLockPasscode
 from custom_components.minerva_iot.ttlock.calendar import windows
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedPasscode
 
@@ -140,11 +141,17 @@ async def test_frontend_queries_cost_no_api_call(
     assert sim.calls[LIST] == LOCKS_WITH_KEYPAD + 1
     assert "Late guest" in [event["summary"] for event in await _events(hass, 3)]
 
-    # A fast-tier poll reads no passcodes; the slow tier (6 h) reads every keypad lock's again.
-    freezer.tick(timedelta(minutes=31))
+    # Neither a poll nor the slow tier (6 h) reads passcodes (issue 16's call budget); the
+    # daily tier reads every keypad lock's again.
+    freezer.tick(timedelta(minutes=DEFAULT_POLL_MINUTES + 1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert sim.calls[LIST] == LOCKS_WITH_KEYPAD + 1
+    for _ in range(3):
+        freezer.tick(timedelta(hours=6))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert sim.calls[LIST] == LOCKS_WITH_KEYPAD + 1
     freezer.tick(timedelta(hours=6))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)

@@ -311,7 +311,7 @@ async def test_options_flow(hass: HomeAssistant, entry: MockConfigEntry) -> None
     defaults = {
         str(key): key.default() for key in result["data_schema"].schema if callable(key.default)
     }
-    assert defaults == {"poll_minutes": 30, "slow_hours": 6, "safety_recheck": False}
+    assert defaults == {"poll_minutes": 60, "slow_hours": 6, "safety_recheck": False}
     with patch(SETUP, return_value=True):
         result = await hass.config_entries.options.async_configure(
             result["flow_id"],

@@ -24,13 +24,14 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.stale_devices import LISTINGS_BEFORE_GONE
 from custom_components.minerva_iot.ttlock.auth import ImplementationUnavailableError
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.ttlock import TTLockSimulator
 from simulators.ttlock.model import SimulatedLock, feature_value
 from tests.plugins.device_removal import async_delete_device
 
 from .conftest import BACK_DOOR, FIRST_SETUP_STATE_QUERIES, FRONT_DOOR, PostCallback, find_device
 
-POLL = timedelta(minutes=31)
+POLL = timedelta(minutes=DEFAULT_POLL_MINUTES + 1)
 BATTERY = "sensor.front_door_battery"
 
 

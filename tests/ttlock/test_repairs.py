@@ -14,6 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.ttlock import TTLockSimulator
 
 from .conftest import FRONT_DOOR, PostCallback
@@ -108,7 +109,7 @@ async def test_no_push_for_days_warns_until_the_next_push(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
-    freezer.tick(timedelta(days=1, minutes=31))
+    freezer.tick(timedelta(days=1, minutes=DEFAULT_POLL_MINUTES + 1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
@@ -125,7 +126,7 @@ async def test_no_push_for_days_warns_until_the_next_push(
 
     # The developer console's test push (lockId 222, admin test@ttlock.com: #128) proves the
     # callback route works: it resolves the warning too (test_record_types.py has its shape).
-    freezer.tick(timedelta(days=7, minutes=31))
+    freezer.tick(timedelta(days=7, minutes=DEFAULT_POLL_MINUTES + 1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None

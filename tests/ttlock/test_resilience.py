@@ -30,12 +30,13 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.ttlock import DEFAULT_PASSWORD, DEFAULT_USERNAME, TTLockSimulator
 from tests.plugins.device_removal import async_delete_device
 
 from .conftest import BACK_DOOR, FRONT_DOOR, GATEWAY, PostCallback, find_device
 
-POLL = timedelta(minutes=31)
+POLL = timedelta(minutes=DEFAULT_POLL_MINUTES + 1)
 
 
 async def _poll(

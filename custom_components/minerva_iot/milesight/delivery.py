@@ -72,13 +72,18 @@ class DeliveryProcessor:
         changes = Changes(persist=data.health.note_delivery(dt_util.utcnow()))
         async_delete_entry_issue(self.hass, ISSUE_REJECTED_DELIVERIES, entry_id)
         now = dt_util.utcnow()
+        # Once per delivery, at its first such event, not per event (a delivery carries 20 and
+        # more): an issue a later event of the delivery raises stays.
+        verified = flowing = False
         for event in cloud_events:
             if event.event_id and not self._event_ids.add(event.event_id):
                 _LOGGER.debug("Milesight event %s already processed", event.event_id)
                 continue
-            if event.event_type in (EVENT_WEBHOOK_TEST, EVENT_DEVICE_DATA):
+            if not verified and event.event_type in (EVENT_WEBHOOK_TEST, EVENT_DEVICE_DATA):
+                verified = True
                 self.async_mark_verified()
-            if event.event_type == EVENT_DEVICE_DATA and event.device is not None:
+            if not flowing and event.event_type == EVENT_DEVICE_DATA and event.device is not None:
+                flowing = True
                 # Deliveries flow again: any suspension or quota notice is over.
                 for key in (ISSUE_DELIVERIES_SUSPENDED, ISSUE_PUSH_LIMIT, ISSUE_SYSTEM_MESSAGE):
                     async_delete_entry_issue(self.hass, key, entry_id)

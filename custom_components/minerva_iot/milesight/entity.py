@@ -13,10 +13,10 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
+from custom_components.minerva_iot.entity import WritesWhenShownChanges
 
 from .coordinator import MilesightCoordinator
 from .data import MilesightConfigEntry, MilesightData
@@ -33,11 +33,11 @@ from .tsl import is_template_key
 THROTTLE = timedelta(minutes=5)
 
 
-class ThrottledWrites(CoordinatorEntity[MilesightCoordinator]):
+class ThrottledWrites(WritesWhenShownChanges[MilesightCoordinator]):
     """Writes its state at once after a quiet `THROTTLE`, else when the `THROTTLE` is over.
 
     Only for an entity whose description says `throttled` (one without the field is); the
-    others write every update.
+    others write an update when what they show changed (WritesWhenShownChanges).
 
     The value shown is always the newest one: a change during the pause is written at its end,
     so the last delivery before a silence is shown too.
@@ -55,7 +55,7 @@ class ThrottledWrites(CoordinatorEntity[MilesightCoordinator]):
     @callback
     def _handle_coordinator_update(self) -> None:
         if not getattr(self.entity_description, "throttled", True):
-            self.async_write_ha_state()  # its description says it changes rarely
+            super()._handle_coordinator_update()  # its description says it changes rarely
             return
         if self._unsub_write is not None or (self.available, self.state) == self._written:
             return  # a pending write will show the newest value; or nothing changed
@@ -86,7 +86,7 @@ class ThrottledWrites(CoordinatorEntity[MilesightCoordinator]):
             self._unsub_write = None
 
 
-class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
+class MilesightDeviceEntity(WritesWhenShownChanges[MilesightCoordinator]):
     """An entity of one Milesight device; unique id `milesight_device_<sn>_<key>`."""
 
     _attr_has_entity_name = True
@@ -125,7 +125,7 @@ class MilesightDeviceEntity(CoordinatorEntity[MilesightCoordinator]):
         return device.reachable
 
 
-class MilesightEntryEntity(CoordinatorEntity[MilesightCoordinator]):
+class MilesightEntryEntity(WritesWhenShownChanges[MilesightCoordinator]):
     """An entity about the Application itself (webhook and token health)."""
 
     _attr_has_entity_name = True

@@ -149,6 +149,10 @@ class MilesightHealthSensor(_HealthEntity, ThrottledWrites, SensorEntity):
         attributes_fn = self.entity_description.attributes_fn
         return None if attributes_fn is None else attributes_fn(self._data)
 
+    def shown(self) -> Any:
+        """The figure and its attributes (cheaper than the state's unit handling)."""
+        return (self.available, self.native_value, self.extra_state_attributes)
+
 
 class MilesightWebhookBinarySensor(_HealthEntity, BinarySensorEntity):
     """On (a problem) while the webhook is silent or refuses MDP's deliveries.

@@ -94,6 +94,10 @@ class MilesightSensor(MilesightDeviceEntity, ThrottledWrites, RestoreSensor):
         """As the description says (last seen stays available while the device exists)."""
         return self.entity_description.available_fn(device)
 
+    def shown(self) -> Any:
+        """The value (cheaper than the state's unit handling)."""
+        return (self.available, self.native_value)
+
     @property
     def native_value(self) -> Any:
         """Current value: `value_fn`, or the property mapped as its catalogue row or TSL says."""

@@ -23,7 +23,9 @@ TOKEN_API_HOST: Final = "api_host"
 CONF_POLL_MINUTES: Final = "poll_minutes"
 CONF_SLOW_HOURS: Final = "slow_hours"
 CONF_SAFETY_RECHECK: Final = "safety_recheck"
-DEFAULT_POLL_MINUTES: Final = 30
+# Hourly: pushes carry the lock states; the poll finds new locks, batteries and gateways online.
+# Every 30 min doubled the account-wide calls (96 a day) and broke issue 16's 120 a day at 10 locks.
+DEFAULT_POLL_MINUTES: Final = 60
 DEFAULT_SLOW_HOURS: Final = 6
 # queryOpenState wakes the lock over Bluetooth and drains its batteries (reference §7: never poll
 # lock-waking endpoints by default): the re-check is opt-in, pushes are the default source.

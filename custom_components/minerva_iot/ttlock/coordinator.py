@@ -2,17 +2,21 @@
 
 Callback pushes are the primary source of lock state. Polling is cheap and account-wide: one
 `lock/list` and one `gateway/list` per poll. Per-lock `lock/detail` (auto-lock time, passage mode)
-and the passage schedule (`lock/getPassageModeConfiguration`, also after every change) run on a
-slow tier, and so does the opt-in safety re-check (`queryOpenState`, which wakes the
+runs on a slow tier; the passage schedule, the passcode lists and the lock's gateway only when
+something says they changed or on a daily tier (details.py); the slow tier also runs the opt-in
+safety re-check (`queryOpenState`, which wakes the
 lock and drains its batteries: off by default), and the door-sensor read (`doorSensor/query`)
 of locks that may have one. `queryOpenState` otherwise runs only once for a lock whose state
 Home Assistant never knew (or whose reachability it does not know: reachability.py), when the user
 presses "Check lock state", or, with the opt-in re-check, when a command stays unconfirmed.
 
-A push is merged into the lock states first; then the coordinator's listeners run: every entity
-shows the new state, and only then do the event entities (listening with the `RECORDS` context)
-report the push's records and the bus events fire. An event or automation never sees a record
-before the lock state it implies.
+A push is merged into the lock states first; then only the entities of the locks it names write
+their state (the per-lock dispatcher `lock_updates`, device_updates.py: a push costs O(entities
+of its locks), not of the account), the account's entities when the push changed them (last
+push), and only then do those locks' event entities (`record_updates`) report the push's
+records and the bus events fire. An event or automation never sees a record before the lock
+state it implies. Commands, checks and the relock / passage timers of one lock also notify that
+lock alone; polls go through the coordinator's listeners (every entity, new entities).
 
 Commands (commands.py) call the client and hand their effect to `async_commanded_bolt` or
 `async_commanded_settings`; a lock or unlock is then confirmed by its push, or, when none arrives
@@ -21,7 +25,7 @@ in time, by one read of the lock's records (`async_apply_records`, like a push).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 import contextlib
 from datetime import datetime
 from functools import partial
@@ -44,19 +48,18 @@ from custom_components.minerva_iot.clients.ttlock import (
     TTLockError,
     TTLockGateway,
     TTLockLock,
-    TTLockNotFoundError,
     TTLockOpenStatus,
-    TTLockPermissionError,
     TTLockQuotaExceededError,
     TTLockRecord,
-    TTLockValidationError,
 )
 from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush, RecordKind
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issue
 from custom_components.minerva_iot.stale_devices import DeviceListing
 
 from .const import QUOTA_BACKOFF
+from .details import ACCOUNT_ERRORS, LockDetails
 from .devices import async_remove_lock_entity, async_sync_gateway_devices
 from .identifiers import gateway_identifier, lock_identifier
 from .issues import (
@@ -79,13 +82,12 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-# Per-lock refusals that skip that lock's details instead of failing the whole update.
-_LOCK_SKIPPED_ERRORS = (TTLockPermissionError, TTLockNotFoundError, TTLockValidationError)
-# Failures that concern the whole account, never skipped per lock.
-_ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewError)
-
 # The listener context of the event entities: they run after every other listener of an update.
 RECORDS = "records"
+# The account's entities that follow pushes and commands (`account_updates`, by entity key);
+# the others (buttons) change only with polls.
+ACCOUNT_LAST_PUSH = "last_callback_push"
+ACCOUNT_API_CALLS = "api_calls_today"
 # After a second, third... quota refusal in a row the pause doubles, up to a day.
 QUOTA_MAX_PAUSE_S = 24 * 3600
 _DOOR_KINDS = (RecordKind.DOOR_OPENED, RecordKind.DOOR_CLOSED)
@@ -111,11 +113,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.last_push: datetime | None = None
         # Start of the "no push for N days" watch when no push arrived since start-up.
         self._push_watch_since = dt_util.utcnow()
-        self._last_slow_refresh: datetime | None = None
         self.quota_backoff = RateLimitBackoff(
             first_pause_s=QUOTA_BACKOFF.total_seconds(), max_pause_s=QUOTA_MAX_PAUSE_S
         )
-        self._details_skipped: set[int] = set()
         # The cloud's lock and gateway lists: a device is believed gone after a few (stale_devices).
         self.lock_listing: DeviceListing[int] = DeviceListing()
         self.gateway_listing: DeviceListing[int] = DeviceListing()
@@ -124,11 +124,22 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.auth_failed = False
         # Locks asked whether they are locked since the entry was set up (each ask wakes one).
         self._state_queried: set[int] = set()
+        # Per-lock dispatchers: a push, command or timer of a lock runs that lock's entities
+        # (then its event entities), not the account's.
+        self.lock_updates: DeviceUpdates[int] = DeviceUpdates()
+        self.record_updates: DeviceUpdates[int] = DeviceUpdates()
+        self.account_updates: DeviceUpdates[str] = DeviceUpdates()
         self.tracker = LockTracker(
             hass,
             entry,
             self.account,
-            on_change=self.async_update_listeners,
+            on_change=self.async_update_lock,
+        )
+        self.details = LockDetails(
+            client,
+            self.account,
+            self.options.slow_interval,
+            passage_changed=self.tracker.passage.update,
         )
         # Which locks are controllable and have a door sensor (options, listings, sightings).
         self.reach = LockReachability(hass, entry.entry_id, self.account, self.options)
@@ -160,6 +171,21 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         for report in list(self._record_reporters):
             report()
 
+    @callback
+    def async_update_lock(self, lock_id: int, *, new: bool = False) -> None:
+        """A command, check, re-read or timer changed this lock (`new`: it may need entities).
+
+        The account's API calls follow too: most of these made a cloud call.
+        """
+        self.account_updates.notify((ACCOUNT_API_CALLS,))
+        self.async_update_locks((lock_id,), new=(lock_id,) if new else ())
+
+    @callback
+    def async_update_locks(self, lock_ids: Collection[int], *, new: Collection[int] = ()) -> None:
+        """These locks changed: their entities write, then their event entities report."""
+        self.lock_updates.notify(lock_ids, new=new)
+        self.record_updates.notify(lock_ids)
+
     def new_records(self, lock_id: int) -> list[TTLockRecord]:
         """The records of `lock_id` the update being reported brought, oldest first."""
         return self._new_records.get(lock_id, [])
@@ -181,18 +207,16 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             if self._looks_like_a_hiccup(locks, gateways):
                 raise UpdateFailed(translation_domain=DOMAIN, translation_key="ttlock_empty_list")
             self._merge_lists(locks, gateways)
-            slow_tier_due = self._slow_tier_due(now)
-            if slow_tier_due:
-                # Marked first: a lock failing below must not make every following poll repeat
-                # the whole (per-lock, battery-costing) tier. Locks still without details are
-                # retried by the next poll anyway.
-                self._last_slow_refresh = now
-            await self._async_lock_details(
-                list(self.account.locks) if slow_tier_due else self._locks_without_details()
-            )
+            slow_tier_due, daily_tier_due = self.details.tiers_due(now)
+            due = self.details.due(slow_tier_due)
+            first_sight = [lock_id for lock_id in due if lock_id not in self.account.details]
+            await self.details.async_read(due, daily=daily_tier_due)
+            await self.details.async_read_moved()
             await self._async_learn_reach(slow_tier_due)
+            await self.passcodes.async_refresh(
+                self._passcode_locks(None if daily_tier_due else first_sight)
+            )
             if slow_tier_due:
-                await self.passcodes.async_refresh(self._passcode_locks())
                 await self._async_safety_recheck()
         except TTLockAuthError as err:
             self.auth_failed = True
@@ -228,20 +252,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         )
         return self.account
 
-    def _slow_tier_due(self, now: datetime) -> bool:
-        return (
-            self._last_slow_refresh is None
-            or now - self._last_slow_refresh >= self.options.slow_interval
-        )
-
-    def _locks_without_details(self) -> list[int]:
-        """Locks listed since the last slow tier (a skipped lock waits for the next one)."""
-        return [
-            lock_id
-            for lock_id in self.account.locks
-            if lock_id not in self.account.details and lock_id not in self._details_skipped
-        ]
-
     def _looks_like_a_hiccup(self, locks: list[TTLockLock], gateways: list[TTLockGateway]) -> bool:
         """Count the listings (stale_devices.py); an empty one is a failed poll for a while.
 
@@ -272,14 +282,18 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             for gateway_id, gateway in self.account.gateways.items()
             if not self.gateway_listing.gone(gateway_id)
         } | {gateway.gateway_id: gateway for gateway in gateways}
+        self.details.gateways_listed(self.account.gateways)
         for lock in locks:
             if lock.battery is not None:
                 self.account.state(lock.lock_id).battery = lock.battery
         async_sync_gateway_devices(self.hass, self.config_entry, gateways)
 
-    def _passcode_locks(self) -> list[int]:
+    def _passcode_locks(self, among: list[int] | None) -> list[int]:
+        """The locks with passcodes (of `among`, or all)."""
         return [
-            lock.lock_id for lock in self.account.locks.values() if lock.supports(Feature.PASSCODE)
+            lock.lock_id
+            for lock in self.account.locks.values()
+            if lock.supports(Feature.PASSCODE) and (among is None or lock.lock_id in among)
         ]
 
     @callback
@@ -300,7 +314,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             return
         finally:
             self._passcode_rereads.discard(lock_id)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id)
 
     def device_removals(self, identifier: str) -> int:
         """How often the device `identifier` was removed (its entities went with it)."""
@@ -327,66 +341,21 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self._device_removals[identifier] = self.device_removals(identifier) + 1
         self.account.states.pop(lock_id, None)
         self.account.details.pop(lock_id, None)
-        self._details_skipped.discard(lock_id)
+        self.details.forget(lock_id)
         self.passcodes.forget(lock_id)
         self.tracker.forget(lock_id)
         self.reach.forget(lock_id)
         async_delete_remote_unlock_issue(self.hass, self.config_entry, lock_id)
-
-    async def _async_lock_details(self, lock_ids: list[int]) -> None:
-        """lock/detail (settings, model) and gateway/listByLock (via device) of some locks."""
-        for lock_id in lock_ids:
-            lock = self.account.locks[lock_id]
-            try:
-                detail = await self.client.async_get_lock_detail(lock_id)
-                gateways = (
-                    await self.client.async_list_lock_gateways(lock_id) if lock.has_gateway else []
-                )
-            except _LOCK_SKIPPED_ERRORS as err:
-                # One lock the account may not manage must not break the others.
-                _LOGGER.warning("Skipping details of TTLock lock %s: %s", lock_id, err)
-                self._details_skipped.add(lock_id)
-                continue
-            self._details_skipped.discard(lock_id)
-            self.account.details[lock_id] = detail
-            state = self.account.state(lock_id)
-            state.auto_lock_seconds = detail.auto_lock_time
-            state.gateway_id = gateways[0].gateway_id if gateways else None
-            if detail.passage_mode is not None:
-                state.passage_mode = detail.passage_mode
-            if detail.battery is not None:
-                state.battery = detail.battery
-            if detail.sound_enabled is not None:
-                state.sound_enabled = detail.sound_enabled
-            if lock.supports(Feature.PASSAGE_MODE):
-                await self._async_read_passage(lock_id)
-            self.tracker.passage.update(lock_id)
-
-    async def _async_read_passage(self, lock_id: int) -> None:
-        """The lock's passage schedule (a cloud read, no lock woken); a failure keeps the last.
-
-        Account-wide refusals still fail the poll.
-        """
-        try:
-            config = await self.client.async_get_passage_mode_config(lock_id)
-        except _ACCOUNT_ERRORS:
-            raise
-        except TTLockError as err:
-            _LOGGER.debug("Passage schedule of TTLock lock %s not read: %s", lock_id, err)
-            return
-        state = self.account.state(lock_id)
-        state.passage_config = config
-        state.passage_mode = config.enabled
 
     async def _async_reread_passage(self, lock_id: int) -> None:
         """After a passage-mode change: the schedule as the cloud now has it.
 
         An account-wide refusal is left to the next poll to report.
         """
-        with contextlib.suppress(*_ACCOUNT_ERRORS):
-            await self._async_read_passage(lock_id)
+        with contextlib.suppress(*ACCOUNT_ERRORS):
+            await self.details.async_read_passage(lock_id)
         self.tracker.passage.update(lock_id)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id)
 
     async def _async_safety_recheck(self) -> None:
         """If the user allows it, ask every reachable lock whether it is locked (wakes it).
@@ -401,7 +370,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 continue
             try:
                 await self.async_query_open_state(lock.lock_id)
-            except _ACCOUNT_ERRORS:
+            except ACCOUNT_ERRORS:
                 raise
             except TTLockError as err:
                 _LOGGER.debug("Safety re-check of TTLock lock %s failed: %s", lock.lock_id, err)
@@ -422,26 +391,29 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                     self.hass, lock_id, Platform.BINARY_SENSOR, DOOR_ENTITY_KEY
                 )
 
-    async def async_query_open_state(self, lock_id: int) -> None:
-        """Ask the lock whether it is locked (wakes it through its gateway or WiFi)."""
+    async def async_query_open_state(self, lock_id: int) -> bool:
+        """Ask the lock whether it is locked (wakes it through its gateway or WiFi).
+
+        True when the answer taught something new about the lock (reached, a door sensor).
+        """
         self._state_queried.add(lock_id)
         status = await self.client.async_query_open_status(lock_id)
-        self.reach.saw_reached(lock_id)
-        self._apply_open_status(lock_id, status)
+        news = self.reach.saw_reached(lock_id)
+        return self._apply_open_status(lock_id, status) or news
 
-    def _apply_open_status(self, lock_id: int, status: TTLockOpenStatus) -> None:
-        """The bolt, and the door when the answer carries a door sensor's state."""
+    def _apply_open_status(self, lock_id: int, status: TTLockOpenStatus) -> bool:
+        """The bolt, and the door when the answer carries a door sensor's state (True: news)."""
         state = self.account.state(lock_id)
         if status.state is not OpenState.UNKNOWN:
             state.locked = status.state is OpenState.LOCKED
         if status.door_closed is not None:
             state.door_open = not status.door_closed
-            self.reach.saw_door_sensor(lock_id)
+            return self.reach.saw_door_sensor(lock_id)
+        return False
 
     async def async_check_state(self, lock_id: int) -> None:
         """On demand (button, first sight of a lock): ask the lock and show the answer."""
-        await self.async_query_open_state(lock_id)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id, new=await self.async_query_open_state(lock_id))
 
     def state_queried(self, lock_id: int) -> bool:
         """Whether the lock was already asked since set-up (even if that failed)."""
@@ -454,9 +426,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self, lock_id: int, *, locked: bool, sent_ms: int, confirm: Confirm
     ) -> None:
         """A lock or unlock command went through: assume it until its record (or `confirm`)."""
-        self.reach.saw_reached(lock_id)
+        news = self.reach.saw_reached(lock_id)
         self.tracker.commanded_bolt(lock_id, locked=locked, sent_ms=sent_ms, confirm=confirm)
-        self.async_update_listeners()
+        self.async_update_lock(lock_id, new=news)
 
     @callback
     def async_commanded_settings(
@@ -468,14 +440,14 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         sound_enabled: bool | None = None,
     ) -> None:
         """A settings command went through: show the new settings."""
-        self.reach.saw_reached(lock_id)
+        news = self.reach.saw_reached(lock_id)
         self.tracker.commanded_settings(
             lock_id,
             passage_mode=passage_mode,
             auto_lock_seconds=auto_lock_seconds,
             sound_enabled=sound_enabled,
         )
-        self.async_update_listeners()
+        self.async_update_lock(lock_id, new=news)
         if passage_mode is not None:
             self.config_entry.async_create_task(
                 self.hass,
@@ -499,6 +471,8 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         if any(record.lock_id in self.account.locks for record in push.records):
             self.last_push = dt_util.utcnow()
             async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
+            # The account's Last callback push, before the locks' entities and records.
+            self.account_updates.notify((ACCOUNT_LAST_PUSH,))
         self.async_apply_records(push.records)
 
     @callback
@@ -507,8 +481,9 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
         From pushes and from the read that confirms a command (commands.py); a record applied
         before (its late push, a repeat) is dropped. A lock with records is reachable, one with a
-        door record has a door sensor. The merged states are shown first, then the records are
-        reported: event entities, then `minerva_iot_event` for automations.
+        door record has a door sensor. The merged states are shown first (the entities of these
+        locks only; locks that proved reachable or a door sensor may get new entities), then the
+        records are reported: those locks' event entities, then `minerva_iot_event`.
         """
         now = now_ms()
         records = [
@@ -521,16 +496,22 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         records.sort(key=lambda record: self.tracker.record_time(record, now))
         if not records:
             return
+        news: set[int] = set()
         for record in records:
             self.tracker.apply_record(record)
-            self.reach.saw_reached(record.lock_id)
-            if record.success and record_kind(record) in _DOOR_KINDS:
-                self.reach.saw_door_sensor(record.lock_id)
+            if self.reach.saw_reached(record.lock_id):
+                news.add(record.lock_id)
+            if (
+                record.success
+                and record_kind(record) in _DOOR_KINDS
+                and self.reach.saw_door_sensor(record.lock_id)
+            ):
+                news.add(record.lock_id)
         reported = [(record, record_kind(record)) for record in records]
         for record, _kind in reported:
             self._new_records.setdefault(record.lock_id, []).append(record)
         try:
-            self.async_update_listeners()
+            self.async_update_locks(list(self._new_records), new=news)
         finally:
             self._new_records = {}
         for record, kind in reported:

@@ -7,6 +7,10 @@ has one entity class and describes its entities with those functions; a lock's e
 its description's `exists_fn` accepts the lock's device (features, whether the cloud reaches it,
 a door sensor). Lock and gateway entities come and go with the cloud's lists and what the
 integration learns of the locks (the shared dynamic_entities.py), without a reload.
+
+Besides the coordinator (polls: every entity), an entity follows the pushes of its own device
+(`TTLockDevice.listen_pushes`): a push, command or timer of one lock writes that lock's entities
+and, when it changed them, the account's; gateways change only with polls.
 """
 
 from __future__ import annotations
@@ -26,15 +30,16 @@ from homeassistant.helpers.entity_platform import (
     AddConfigEntryEntitiesCallback,
     async_get_current_platform,
 )
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from custom_components.minerva_iot.clients.ttlock import Feature, TTLockGateway, TTLockLock
 from custom_components.minerva_iot.compat import DEVICES_PER_ENTRY, async_get_entry_device
 from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.device_updates import DeviceUpdates, Unsubscribe
 from custom_components.minerva_iot.dynamic_entities import async_add_dynamic_entities
+from custom_components.minerva_iot.entity import WritesWhenShownChanges
 
 from .const import GATEWAY_MODEL, MANUFACTURER, REMOTE_NO
-from .coordinator import TTLockCoordinator
+from .coordinator import RECORDS, TTLockCoordinator
 from .devices import async_remove_lock_entity
 from .identifiers import (
     account_identifier,
@@ -72,6 +77,12 @@ class TTLockDevice(ABC):
         """Push-first: a failed poll leaves entities available; a refused login does not."""
         return not self.coordinator.auth_failed
 
+    def listen_pushes(
+        self, update: Callable[[], None], context: Any, key: str
+    ) -> Unsubscribe | None:
+        """Call `update()` when a push (command, timer) changes the entity `key` (None: never)."""
+        return None
+
 
 class LockDevice(TTLockDevice):
     """A lock: its live state (pushes, commands) and its listing by the cloud."""
@@ -81,6 +92,12 @@ class LockDevice(TTLockDevice):
         super().__init__(coordinator)
         self.lock_id = lock.lock_id
         self._listed = lock
+
+    def listen_pushes(self, update: Callable[[], None], context: Any, key: str) -> Unsubscribe:
+        """The lock's pushes; an event entity (context `RECORDS`) after its other entities."""
+        coordinator = self.coordinator
+        updates = coordinator.record_updates if context == RECORDS else coordinator.lock_updates
+        return updates.listen(self.lock_id, update)
 
     @property
     def cloud_lock(self) -> TTLockLock | None:
@@ -190,6 +207,10 @@ class GatewayDevice(TTLockDevice):
 class AccountDevice(TTLockDevice):
     """The account's service device (API usage)."""
 
+    def listen_pushes(self, update: Callable[[], None], context: Any, key: str) -> Unsubscribe:
+        """The entity `key` of the account, when a push or command changes it (last push, calls)."""
+        return self.coordinator.account_updates.listen(key, update)
+
     @property
     def api_calls(self) -> ApiCallCounter:
         """The requests the entry's client sent."""
@@ -225,8 +246,11 @@ class TTLockEntityDescription(EntityDescription):
     exists_fn: Callable[[LockDevice], bool] = _every_lock
 
 
-class TTLockEntity[D: TTLockDevice](CoordinatorEntity[TTLockCoordinator]):
-    """Any TTLock entity: named by translation key, updated by the coordinator."""
+class TTLockEntity[D: TTLockDevice](WritesWhenShownChanges[TTLockCoordinator]):
+    """Any TTLock entity: named by translation key, updated by the coordinator and its pushes.
+
+    An update writes its state only when what it shows changed (../entity.py).
+    """
 
     _attr_has_entity_name = True
 
@@ -237,6 +261,15 @@ class TTLockEntity[D: TTLockDevice](CoordinatorEntity[TTLockCoordinator]):
         self.entity_description = description
         self._attr_unique_id = device.unique_id(description.key)
         self._attr_device_info = device.device_info()
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the coordinator (polls) and the pushes of the entity's device."""
+        await super().async_added_to_hass()
+        unsubscribe = self.device.listen_pushes(
+            self._handle_coordinator_update, self.coordinator_context, self.entity_description.key
+        )
+        if unsubscribe is not None:
+            self.async_on_remove(unsubscribe)
 
     @property
     def available(self) -> bool:
@@ -287,7 +320,12 @@ def async_add_lock_entities[T: TTLockEntityDescription](
                     yield (description.key, partial(build, device, description))
 
     _async_add_listed(
-        entry, async_add_entities, lambda: coordinator.account.locks, lock_identifier, candidates
+        entry,
+        async_add_entities,
+        lambda: coordinator.account.locks,
+        lock_identifier,
+        candidates,
+        coordinator.lock_updates,
     )
 
 
@@ -324,12 +362,14 @@ def _async_add_listed(
     listed: Callable[[], Mapping[int, object]],
     identifier: Callable[[int], str],
     candidates: Callable[[int], Iterable[tuple[str, Callable[[], Entity]]]],
+    pushes: DeviceUpdates[int] | None = None,
 ) -> None:
     """Entities of the listed locks or gateways, built again when the item's device was removed.
 
     Entities live as long as their device: an item that is merely not listed for a while keeps
     them, and one whose device was removed (cloud sync or the user) gets new ones when it comes
-    back (the device's removal count is the generation).
+    back (the device's removal count is the generation). With `pushes`, a push naming an item as
+    new (a lock that proved reachable or a door sensor) checks that item alone.
     """
     coordinator = entry.runtime_data.coordinator
     async_add_dynamic_entities(
@@ -339,4 +379,5 @@ def _async_add_listed(
         devices=lambda: list(listed()),
         candidates=candidates,
         generation=lambda item_id: coordinator.device_removals(identifier(item_id)),
+        device_updates=pushes,
     )

@@ -51,7 +51,7 @@ class TTLockRecordEvent(TTLockEntity[LockDevice], EventEntity):
     def _handle_coordinator_update(self) -> None:
         """Report the records a push brought (a poll never re-fires one)."""
         records = self.coordinator.new_records(self.device.lock_id)
-        if not records:
+        if not records and self.shown_changed():
             self.async_write_ha_state()
         for record in records:
             summary = record_summary(record)

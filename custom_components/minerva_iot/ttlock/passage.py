@@ -139,9 +139,9 @@ class PassageWatch:
         account: TTLockAccount,
         *,
         clock_offset_ms: Callable[[int], int | None],
-        on_change: Callable[[], None],
+        on_change: Callable[[int], None],
     ) -> None:
-        """`clock_offset_ms(lock)`: the lock's learned clock offset; `on_change()` at a boundary."""
+        """`clock_offset_ms(lock)`: the lock's learned clock offset; `on_change(lock)` at a boundary."""
         self._hass = hass
         self._account = account
         self._clock_offset_ms = clock_offset_ms
@@ -200,7 +200,7 @@ class PassageWatch:
         self._timers.pop(lock_id, None)
         # Judged at the boundary itself: Home Assistant may run a timer a little early.
         self.update(lock_id, max(point, dt_util.utcnow()))
-        self._on_change()
+        self._on_change(lock_id)
 
     def forget(self, lock_id: int) -> None:
         """The lock is gone: its boundary timer with it."""

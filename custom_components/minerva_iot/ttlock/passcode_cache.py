@@ -10,19 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 import logging
 
-from custom_components.minerva_iot.clients.ttlock import (
-    TTLockAuthError,
-    TTLockClient,
-    TTLockClockSkewError,
-    TTLockError,
-    TTLockPasscode,
-    TTLockQuotaExceededError,
-)
+from custom_components.minerva_iot.clients.ttlock import TTLockClient, TTLockError, TTLockPasscode
+
+from .details import ACCOUNT_ERRORS
 
 _LOGGER = logging.getLogger(__name__)
-
-# Account-wide refusals: the caller (the poll) handles them.
-_ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewError)
 
 
 class PasscodeCache:
@@ -42,7 +34,7 @@ class PasscodeCache:
         for lock_id in lock_ids:
             try:
                 self._passcodes[lock_id] = await self._client.async_list_passcodes(lock_id)
-            except _ACCOUNT_ERRORS:
+            except ACCOUNT_ERRORS:  # account-wide: the caller (the poll) handles them
                 raise
             except TTLockError as err:
                 _LOGGER.debug("Passcodes of TTLock lock %s not read: %s", lock_id, err)

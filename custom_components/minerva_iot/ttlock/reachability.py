@@ -23,17 +23,15 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.minerva_iot.clients.ttlock import (
     Feature,
-    TTLockAuthError,
     TTLockClient,
-    TTLockClockSkewError,
     TTLockError,
     TTLockLock,
     TTLockNoGatewayError,
     TTLockOpenStatus,
-    TTLockQuotaExceededError,
 )
 
 from .const import REMOTE_NO, REMOTE_YES
+from .details import ACCOUNT_ERRORS
 from .observed import TTLockObservations
 from .options import TTLockOptions
 from .state import TTLockAccount
@@ -42,8 +40,6 @@ _LOGGER = logging.getLogger(__name__)
 
 # The key of the door binary sensor (binary_sensor.py), removed when the cloud says no sensor.
 DOOR_ENTITY_KEY = "door"
-# Failures that concern the whole account: they fail the poll instead of one lock's question.
-_ACCOUNT_ERRORS = (TTLockAuthError, TTLockQuotaExceededError, TTLockClockSkewError)
 
 
 def supports_door_sensor(lock: TTLockLock) -> bool:
@@ -118,7 +114,7 @@ class LockReachability:
             self._probed.add(lock_id)
             try:
                 answers[lock_id] = await client.async_query_open_status(lock_id)
-            except _ACCOUNT_ERRORS:
+            except ACCOUNT_ERRORS:
                 raise
             except TTLockNoGatewayError:
                 self.observations.saw_remote(lock_id, False)
@@ -146,7 +142,7 @@ class LockReachability:
             self._door_asked.add(lock_id)
             try:
                 sensor = await client.async_get_door_sensor(lock_id)
-            except _ACCOUNT_ERRORS:
+            except ACCOUNT_ERRORS:
                 raise
             except TTLockError as err:
                 _LOGGER.debug("Door sensor of TTLock lock %s not known: %s", lock_id, err)

@@ -17,6 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .coordinator import ACCOUNT_API_CALLS, ACCOUNT_LAST_PUSH
 from .counts import COUNT_SENSORS, TTLockCountSensor
 from .data import TTLockConfigEntry
 from .entity import (
@@ -62,7 +63,7 @@ LOCK_SENSORS: tuple[TTLockSensorDescription[LockDevice], ...] = (
 )
 ACCOUNT_SENSORS: tuple[TTLockSensorDescription[AccountDevice], ...] = (
     TTLockSensorDescription(
-        key="last_callback_push",
+        key=ACCOUNT_LAST_PUSH,
         translation_key="ttlock_last_callback_push",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -72,7 +73,7 @@ ACCOUNT_SENSORS: tuple[TTLockSensorDescription[AccountDevice], ...] = (
         value_fn=lambda device: device.coordinator.last_push,
     ),
     TTLockSensorDescription(
-        key="api_calls_today",
+        key=ACCOUNT_API_CALLS,
         translation_key="ttlock_api_calls_today",
         state_class=SensorStateClass.TOTAL_INCREASING,
         entity_category=EntityCategory.DIAGNOSTIC,

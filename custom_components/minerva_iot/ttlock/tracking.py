@@ -142,9 +142,9 @@ class LockTracker:
         entry: ConfigEntry,
         account: TTLockAccount,
         *,
-        on_change: Callable[[], None],
+        on_change: Callable[[int], None],
     ) -> None:
-        """`on_change()` after a timer changed a state."""
+        """`on_change(lock_id)` after a timer changed that lock's state."""
         self._hass = hass
         self._entry = entry
         self._account = account
@@ -360,7 +360,7 @@ class LockTracker:
         """
         if lock_id in self._account.locks and not self.passage.holds_open(lock_id, now):
             self._account.state(lock_id).locked = True
-            self._on_change()
+            self._on_change(lock_id)
 
 
 def _seconds_since(happened_ms: int) -> float:
