@@ -24,6 +24,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.minerva_iot.ttlock.const import DEFAULT_POLL_MINUTES
 from simulators.milesight import MilesightSimulator
 from simulators.ttlock import TTLockSimulator
 
@@ -43,6 +44,9 @@ pytestmark = pytest.mark.usefixtures("quick_timeouts")
 FRONT_DOOR = 4711001
 # The TTLock client tries an idempotent read three times (two retries).
 TRIES = 3
+
+# Just past one TTLock poll at the default interval.
+TTLOCK_POLL = timedelta(minutes=DEFAULT_POLL_MINUTES + 1)
 
 
 @pytest.fixture
@@ -188,14 +192,14 @@ async def test_ttlock_api_timeout_while_polling(
     caplog.clear()
     backoff.delays.clear()
     with caplog.at_level(logging.DEBUG), no_tracebacks(caplog):
-        await clock.advance(timedelta(minutes=31))
+        await clock.advance(TTLOCK_POLL)
         assert diff(before, snapshot(hass)) == {}
         assert not entry.runtime_data.coordinator.last_update_success
         assert backoff.delays == [1.0, 2.0]
         problems = our_records(caplog.records, logging.WARNING)
         assert len(problems) == 1, [record.getMessage() for record in problems]
         calls = ttlock_cloud.calls["lock/list"]
-        await clock.advance(timedelta(minutes=31))
+        await clock.advance(TTLOCK_POLL)
     assert ttlock_cloud.calls["lock/list"] > calls
     assert entry.runtime_data.coordinator.last_update_success
     assert entry.state is ConfigEntryState.LOADED
