@@ -137,3 +137,25 @@ async def test_records_uploaded_long_after_they_happened_teach_no_clock(
         await post(late)
     assert hass.states.get(FRONT).state == LockState.LOCKED
     assert _offset_shown(hass) == _eight_on_the_lock_clock()
+
+
+@pytest.fixture
+def spoiled_store(hass_storage: dict[str, Any], entry: MockConfigEntry) -> None:
+    """What an older version learned from a backlog: 7 records uploaded 20 min late, 2 live."""
+    server_ms = 1_741_000_000_000
+    live = [[server_ms + offset, server_ms] for offset in (78_500, 78_400)]
+    backlog = [[server_ms + 80_000 - 1_200_000 - index, server_ms] for index in range(7)]
+    key = f"minerva_iot.ttlock_learned.{entry.entry_id}"
+    hass_storage[key] = {
+        "version": 1,
+        "key": key,
+        "data": {"locks": {str(FRONT_DOOR): {"clock_samples": [*live, *backlog]}}},
+    }
+
+
+@pytest.mark.usefixtures("spoiled_store", "loaded_entry")
+async def test_a_clock_learned_from_a_backlog_before_is_healed_on_load(
+    hass: HomeAssistant,
+) -> None:
+    """Stored samples no clock can explain are dropped: the live ones give the lock's clock."""
+    assert _offset_shown(hass) == _eight_on_the_lock_clock()
