@@ -264,30 +264,43 @@ class TTLockSimulator(LockBehaviour):
         return callback_form(lock, [record], self.username, real_shape=self.real_push_shape)
 
     def backlog_callback(
-        self, lock_id: int, record_types: list[int], *, spacing_ms: int = 1000
+        self,
+        lock_id: int,
+        record_types: list[int],
+        *,
+        spacing_ms: int = 1000,
+        uploaded_now: bool = False,
     ) -> dict[str, str]:
         """A backlog: ``record_types`` happened ``spacing_ms`` apart until now, are stored
         (``lockRecord/list`` returns them) and pushed now in ONE push.
 
         That a backlog comes in one push is *unconfirmed* (the public sources show pushes of one
-        to a few records); how large real ones get is unknown: the size is the caller's. The
-        cloud received each record when it happened (serverDate 1.5 s later): its push was held
-        back. Which serverDate a gateway's own late upload carries is *unconfirmed* too.
+        to a few records); how large real ones get is unknown: the size is the caller's. By
+        default the cloud received each record when it happened (serverDate 1.5 s later): its
+        push was held back. ``uploaded_now`` is a gateway back from an outage uploading what its
+        locks logged meanwhile: every record's serverDate is the upload time (now), its lockDate
+        when it happened: serverDate is the "Time of record uploaded to the cloud server"
+        (docs lockRecord/list.md, notify.md). That a backlog's records all carry the one upload
+        time is *unconfirmed*: no public capture of a gateway's backlog.
         """
         lock = self.locks[lock_id]
         now = self.now_ms()
         last = len(record_types) - 1
-        records = [
-            build_record(
-                lock,
-                record_type,
-                success=True,
-                now_ms=now - (last - index) * spacing_ms,
-                record_id=self.next_id(),
-                admin=self.username,
+        records = []
+        for index, record_type in enumerate(record_types):
+            happened = now - (last - index) * spacing_ms
+            uploaded: dict[str, Any] = {"serverDate": now} if uploaded_now else {}
+            records.append(
+                build_record(
+                    lock,
+                    record_type,
+                    success=True,
+                    now_ms=happened,
+                    record_id=self.next_id(),
+                    admin=self.username,
+                    **uploaded,
+                )
             )
-            for index, record_type in enumerate(record_types)
-        ]
         lock.records.extend(records)
         return callback_form(lock, records, self.username, real_shape=self.real_push_shape)
 

@@ -9,7 +9,14 @@
   however wrong the lock's clock is. An offset within `CLOCK_RIGHT_WITHIN_MS` cannot be told from
   an upload delay: the lock's clock is then taken as right. A sample beyond
   `MAX_CLOCK_OFFSET_MS` is not a clock but a record synced much later (an app uploading Bluetooth
-  records) and is not used.
+  records) and is not used. Nor is a record that can only show its upload delay: one uploaded
+  more than `MAX_UPLOAD_LAG_MS` after its lock's clock says it happened, or one of more than
+  `MAX_SAMPLED_RECORDS` records of a lock arriving together. That is a gateway back from an
+  outage uploading its backlog: serverDate is the upload time ("Time of record uploaded to the
+  cloud server", lockRecord/notify.md), lockDate when each happened, minutes or hours before
+  (that a backlog's records carry one upload time is *unconfirmed*). Such samples would pull the
+  offset far below the lock's clock: records then look later than they were, and those of one
+  push stop being ordered.
 - **Its auto-lock delay.** Many locks that relock report `autoLockTime` -1 or nothing (#67, #178,
   #182). One that pushes an auto-lock record (type 45) after an unlock shows its delay: the time
   from the unlock, or from the door closing after it, to the auto-lock record, both on the lock's
@@ -21,7 +28,7 @@ per entry; a store that cannot be read gives a clean start, never a failed set-u
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 import math
@@ -43,6 +50,14 @@ SAVE_DELAY = 60
 CLOCK_SAMPLES = 9
 CLOCK_RIGHT_WITHIN_MS = 5_000
 MAX_CLOCK_OFFSET_MS = 30 * 60 * 1000
+# Lock clocks seen: 6 s and 76-80 s ahead of the cloud (PR #170; behind happens too, by an unknown
+# amount), so 3 minutes covers twice that skew, and a lock 2 minutes behind with a minute of
+# upload delay. A record uploaded later than that measures the upload (pushes come 1-5 min late,
+# #22, #72, #129: whether before serverDate is *unconfirmed*), not the clock. A sample left out
+# only slows the learning; a wrong one misdates every record.
+MAX_UPLOAD_LAG_MS = 3 * 60 * 1000
+# Live pushes carry one record, sometimes a few; more of one lock at once is a backlog.
+MAX_SAMPLED_RECORDS = 3
 RELOCK_SAMPLES = 5
 # The learned delay stays within what a lock can be set to (the auto-lock number's 900 s
 # maximum, *unconfirmed*); a longer interval is an auto-lock record that came much later.
@@ -105,13 +120,21 @@ class LockLearning:
                 isinstance(sample, list)
                 and len(sample) == 2
                 and all(_is_int(value) for value in sample)
-                and abs(sample[0] - sample[1]) <= MAX_CLOCK_OFFSET_MS
+                and measures_clock(sample[0], sample[1])
             ):
                 learning.clock_samples.append((sample[0], sample[1]))
         for interval in _list(data.get("relock_intervals")):
             if _is_number(interval) and MIN_RELOCK_S <= interval <= MAX_RELOCK_S:
                 learning.relock_intervals.append(float(interval))
         return learning
+
+
+def measures_clock(lock_date: int, server_date: int) -> bool:
+    """Whether lockDate - serverDate can be the lock's clock offset, not an upload delay."""
+    return (
+        abs(lock_date - server_date) <= MAX_CLOCK_OFFSET_MS
+        and server_date - lock_date <= MAX_UPLOAD_LAG_MS
+    )
 
 
 def _is_int(value: Any) -> bool:
@@ -155,11 +178,20 @@ class TTLockLearning(StoredLocks[LockLearning]):
         return learning.relock_seconds if learning else None
 
     @callback
+    def observe_clocks(self, records: Iterable[TTLockRecord]) -> None:
+        """Records that arrived together: samples of their locks' clocks, unless a backlog."""
+        records = list(records)
+        per_lock = Counter(record.lock_id for record in records)
+        for record in records:
+            if per_lock[record.lock_id] <= MAX_SAMPLED_RECORDS:
+                self.observe_clock(record)
+
+    @callback
     def observe_clock(self, record: TTLockRecord) -> None:
-        """A record with both dates is a sample of its lock's clock offset."""
+        """A record with both dates, uploaded when it happened, samples its lock's clock offset."""
         if not record.server_date or not record.lock_date:
             return
-        if abs(record.lock_date - record.server_date) > MAX_CLOCK_OFFSET_MS:
+        if not measures_clock(record.lock_date, record.server_date):
             return
         samples = self.lock(record.lock_id).clock_samples
         sample = (record.lock_date, record.server_date)

@@ -167,16 +167,19 @@ class LockTracker:
         )
 
     def observe_clocks(self, records: list[TTLockRecord]) -> None:
-        """Learn the locks' clock offsets from `records` (before they are ordered and applied)."""
-        for record in records:
-            self.learning.observe_clock(record)
+        """Learn the locks' clock offsets from `records`, which arrived together (a push, a read),
+        before they are ordered and applied: a backlog among them teaches nothing."""
+        self.learning.observe_clocks(records)
         for lock_id in {record.lock_id for record in records}:
             # The lock's schedule runs on its clock: its boundaries move with it.
             self.passage.clock_moved(lock_id)
 
     def apply_record(self, record: TTLockRecord) -> None:
-        """One record: its battery reading; lock and door state when it is known and succeeded."""
-        self.observe_clocks([record])
+        """One record: its battery reading; lock and door state when it is known and succeeded.
+
+        Its batch went through `observe_clocks` first: observed again alone, a record of a
+        backlog would count as a sample after all.
+        """
         state = self._account.state(record.lock_id)
         # Older than one applied before (a backlog read back, a late push): it is reported, but
         # the battery and the door keep the newer record's values (bolts: _apply_bolt_record).
