@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from datetime import datetime
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
-from custom_components.minerva_iot.compat import device_entry_ids
-from custom_components.minerva_iot.const import CONF_VENDOR, DOMAIN, VENDOR_TTLOCK
+from custom_components.minerva_iot.action_targets import loaded_entry_of_device
+from custom_components.minerva_iot.const import DOMAIN
 
 from .coordinator import TTLockCoordinator
-from .data import TTLockConfigEntry
+from .data import TTLockConfigEntry, TTLockData
 from .errors import async_run_command
 from .identifiers import lock_id_of_device
 
@@ -38,16 +37,10 @@ def resolve_lock(hass: HomeAssistant, device_id: str) -> tuple[TTLockCoordinator
     lock_id = lock_id_of_device(device) if device else None
     if device is None or lock_id is None:
         raise invalid("ttlock_not_a_lock", device_id=device_id)
-    for entry_id in device_entry_ids(device):
-        entry: TTLockConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-        if (
-            entry is not None
-            and entry.domain == DOMAIN
-            and entry.data.get(CONF_VENDOR) == VENDOR_TTLOCK
-            and entry.state is ConfigEntryState.LOADED
-        ):
-            return entry.runtime_data.coordinator, lock_id
-    raise invalid("ttlock_entry_not_loaded")
+    entry: TTLockConfigEntry | None = loaded_entry_of_device(hass, device, TTLockData)
+    if entry is None:
+        raise invalid("ttlock_entry_not_loaded")
+    return entry.runtime_data.coordinator, lock_id
 
 
 async def async_cloud[T](coordinator: TTLockCoordinator, call: Awaitable[T]) -> T:

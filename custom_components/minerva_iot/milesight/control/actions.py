@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import voluptuous as vol
 
-from custom_components.minerva_iot.compat import device_entry_ids
-from custom_components.minerva_iot.const import CONF_VENDOR, DOMAIN, VENDOR_MILESIGHT
-from custom_components.minerva_iot.milesight.data import MilesightConfigEntry
+from custom_components.minerva_iot.action_targets import loaded_entry_of_device
+from custom_components.minerva_iot.const import DOMAIN
+from custom_components.minerva_iot.milesight.data import MilesightConfigEntry, MilesightData
 from custom_components.minerva_iot.milesight.identifiers import sn_of_device
 
 from .writer import async_call_service
@@ -40,15 +39,9 @@ def _resolve(hass: HomeAssistant, device_id: str) -> tuple[MilesightConfigEntry,
             translation_key="milesight_not_a_device",
             translation_placeholders={"device_id": device_id},
         )
-    for entry_id in device_entry_ids(device):
-        entry: MilesightConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-        if (
-            entry is not None
-            and entry.domain == DOMAIN
-            and entry.data.get(CONF_VENDOR) == VENDOR_MILESIGHT
-            and entry.state is ConfigEntryState.LOADED
-        ):
-            return entry, sn
+    entry: MilesightConfigEntry | None = loaded_entry_of_device(hass, device, MilesightData)
+    if entry is not None:
+        return entry, sn
     raise ServiceValidationError(
         translation_domain=DOMAIN, translation_key="milesight_entry_not_loaded"
     )
