@@ -39,7 +39,7 @@ from .const import (
     SELFTEST_EVENT_PREFIX,
 )
 from .data import MilesightConfigEntry, MilesightData
-from .fleet import Changes
+from .device_changes import Changes
 from .store import SEEN_SAVE_DELAY_S
 
 _LOGGER = logging.getLogger(__name__)

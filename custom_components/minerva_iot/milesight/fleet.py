@@ -7,12 +7,12 @@ may need new entities (a key or a button seen for the first time), whose device-
 must be written, which bus events to fire and whether the stored fleet changed. The Home
 Assistant side (delivery.py, coordinator.py) turns those into state writes, registry writes,
 bus events and saves; nothing here knows Home Assistant, so it is unit-tested without one.
+`Changes` and the steps on one device (readings, online state, versions) are device_changes.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import logging
 from typing import Any
@@ -32,8 +32,17 @@ from custom_components.minerva_iot.clients.milesight.webhook import (
 from custom_components.minerva_iot.const import ATTR_PAYLOAD
 
 from .const import EVENT_DEVICE_EVENT, EVENT_SERVICE_RESULT, EVENT_TASK_RESULT
+from .device_changes import (
+    BusEvent,
+    Changes,
+    apply_readings,
+    entity_shape,
+    event_attributes,
+    flag_event_entity,
+    registry_shape,
+    set_online,
+)
 from .device_events import (
-    BUTTON_KEYS,
     GROUP_ALARM,
     GROUP_BUTTON,
     alarm_name,
@@ -41,70 +50,11 @@ from .device_events import (
     event_group,
     event_state,
 )
-from .keys import KIND_EVENT, READING_KINDS, KeySpec, resolve
+from .keys import KIND_EVENT, READING_KINDS, resolve
 from .models import TSL_SCHEMA, DeviceEventRecord, DeviceState, PropertyHint, ServiceHint
-from .tsl import DEFAULT_ARRAY_SIZE, array_positions, expand_arrays, flatten_values, is_template_key
+from .tsl import expand_arrays, flatten_values, is_template_key
 
 _LOGGER = logging.getLogger(__name__)
-
-# Keys that name the device's versions in its uplinks: webhook-only entries learn the firmware
-# (which chooses the catalogue's firmware generation) from them.
-_VERSION_KEYS = ("firmware_version", "hardware_version")
-
-
-@dataclass(frozen=True, slots=True)
-class BusEvent:
-    """A `minerva_iot_event` to fire, about the device `sn` (None: no known device)."""
-
-    sn: str | None
-    event_type: str
-    data: dict[str, Any]
-
-
-@dataclass(slots=True)
-class Changes:
-    """What one event or API read changed; `|=` merges the changes of a whole delivery."""
-
-    # Devices whose entities must write their state.
-    changed: set[str] = field(default_factory=set)
-    # Devices seen for the first time (also in `new_entities` and `registry`).
-    new: set[str] = field(default_factory=set)
-    # Devices that may need entities they do not have yet (new keys, first press, new model).
-    new_entities: set[str] = field(default_factory=set)
-    # Devices whose device-registry entry must be created or refreshed.
-    registry: set[str] = field(default_factory=set)
-    # Bus events, in the order they happened.
-    events: list[BusEvent] = field(default_factory=list)
-    # The persisted part of the fleet changed: save it (a little later).
-    persist: bool = False
-
-    def __ior__(self, other: Changes) -> Changes:
-        """Add the changes of a later event."""
-        self.changed |= other.changed
-        self.new |= other.new
-        self.new_entities |= other.new_entities
-        self.registry |= other.registry
-        self.events.extend(other.events)
-        self.persist = self.persist or other.persist
-        return self
-
-
-def _entity_shape(device: DeviceState) -> tuple[int, bool, bool, bool, str | None, str | None]:
-    """What decides which entities a device has and how they look (model and firmware choose
-    the catalogue's rows): a difference means new or re-described entities may be due."""
-    return (
-        len(device.keys),
-        device.has_button,
-        device.has_alarm,
-        device.has_device_event,
-        device.model,
-        device.firmware_version,
-    )
-
-
-def _registry_shape(device: DeviceState) -> tuple[str | None, ...]:
-    """What the device-registry entry shows of a device."""
-    return (device.name, device.model, device.firmware_version, device.hardware_version)
 
 
 class FleetState:
@@ -179,7 +129,7 @@ class FleetState:
             _LOGGER.debug("Milesight DEVICE_DATA without device profile ignored")
             return changes
         device = self._device(profile.sn, changes)
-        entity_shape, registry_shape = _entity_shape(device), _registry_shape(device)
+        entities_before, registry_before = entity_shape(device), registry_shape(device)
         device.device_id = profile.device_id or device.device_id
         device.name = profile.name or device.name
         device.model = profile.model or device.model
@@ -189,8 +139,8 @@ class FleetState:
         flat = flatten_values(event.payload)
         base = {"sn": device.sn, "model": device.model, ATTR_PAYLOAD: event.payload}
         if event.data_type == DATA_PROPERTY:
-            changes |= self._apply_values(device, flat, event.timestamp)
-            self._set_online(device, True, changes)
+            changes |= apply_readings(device, flat, event.timestamp)
+            set_online(device, True, changes)
             device.note_uplink(now)
             self._device_events(device, flat, base, changes)
         elif event.data_type == DATA_EVENT:
@@ -202,13 +152,13 @@ class FleetState:
                 BusEvent(device.sn, EVENT_SERVICE_RESULT, {**base, "tsl_id": event.tsl_id})
             )
         elif event.data_type in (DATA_ONLINE, DATA_OFFLINE):
-            self._set_online(device, event.data_type == DATA_ONLINE, changes)
+            set_online(device, event.data_type == DATA_ONLINE, changes)
         else:
             _LOGGER.debug("Ignoring Milesight DEVICE_DATA type %s", event.data_type)
-        if _entity_shape(device) != entity_shape:
+        if entity_shape(device) != entities_before:
             changes.new_entities.add(device.sn)
             changes.persist = True
-        if _registry_shape(device) != registry_shape:
+        if registry_shape(device) != registry_before:
             changes.registry.add(device.sn)
             changes.persist = True
         return changes
@@ -229,7 +179,7 @@ class FleetState:
             _LOGGER.debug("Milesight historical_data of %s not applied", device.sn)
             changes.events.append(BusEvent(device.sn, EVENT_DEVICE_EVENT, tsl))
             return
-        self._set_online(device, True, changes)
+        set_online(device, True, changes)
         changes.events.append(BusEvent(device.sn, EVENT_DEVICE_EVENT, tsl))
         # A TSL event may carry only the inside of its struct (`{"status": ...}` for
         # `button_event`): its keys are read under the event's id too, and those that form an
@@ -245,7 +195,7 @@ class FleetState:
         # The rest are readings, as in a PROPERTY uplink: MDP's own EVENT example is a people
         # counter's line crossing, and Milesight's receiver stores EVENT data like property
         # data (MscWebhookService.handleDeviceData).
-        changes |= self._apply_values(device, readings, event.timestamp)
+        changes |= apply_readings(device, readings, event.timestamp)
         if not self._device_events(device, {**readings, **scoped}, base, changes) and (
             name := alarm_name(event.tsl_id or "")
         ):
@@ -263,7 +213,7 @@ class FleetState:
             spec = resolve(device, key)
             if spec.kind != KIND_EVENT or (event_type := spec.event_type(value)) is None:
                 continue
-            attributes = _event_attributes(spec, event_type, value)
+            attributes = event_attributes(spec, event_type, value)
             self._fire(device, event_type, attributes, base, changes)
             fired = True
         return fired
@@ -322,7 +272,7 @@ class FleetState:
         device.hardware_version = api_device.hardware_version or device.hardware_version
         if api_device.connect_status:
             # DISCONNECT means "never connected": as unusable as OFFLINE for Home Assistant.
-            self._set_online(device, api_device.connect_status.upper() == "ONLINE", changes)
+            set_online(device, api_device.connect_status.upper() == "ONLINE", changes)
         changes.changed.add(device.sn)
         changes.registry.add(device.sn)
         return changes
@@ -364,7 +314,7 @@ class FleetState:
             if not hint.is_reading or key in device.keys:
                 continue
             if (spec := resolve(device, key)).kind not in READING_KINDS:
-                _flag_event_entity(device, spec, None)
+                flag_event_entity(device, spec, None)
                 continue
             device.keys.add(key)
             changes.new_entities.add(sn)
@@ -373,7 +323,7 @@ class FleetState:
 
     def apply_values(self, sn: str, flat: dict[str, Any]) -> Changes:
         """Latest values read from the API (they replace what the device showed)."""
-        return self._apply_values(self.devices[sn], flat, None)
+        return apply_readings(self.devices[sn], flat, None)
 
     # --- shared steps -----------------------------------------------------------------------
 
@@ -386,91 +336,3 @@ class FleetState:
             changes.registry.add(sn)
             changes.persist = True
         return device
-
-    @staticmethod
-    def _apply_values(
-        device: DeviceState, flat: dict[str, Any], measured_at: float | None
-    ) -> Changes:
-        """Store current property values; new keys are remembered for the next start.
-
-        With `measured_at` (epoch seconds of the uplink) a late delivery never replaces a
-        newer value of the same key: MDP may deliver out of order when it retries.
-        """
-        changes = Changes(changed={device.sn})
-        flat = flatten_values(flat)  # arrays of history reads arrive whole
-        for key in _VERSION_KEYS:
-            _note_version(device, key, flat.get(key))
-        for key, value in flat.items():
-            if isinstance(value, list | dict):
-                continue
-            if (spec := resolve(device, key)).kind not in READING_KINDS:
-                _flag_event_entity(device, spec, value)
-                continue
-            if key not in device.keys and not _may_add(device, key):
-                continue
-            if measured_at is not None:
-                if measured_at < device.measured_at.get(key, measured_at):
-                    continue
-                device.measured_at[key] = measured_at
-            device.values[key] = value
-            if key not in device.keys:
-                device.keys.add(key)
-                changes.new_entities.add(device.sn)
-                changes.persist = True
-        return changes
-
-    @staticmethod
-    def _set_online(device: DeviceState, online: bool, changes: Changes) -> None:
-        """Record ONLINE/OFFLINE; persisted so an offline device stays so after a restart."""
-        if device.online is not online:
-            device.online = online
-            changes.persist = True
-
-
-def _flag_event_entity(device: DeviceState, spec: KeySpec, value: Any) -> None:
-    """An event key seen without firing (API reads, thing model): its event entity is due.
-
-    With a value, the group of the event it stands for; without, every group the key can fire.
-    """
-    if spec.kind != KIND_EVENT:
-        return
-    if value is not None:
-        types = {spec.event_type(value)} - {None}
-    else:
-        types = {v for v in spec.values.values() if isinstance(v, str)}
-        if not types:
-            types = {"short_press" if spec.key in BUTTON_KEYS else "alarm"}
-    for event_type in types:
-        if (group := event_group(str(event_type))) == GROUP_BUTTON:
-            device.has_button = True
-        elif group == GROUP_ALARM:
-            device.has_alarm = True
-        else:
-            device.has_device_event = True
-
-
-def _event_attributes(spec: KeySpec, event_type: str, value: Any) -> dict[str, Any]:
-    """What an event record tells besides its type: which button, which alarm and its value."""
-    group = event_group(event_type)
-    if group == GROUP_BUTTON:
-        return {} if spec.index is None else {"button": spec.index}
-    if group == GROUP_ALARM:
-        return {"alarm": alarm_name(spec.key) or spec.key, "value": value}
-    return {"value": value}
-
-
-def _may_add(device: DeviceState, key: str) -> bool:
-    """A key not seen before gets an entity unless it is an array element beyond what the
-    thing model declares (Milesight's default size without one): payload arrays can be long."""
-    return key in device.hints or all(
-        position < DEFAULT_ARRAY_SIZE for position in array_positions(key)
-    )
-
-
-def _note_version(device: DeviceState, key: str, value: Any) -> None:
-    """A version the device reports (`v1.3`) when it differs from the known one (`V1.3`)."""
-    if not isinstance(value, str) or not value.strip():
-        return
-    known = getattr(device, key)
-    if known is None or known.strip().lower().lstrip("v") != value.strip().lower().lstrip("v"):
-        setattr(device, key, value.strip())

@@ -7,7 +7,8 @@ from homeassistant.helpers import device_registry as dr
 
 from custom_components.minerva_iot.compat import async_get_entry_device
 
-from .fleet import Changes, FleetState
+from .device_changes import Changes
+from .fleet import FleetState
 from .identifiers import device_identifier
 from .models import DeviceState
 

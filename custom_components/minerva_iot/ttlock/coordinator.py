@@ -3,20 +3,12 @@
 Callback pushes are the primary source of lock state. Polling is cheap and account-wide: one
 `lock/list` and one `gateway/list` per poll. Per-lock `lock/detail` (auto-lock time, passage mode)
 runs on a slow tier; the passage schedule, the passcode lists and the lock's gateway only when
-something says they changed or on a daily tier (details.py); the slow tier also runs the opt-in
-safety re-check (`queryOpenState`, which wakes the
-lock and drains its batteries: off by default), and the door-sensor read (`doorSensor/query`)
-of locks that may have one. `queryOpenState` otherwise runs only once for a lock whose state
-Home Assistant never knew (or whose reachability it does not know: reachability.py), when the user
-presses "Check lock state", or, with the opt-in re-check, when a command stays unconfirmed.
+something says they changed or on a daily tier (details.py); the slow tier also runs the
+door-sensor reads and the opt-in safety re-check (state_queries.py: `queryOpenState` wakes locks).
 
-A push is merged into the lock states first; then only the entities of the locks it names write
-their state (the per-lock dispatcher `lock_updates`, device_updates.py: a push costs O(entities
-of its locks), not of the account), the account's entities when the push changed them (last
-push), and only then do those locks' event entities (`record_updates`) report the push's
-records and the bus events fire. An event or automation never sees a record before the lock
-state it implies. Commands, checks and the relock / passage timers of one lock also notify that
-lock alone; polls go through the coordinator's listeners (every entity, new entities).
+Pushes are merged into the lock states, then shown lock by lock, then reported (pushes.py).
+Commands, checks and the relock / passage timers of one lock also notify that lock alone; polls
+go through the coordinator's listeners (every entity, new entities).
 
 Commands (commands.py) call the client and hand their effect to `async_commanded_bolt` or
 `async_commanded_settings`; a lock or unlock is then confirmed by its push, or, when none arrives
@@ -32,7 +24,6 @@ from functools import partial
 import logging
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -40,19 +31,16 @@ from homeassistant.util import dt as dt_util
 
 from custom_components.minerva_iot.backoff import RateLimitBackoff
 from custom_components.minerva_iot.clients.ttlock import (
-    Feature,
-    OpenState,
     TTLockAuthError,
     TTLockClient,
     TTLockClockSkewError,
     TTLockError,
     TTLockGateway,
     TTLockLock,
-    TTLockOpenStatus,
     TTLockQuotaExceededError,
     TTLockRecord,
 )
-from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush, RecordKind
+from custom_components.minerva_iot.clients.ttlock.callback import CallbackPush
 from custom_components.minerva_iot.const import DOMAIN
 from custom_components.minerva_iot.device_updates import DeviceUpdates
 from custom_components.minerva_iot.issues import async_delete_entry_issue
@@ -60,22 +48,22 @@ from custom_components.minerva_iot.stale_devices import DeviceListing
 
 from .const import QUOTA_BACKOFF
 from .details import ACCOUNT_ERRORS, LockDetails
-from .devices import async_remove_lock_entity, async_sync_gateway_devices
+from .devices import async_sync_gateway_devices
 from .identifiers import gateway_identifier, lock_identifier
 from .issues import (
     ISSUE_CLOCK_SKEW,
-    ISSUE_NO_PUSH,
     ISSUE_QUOTA,
     async_check_push_silence,
     async_delete_remote_unlock_issue,
     async_raise_account_issue,
 )
 from .options import TTLockOptions
-from .passcode_cache import PasscodeCache
-from .reachability import DOOR_ENTITY_KEY, LockReachability
-from .records import SeenRecords, async_fire_record_event, record_kind
+from .passcode_cache import PasscodeCache, locks_with_passcodes
+from .pushes import PushIntake
+from .reachability import LockReachability
 from .state import TTLockAccount
-from .tracking import Confirm, LockTracker, now_ms
+from .state_queries import LockStateQueries
+from .tracking import Confirm, LockTracker
 
 if TYPE_CHECKING:
     from .data import TTLockConfigEntry
@@ -84,13 +72,11 @@ _LOGGER = logging.getLogger(__name__)
 
 # The listener context of the event entities: they run after every other listener of an update.
 RECORDS = "records"
-# The account's entities that follow pushes and commands (`account_updates`, by entity key);
-# the others (buttons) change only with polls.
-ACCOUNT_LAST_PUSH = "last_callback_push"
+# The account's entity that follows commands (`account_updates`, by entity key; the last push:
+# pushes.py); the others (buttons) change only with polls.
 ACCOUNT_API_CALLS = "api_calls_today"
 # After a second, third... quota refusal in a row the pause doubles, up to a day.
 QUOTA_MAX_PAUSE_S = 24 * 3600
-_DOOR_KINDS = (RecordKind.DOOR_OPENED, RecordKind.DOOR_CLOSED)
 
 
 class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
@@ -110,9 +96,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         )
         self.client = client
         self.account = TTLockAccount()
-        self.last_push: datetime | None = None
-        # Start of the "no push for N days" watch when no push arrived since start-up.
-        self._push_watch_since = dt_util.utcnow()
         self.quota_backoff = RateLimitBackoff(
             first_pause_s=QUOTA_BACKOFF.total_seconds(), max_pause_s=QUOTA_MAX_PAUSE_S
         )
@@ -122,8 +105,6 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self._device_removals: dict[str, int] = {}
         # The last poll was refused for the login: entities are unavailable until reauth.
         self.auth_failed = False
-        # Locks asked whether they are locked since the entry was set up (each ask wakes one).
-        self._state_queried: set[int] = set()
         # Per-lock dispatchers: a push, command or timer of a lock runs that lock's entities
         # (then its event entities), not the account's.
         self.lock_updates: DeviceUpdates[int] = DeviceUpdates()
@@ -143,14 +124,20 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         )
         # Which locks are controllable and have a door sensor (options, listings, sightings).
         self.reach = LockReachability(hass, entry.entry_id, self.account, self.options)
-        # Records already applied (a late push of one the confirmation read found, a repeat).
-        self._seen_records = SeenRecords()
-        # Event entities (context RECORDS), and the records of the update being reported.
+        self.state_queries = LockStateQueries(hass, client, self.account, self.reach, self.options)
+        self.pushes = PushIntake(
+            hass,
+            entry.entry_id,
+            self.account,
+            self.tracker,
+            self.reach,
+            account_updates=self.account_updates,
+            update_locks=lambda lock_ids, new: self.async_update_locks(lock_ids, new=new),
+        )
+        # Event entities (context RECORDS): they report the records of an update last.
         self._record_reporters: list[CALLBACK_TYPE] = []
         # Passcodes per lock for the calendars: slow tier and after passcode actions only.
         self.passcodes = PasscodeCache(client)
-        self._passcode_rereads: set[int] = set()
-        self._new_records: dict[int, list[TTLockRecord]] = {}
 
     # ---------------------------------------------------------------------- listeners
 
@@ -188,7 +175,12 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     def new_records(self, lock_id: int) -> list[TTLockRecord]:
         """The records of `lock_id` the update being reported brought, oldest first."""
-        return self._new_records.get(lock_id, [])
+        return self.pushes.new_records(lock_id)
+
+    @property
+    def last_push(self) -> datetime | None:
+        """When a push about this account's locks last arrived (None: none since start-up)."""
+        return self.pushes.last_push
 
     # ------------------------------------------------------------------------ polling
 
@@ -212,12 +204,14 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             first_sight = [lock_id for lock_id in due if lock_id not in self.account.details]
             await self.details.async_read(due, daily=daily_tier_due)
             await self.details.async_read_moved()
-            await self._async_learn_reach(slow_tier_due)
+            await self.state_queries.async_learn_reach(slow_tier_due)
             await self.passcodes.async_refresh(
-                self._passcode_locks(None if daily_tier_due else first_sight)
+                locks_with_passcodes(
+                    self.account.locks.values(), None if daily_tier_due else first_sight
+                )
             )
             if slow_tier_due:
-                await self._async_safety_recheck()
+                await self.state_queries.async_safety_recheck()
         except TTLockAuthError as err:
             self.auth_failed = True
             raise ConfigEntryAuthFailed(
@@ -248,7 +242,7 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
             self.hass,
             self.config_entry,
             locks_can_push=any(self.reach.controllable(lock_id) for lock_id in self.account.locks),
-            silent_for=now - max(self.last_push or self._push_watch_since, self._push_watch_since),
+            silent_for=self.pushes.silent_for(now),
         )
         return self.account
 
@@ -288,33 +282,17 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
                 self.account.state(lock.lock_id).battery = lock.battery
         async_sync_gateway_devices(self.hass, self.config_entry, gateways)
 
-    def _passcode_locks(self, among: list[int] | None) -> list[int]:
-        """The locks with passcodes (of `among`, or all)."""
-        return [
-            lock.lock_id
-            for lock in self.account.locks.values()
-            if lock.supports(Feature.PASSCODE) and (among is None or lock.lock_id in among)
-        ]
-
     @callback
     def async_passcodes_changed(self, lock_id: int) -> None:
         """A passcode action changed the lock's passcodes: re-read them (one list, not per query)."""
-        if lock_id in self._passcode_rereads:
-            return
-        self._passcode_rereads.add(lock_id)
-        self.config_entry.async_create_task(
-            self.hass, self._async_reread_passcodes(lock_id), f"TTLock passcodes of {lock_id}"
-        )
+        if self.passcodes.start_reread(lock_id):
+            self.config_entry.async_create_task(
+                self.hass, self._async_reread_passcodes(lock_id), f"TTLock passcodes of {lock_id}"
+            )
 
     async def _async_reread_passcodes(self, lock_id: int) -> None:
-        try:
-            await self.passcodes.async_refresh([lock_id])
-        except TTLockError as err:
-            _LOGGER.debug("Passcodes of TTLock lock %s not re-read: %s", lock_id, err)
-            return
-        finally:
-            self._passcode_rereads.discard(lock_id)
-        self.async_update_lock(lock_id)
+        if await self.passcodes.async_reread(lock_id):
+            self.async_update_lock(lock_id)
 
     def device_removals(self, identifier: str) -> int:
         """How often the device `identifier` was removed (its entities went with it)."""
@@ -357,67 +335,13 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
         self.tracker.passage.update(lock_id)
         self.async_update_lock(lock_id)
 
-    async def _async_safety_recheck(self) -> None:
-        """If the user allows it, ask every reachable lock whether it is locked (wakes it).
-
-        One unreachable lock (gateway offline, lock busy, ...) keeps its state and does not fail
-        the poll; account-wide refusals (auth, quota, clock) still do.
-        """
-        if not self.options.safety_recheck:
-            return
-        for lock in list(self.account.locks.values()):
-            if not self.reach.controllable(lock.lock_id):
-                continue
-            try:
-                await self.async_query_open_state(lock.lock_id)
-            except ACCOUNT_ERRORS:
-                raise
-            except TTLockError as err:
-                _LOGGER.debug("Safety re-check of TTLock lock %s failed: %s", lock.lock_id, err)
-
-    async def _async_learn_reach(self, slow_tier_due: bool) -> None:
-        """Ask locks never seen reachable once; read door sensors on the slow tier.
-
-        A door entity registered (by 0.2.0) for a lock the cloud says has no sensor is removed,
-        not left without an entity behind it.
-        """
-        for lock_id, status in (await self.reach.async_probe(self.client)).items():
-            self._state_queried.add(lock_id)
-            self.reach.saw_reached(lock_id)
-            self._apply_open_status(lock_id, status)
-        if slow_tier_due:
-            for lock_id in await self.reach.async_query_door_sensors(self.client):
-                async_remove_lock_entity(
-                    self.hass, lock_id, Platform.BINARY_SENSOR, DOOR_ENTITY_KEY
-                )
-
-    async def async_query_open_state(self, lock_id: int) -> bool:
-        """Ask the lock whether it is locked (wakes it through its gateway or WiFi).
-
-        True when the answer taught something new about the lock (reached, a door sensor).
-        """
-        self._state_queried.add(lock_id)
-        status = await self.client.async_query_open_status(lock_id)
-        news = self.reach.saw_reached(lock_id)
-        return self._apply_open_status(lock_id, status) or news
-
-    def _apply_open_status(self, lock_id: int, status: TTLockOpenStatus) -> bool:
-        """The bolt, and the door when the answer carries a door sensor's state (True: news)."""
-        state = self.account.state(lock_id)
-        if status.state is not OpenState.UNKNOWN:
-            state.locked = status.state is OpenState.LOCKED
-        if status.door_closed is not None:
-            state.door_open = not status.door_closed
-            return self.reach.saw_door_sensor(lock_id)
-        return False
-
     async def async_check_state(self, lock_id: int) -> None:
         """On demand (button, first sight of a lock): ask the lock and show the answer."""
-        self.async_update_lock(lock_id, new=await self.async_query_open_state(lock_id))
+        self.async_update_lock(lock_id, new=await self.state_queries.async_query(lock_id))
 
     def state_queried(self, lock_id: int) -> bool:
         """Whether the lock was already asked since set-up (even if that failed)."""
-        return lock_id in self._state_queried
+        return self.state_queries.queried(lock_id)
 
     # ----------------------------------------------------------------------- commands
 
@@ -459,63 +383,13 @@ class TTLockCoordinator(DataUpdateCoordinator[TTLockAccount]):
 
     @callback
     def async_handle_push(self, push: CallbackPush) -> None:
-        """A push: the records of the locks this account owns (others are ignored).
-
-        The developer console's test push proves the Callback URL works and concerns no lock.
-        """
-        if push.is_console_test:
-            _LOGGER.info("TTLock console test push received: the callback URL works")
-            self._push_watch_since = dt_util.utcnow()
-            async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
-            return
-        if any(record.lock_id in self.account.locks for record in push.records):
-            self.last_push = dt_util.utcnow()
-            async_delete_entry_issue(self.hass, ISSUE_NO_PUSH, self.config_entry.entry_id)
-            # The account's Last callback push, before the locks' entities and records.
-            self.account_updates.notify((ACCOUNT_LAST_PUSH,))
-        self.async_apply_records(push.records)
+        """A push of the account's callback URL (webhook.py): pushes.py applies it."""
+        self.pushes.async_handle_push(push)
 
     @callback
     def async_apply_records(self, records: Iterable[TTLockRecord]) -> None:
-        """Apply records, oldest first, to the locks this account owns (others ignored).
-
-        From pushes and from the read that confirms a command (commands.py); a record applied
-        before (its late push, a repeat) is dropped. A lock with records is reachable, one with a
-        door record has a door sensor. The merged states are shown first (the entities of these
-        locks only; locks that proved reachable or a door sensor may get new entities), then the
-        records are reported: those locks' event entities, then `minerva_iot_event`.
-        """
-        now = now_ms()
-        records = [
-            record
-            for record in records
-            if record.lock_id in self.account.locks and self._seen_records.first_time(record)
-        ]
-        # Ordered on the cloud's clock: each lock's offset learned from these records too.
-        self.tracker.observe_clocks(records)
-        records.sort(key=lambda record: self.tracker.record_time(record, now))
-        if not records:
-            return
-        news: set[int] = set()
-        for record in records:
-            self.tracker.apply_record(record)
-            if self.reach.saw_reached(record.lock_id):
-                news.add(record.lock_id)
-            if (
-                record.success
-                and record_kind(record) in _DOOR_KINDS
-                and self.reach.saw_door_sensor(record.lock_id)
-            ):
-                news.add(record.lock_id)
-        reported = [(record, record_kind(record)) for record in records]
-        for record, _kind in reported:
-            self._new_records.setdefault(record.lock_id, []).append(record)
-        try:
-            self.async_update_locks(list(self._new_records), new=news)
-        finally:
-            self._new_records = {}
-        for record, kind in reported:
-            async_fire_record_event(self.hass, self.config_entry.entry_id, record, kind)
+        """Records of a push or of a command's confirmation read (pushes.py)."""
+        self.pushes.async_apply_records(records)
 
     async def async_shutdown(self) -> None:
         """Cancel the timers and keep what the locks taught on unload."""

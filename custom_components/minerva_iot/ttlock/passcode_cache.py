@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 import logging
 
-from custom_components.minerva_iot.clients.ttlock import TTLockClient, TTLockError, TTLockPasscode
+from custom_components.minerva_iot.clients.ttlock import (
+    Feature,
+    TTLockClient,
+    TTLockError,
+    TTLockLock,
+    TTLockPasscode,
+)
 
 from .details import ACCOUNT_ERRORS
 
@@ -24,6 +30,8 @@ class PasscodeCache:
         """Nothing read yet."""
         self._client = client
         self._passcodes: dict[int, list[TTLockPasscode]] = {}
+        # Locks whose re-read after a passcode action is under way.
+        self._rereads: set[int] = set()
 
     def get(self, lock_id: int) -> list[TTLockPasscode]:
         """The lock's passcodes as last read (empty before the first read)."""
@@ -39,6 +47,33 @@ class PasscodeCache:
             except TTLockError as err:
                 _LOGGER.debug("Passcodes of TTLock lock %s not read: %s", lock_id, err)
 
+    def start_reread(self, lock_id: int) -> bool:
+        """Whether a re-read of the lock must start (none under way): one list, not per action."""
+        if lock_id in self._rereads:
+            return False
+        self._rereads.add(lock_id)
+        return True
+
+    async def async_reread(self, lock_id: int) -> bool:
+        """The re-read `start_reread` allowed; False when it failed (any refusal)."""
+        try:
+            await self.async_refresh([lock_id])
+        except TTLockError as err:
+            _LOGGER.debug("Passcodes of TTLock lock %s not re-read: %s", lock_id, err)
+            return False
+        finally:
+            self._rereads.discard(lock_id)
+        return True
+
     def forget(self, lock_id: int) -> None:
         """The lock is gone."""
         self._passcodes.pop(lock_id, None)
+
+
+def locks_with_passcodes(locks: Iterable[TTLockLock], among: list[int] | None) -> list[int]:
+    """The locks with passcodes (of `among`, or all)."""
+    return [
+        lock.lock_id
+        for lock in locks
+        if lock.supports(Feature.PASSCODE) and (among is None or lock.lock_id in among)
+    ]

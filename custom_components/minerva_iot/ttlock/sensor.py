@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import ACCOUNT_API_CALLS, ACCOUNT_LAST_PUSH
+from .coordinator import ACCOUNT_API_CALLS
 from .counts import COUNT_SENSORS, TTLockCountSensor
 from .data import TTLockConfigEntry
 from .entity import (
@@ -29,6 +29,7 @@ from .entity import (
     async_add_account_entities,
     async_add_lock_entities,
 )
+from .pushes import ACCOUNT_LAST_PUSH
 
 
 @dataclass(frozen=True, kw_only=True)
