@@ -215,22 +215,19 @@ def sensor_description(spec: KeySpec) -> MilesightSensorEntityDescription | None
         and state_class not in DEVICE_CLASS_STATE_CLASSES.get(device_class, {state_class})
     ):
         state_class = None
-    name, translation_key = _name(spec, device_class is not None)
-    if device_class == SensorDeviceClass.ENUM and translation_key is None and name is UNDEFINED:
-        name = key_name(spec.key)  # Home Assistant has no name for the enum class
+    common = _common_fields(spec, device_class is not None)
+    if (
+        device_class == SensorDeviceClass.ENUM
+        and common["translation_key"] is None
+        and common["name"] is UNDEFINED
+    ):
+        common["name"] = key_name(spec.key)  # Home Assistant has no name for the enum class
     return MilesightSensorEntityDescription(
-        key=spec.key,
-        property_key=spec.key,
-        spec=spec,
-        name=name,
-        translation_key=translation_key,
-        translation_placeholders=_placeholders(spec, translation_key),
+        **common,
         device_class=device_class,
         native_unit_of_measurement=unit,
         state_class=state_class,
         options=options,
-        entity_category=EntityCategory.DIAGNOSTIC if spec.diagnostic else None,
-        entity_registry_enabled_default=spec.enabled_default,
     )
 
 
@@ -239,18 +236,24 @@ def binary_sensor_description(spec: KeySpec) -> MilesightBinarySensorEntityDescr
     if spec.kind != KIND_BINARY:
         return None
     device_class = _BINARY_CLASSES.get(spec.device_class or "")
-    name, translation_key = _name(spec, device_class is not None)
     return MilesightBinarySensorEntityDescription(
-        key=spec.key,
-        property_key=spec.key,
-        spec=spec,
-        name=name,
-        translation_key=translation_key,
-        translation_placeholders=_placeholders(spec, translation_key),
-        device_class=device_class,
-        entity_category=EntityCategory.DIAGNOSTIC if spec.diagnostic else None,
-        entity_registry_enabled_default=spec.enabled_default,
+        **_common_fields(spec, device_class is not None), device_class=device_class
     )
+
+
+def _common_fields(spec: KeySpec, has_device_class: bool) -> dict[str, Any]:
+    """What a key's sensor and binary sensor descriptions share: ids, name, category."""
+    name, translation_key = _name(spec, has_device_class)
+    return {
+        "key": spec.key,
+        "property_key": spec.key,
+        "spec": spec,
+        "name": name,
+        "translation_key": translation_key,
+        "translation_placeholders": _placeholders(spec, translation_key),
+        "entity_category": EntityCategory.DIAGNOSTIC if spec.diagnostic else None,
+        "entity_registry_enabled_default": spec.enabled_default,
+    }
 
 
 def sensor_state(description: MilesightSensorEntityDescription, value: Any) -> Any:
